@@ -1,0 +1,662 @@
+"""The one scoring formula: a dossier and a ruleset give an `Assessment`.
+
+Pure: no I/O, no clock, no randomness, no global state. Every score is an
+exact `fractions.Fraction`, so a dossier exactly on a threshold gets the grade.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+
+from villes_label._errors import InvalidInput, unknown_id
+from villes_label._rules import MAX_GRADE, GradeRule, MentionRule, Ruleset
+from villes_label._territory import Dossier, Status, Territory
+from villes_label._values import FrozenMap
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = ["Assessment", "Reason", "assess"]
+
+_ZERO = Fraction(0)
+_ONE = Fraction(1)
+
+
+def _fraction_or_none(value: Fraction | None) -> Fraction | None:
+    return None if value is None else Fraction(value)
+
+
+@attrs.frozen(kw_only=True)
+class Reason:
+    """One reason of an assessment, for programs (the fields) and people (the message).
+
+    ``code`` is a stable kind: ``"grade"``, ``"min-score"``, ``"theme-gate"``,
+    ``"issue-gate"``, ``"each-theme"``, ``"required-service"``, ``"gate-waived"``,
+    ``"opt-out-refused"``, ``"potential"``, ``"mention"``, ``"no-concerned-service"``.
+
+    >>> r = Reason(code="min-score", message="the score is 2 points short", subject=None)
+    >>> str(r)
+    'the score is 2 points short'
+    """
+
+    code: str
+    message: str
+    subject: str | None = None
+    required: Fraction | None = attrs.field(default=None, converter=_fraction_or_none)
+    actual: Fraction | None = attrs.field(default=None, converter=_fraction_or_none)
+
+    @property
+    def shortfall(self) -> Fraction | None:
+        """How much ``actual`` lacks to reach ``required`` (``None`` when either is unknown)."""
+        if self.required is None or self.actual is None:
+            return None
+        return max(_ZERO, self.required - self.actual)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _fraction_map(value: Mapping[str, Fraction]) -> FrozenMap[str, Fraction]:
+    return FrozenMap(value)
+
+
+def _status_map(value: Mapping[str, Status]) -> FrozenMap[str, Status]:
+    return FrozenMap(value)
+
+
+def _id_set(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
+
+
+def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _reason_tuple(value: Iterable[Reason]) -> tuple[Reason, ...]:
+    return tuple(value)
+
+
+def points(value: Fraction) -> str:
+    """A fraction of the potential as points out of 100, for people (``'41.3'``)."""
+    return f"{float(value * 100):.1f}"
+
+
+def _points_fr(value: Fraction) -> str:
+    return points(value).replace(".", ",")
+
+
+def arobases(grade: int) -> str:
+    """The grade as the label prints it: ``'@@@'`` (``'-'`` when not labelled)."""
+    return "@" * grade if grade else "-"
+
+
+@attrs.frozen(kw_only=True)
+class Assessment:
+    """The result of `assess`: score, grade, mentions and the reasons for them."""
+
+    territory: Territory
+    year: int
+    ruleset: str
+    score: Fraction
+    projected_score: Fraction
+    grade: int
+    themes: Mapping[str, Fraction] = attrs.field(converter=_fraction_map)
+    issues: Mapping[str, Fraction] = attrs.field(converter=_fraction_map)
+    statuses: Mapping[str, Status] = attrs.field(converter=_status_map)
+    not_concerned: frozenset[str] = attrs.field(converter=_id_set, factory=frozenset)
+    undeclared: frozenset[str] = attrs.field(converter=_id_set, factory=frozenset)
+    mentions: tuple[str, ...] = attrs.field(converter=_str_tuple, default=())
+    reasons: tuple[Reason, ...] = attrs.field(converter=_reason_tuple, default=())
+
+    def reasons_of(self, code: str) -> tuple[Reason, ...]:
+        """The reasons of one kind (``"min-score"``, ``"gate-waived"``, ...)."""
+        return tuple(reason for reason in self.reasons if reason.code == code)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.territory.name} {self.year}: {arobases(self.grade)} "
+            f"(score {points(self.score)}/100)"
+        )
+
+    def explain(self, lang: Literal["fr", "en"] = "fr") -> str:
+        """A readable multi-line report, in French by default (English on demand)."""
+        if lang not in ("fr", "en"):
+            msg = f"lang: expected 'fr' or 'en', got {lang!r}"
+            raise InvalidInput(msg)
+        return _explain(self, lang)
+
+    def _repr_html_(self) -> str:
+        t = self.territory
+        rows = "".join(
+            f"<tr><td>{html.escape(key)}</td><td>{points(value)}</td></tr>"
+            for key, value in self.themes.items()
+        )
+        issue_rows = "".join(
+            f"<tr><td>{html.escape(key)}</td><td>{points(value)}</td></tr>"
+            for key, value in self.issues.items()
+        )
+        reasons = "".join(
+            f"<li><code>{html.escape(r.code)}</code> {html.escape(r.message)}</li>"
+            for r in self.reasons
+        )
+        mentions = ", ".join(html.escape(m) for m in self.mentions) or "none"
+        return (
+            '<div class="villes-label-assessment">'
+            f"<h4>{html.escape(t.name)} ({html.escape(t.code)}) — {self.year}: "
+            f"<span>{arobases(self.grade)}</span> grade {self.grade}, "
+            f"score {points(self.score)}/100</h4>"
+            f"<p>Projected score {points(self.projected_score)}/100; mentions: {mentions}</p>"
+            "<table><thead><tr><th>Theme</th><th>Score</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+            "<details><summary>Issues</summary><table><thead><tr><th>Issue</th>"
+            f"<th>Score</th></tr></thead><tbody>{issue_rows}</tbody></table></details>"
+            f"<details><summary>Reasons</summary><ul>{reasons}</ul></details></div>"
+        )
+
+
+# --- the formula -------------------------------------------------------------------
+
+
+@attrs.frozen
+class Concern:
+    """Which services count for one dossier under one ruleset."""
+
+    concerned: tuple[str, ...]
+    """Concerned service ids, in taxonomy order."""
+    not_concerned: frozenset[str]
+    refused_opt_outs: tuple[str, ...]
+    """Services declared not applicable although the rules do not allow it."""
+
+
+def check_ids(dossier: Dossier, ruleset: Ruleset) -> None:
+    """Raise `InvalidInput` naming every service id of *dossier* unknown to *ruleset*."""
+    known = ruleset.taxonomy.service_ids
+    problems = [
+        f"services.{sid}: {unknown_id('service', sid, known)}"
+        for sid in dossier.services
+        if sid not in known
+    ]
+    for n, action in enumerate(dossier.actions):
+        problems.extend(
+            f"actions[{n}].services: {unknown_id('service', sid, known)}"
+            for sid in sorted(action.services)
+            if sid not in known
+        )
+    if problems:
+        raise InvalidInput(*problems)
+
+
+def concern(dossier: Dossier, ruleset: Ruleset) -> Concern:
+    """Sort the services of *ruleset* into concerned and not concerned for *dossier*."""
+    concerned: list[str] = []
+    not_concerned: set[str] = set()
+    refused: list[str] = []
+    territory = dossier.territory
+    for service in ruleset.taxonomy.services:
+        rule = ruleset.applicability_of(service.id)
+        if not rule.concerns(territory):
+            not_concerned.add(service.id)
+        elif dossier.status(service.id) is Status.NOT_APPLICABLE:
+            if rule.opt_out:
+                not_concerned.add(service.id)
+            else:
+                refused.append(service.id)
+                concerned.append(service.id)
+        else:
+            concerned.append(service.id)
+    return Concern(tuple(concerned), frozenset(not_concerned), tuple(refused))
+
+
+def credit(ruleset: Ruleset, status: Status) -> Fraction:
+    """The credit of *status* (a refused ``NOT_APPLICABLE`` earns as ``ABSENT``)."""
+    if status is Status.NOT_APPLICABLE:
+        return ruleset.credits[Status.ABSENT]
+    return ruleset.credits[status]
+
+
+def nested_scores(
+    ruleset: Ruleset, concerned: Iterable[str], credits: Mapping[str, Fraction]
+) -> tuple[Fraction, dict[str, Fraction], dict[str, Fraction]]:
+    """The score, theme scores and issue scores for credits of the concerned services.
+
+    issue = Σ wₛ·creditₛ / Σ wₛ over its concerned services; theme = weighted
+    mean of its issues that have a concerned service; overall = weighted mean of
+    the themes that have one (0 when none has).
+    """
+    counted = set(concerned)
+    issues: dict[str, Fraction] = {}
+    themes: dict[str, Fraction] = {}
+    sw, iw, tw = ruleset.service_weights, ruleset.issue_weights, ruleset.theme_weights
+    total = weight_sum = 0
+    overall_num = _ZERO
+    for theme in ruleset.taxonomy.themes:
+        theme_num, theme_den = _ZERO, 0
+        for issue in theme.issues:
+            num, den = _ZERO, 0
+            for service in issue.services:
+                if service.id in counted:
+                    weight = sw.get(service.id, 1)
+                    num += weight * credits[service.id]
+                    den += weight
+            if den:
+                issues[issue.id] = num / den
+                weight = iw.get(issue.id, 1)
+                theme_num += weight * issues[issue.id]
+                theme_den += weight
+        if theme_den:
+            themes[theme.id] = theme_num / theme_den
+            weight = tw.get(theme.id, 1)
+            overall_num += weight * themes[theme.id]
+            weight_sum += weight
+            total += 1
+    score = overall_num / weight_sum if weight_sum else _ZERO
+    return score, themes, issues
+
+
+def coefficients(ruleset: Ruleset, concerned: Iterable[str]) -> dict[str, Fraction]:
+    """The share of the overall score that each concerned service carries.
+
+    The score is linear in the credits once the concerned services are known:
+    ``score = Σ coefficientₛ · creditₛ``; deploying a service from credit c
+    raises the score by ``coefficientₛ · (credit(DEPLOYED) − c)``.
+    """
+    counted = set(concerned)
+    sw, iw, tw = ruleset.service_weights, ruleset.issue_weights, ruleset.theme_weights
+    per_theme: list[tuple[int, list[tuple[int, list[tuple[str, int]]]]]] = []
+    for theme in ruleset.taxonomy.themes:
+        issues = []
+        for issue in theme.issues:
+            services = [(s.id, sw.get(s.id, 1)) for s in issue.services if s.id in counted]
+            if services:
+                issues.append((iw.get(issue.id, 1), services))
+        if issues:
+            per_theme.append((tw.get(theme.id, 1), issues))
+    result: dict[str, Fraction] = {}
+    theme_total = sum(weight for weight, _ in per_theme)
+    for theme_weight, issues in per_theme:
+        issue_total = sum(weight for weight, _ in issues)
+        for issue_weight, services in issues:
+            service_total = sum(weight for _, weight in services)
+            for sid, weight in services:
+                result[sid] = Fraction(
+                    theme_weight * issue_weight * weight,
+                    theme_total * issue_total * service_total,
+                )
+    return result
+
+
+@attrs.frozen
+class RuleCheck:
+    """The outcome of one grade or mention rule: what failed, what was waived."""
+
+    failures: tuple[Reason, ...]
+    waived: tuple[Reason, ...]
+
+    @property
+    def holds(self) -> bool:
+        return not self.failures
+
+
+def _gate_waived(kind: str, subject: str, label: str) -> Reason:
+    return Reason(
+        code="gate-waived",
+        subject=subject,
+        message=f"{label}: the gate on {kind} {subject!r} is waived "
+        f"(no service of it concerns this territory)",
+    )
+
+
+def check_rule(
+    rule: GradeRule | MentionRule,
+    label: str,
+    score: Fraction,
+    themes: Mapping[str, Fraction],
+    issues: Mapping[str, Fraction],
+    statuses: Mapping[str, Status],
+    not_concerned: frozenset[str],
+) -> RuleCheck:
+    """Check every condition of a grade or mention rule against computed scores."""
+    failures: list[Reason] = []
+    waived: list[Reason] = []
+    if isinstance(rule, GradeRule) and score < rule.min_score:
+        failures.append(
+            Reason(
+                code="min-score",
+                message=f"{label}: the score {points(score)} is "
+                f"{points(rule.min_score - score)} points below the {points(rule.min_score)} required",
+                required=rule.min_score,
+                actual=score,
+            )
+        )
+    for theme_id, threshold in rule.min_theme_scores.items():
+        if theme_id not in themes:
+            waived.append(_gate_waived("theme", theme_id, label))
+        elif themes[theme_id] < threshold:
+            failures.append(
+                Reason(
+                    code="theme-gate",
+                    subject=theme_id,
+                    message=f"{label}: theme {theme_id!r} scores {points(themes[theme_id])}, "
+                    f"{points(threshold - themes[theme_id])} points below the "
+                    f"{points(threshold)} required",
+                    required=threshold,
+                    actual=themes[theme_id],
+                )
+            )
+    for issue_id, threshold in rule.min_issue_scores.items():
+        if issue_id not in issues:
+            waived.append(_gate_waived("issue", issue_id, label))
+        elif issues[issue_id] < threshold:
+            failures.append(
+                Reason(
+                    code="issue-gate",
+                    subject=issue_id,
+                    message=f"{label}: issue {issue_id!r} scores {points(issues[issue_id])}, "
+                    f"{points(threshold - issues[issue_id])} points below the "
+                    f"{points(threshold)} required",
+                    required=threshold,
+                    actual=issues[issue_id],
+                )
+            )
+    if isinstance(rule, GradeRule) and rule.min_each_theme > _ZERO:
+        for theme_id, value in themes.items():
+            if value < rule.min_each_theme:
+                failures.append(
+                    Reason(
+                        code="each-theme",
+                        subject=theme_id,
+                        message=f"{label}: theme {theme_id!r} scores {points(value)}, "
+                        f"{points(rule.min_each_theme - value)} points below the "
+                        f"{points(rule.min_each_theme)} every theme needs",
+                        required=rule.min_each_theme,
+                        actual=value,
+                    )
+                )
+    for service_id in sorted(rule.required_services):
+        if service_id in not_concerned:
+            waived.append(
+                Reason(
+                    code="gate-waived",
+                    subject=service_id,
+                    message=f"{label}: the required service {service_id!r} is waived "
+                    "(it does not concern this territory)",
+                )
+            )
+        elif statuses.get(service_id, Status.ABSENT) is not Status.DEPLOYED:
+            current = statuses.get(service_id, Status.ABSENT)
+            failures.append(
+                Reason(
+                    code="required-service",
+                    subject=service_id,
+                    message=f"{label}: the required service {service_id!r} is "
+                    f"{current.value}, it must be deployed",
+                )
+            )
+    return RuleCheck(tuple(failures), tuple(waived))
+
+
+def _grade_label(arobases_count: int) -> str:
+    return f"grade {arobases_count} ({arobases(arobases_count)})"
+
+
+def assess(dossier: Dossier, ruleset: Ruleset) -> Assessment:
+    """Score *dossier* under *ruleset*: score, grade, mentions and reasons.
+
+    Raises:
+        InvalidInput: the dossier names a service that the ruleset's taxonomy
+            lacks (with the closest ids).
+
+    >>> from villes_label import default_ruleset, sample_dossier
+    >>> result = assess(sample_dossier(), default_ruleset())
+    >>> result.grade, result.score
+    (3, Fraction(1601, 2880))
+    """
+    if not isinstance(dossier, Dossier):
+        msg = f"dossier: expected a Dossier, got {type(dossier).__name__}"
+        raise InvalidInput(msg)
+    if not isinstance(ruleset, Ruleset):
+        msg = f"ruleset: expected a Ruleset, got {type(ruleset).__name__}"
+        raise InvalidInput(msg)
+    check_ids(dossier, ruleset)
+    scope = concern(dossier, ruleset)
+    statuses = {s.id: dossier.status(s.id) for s in ruleset.taxonomy.services}
+    credits = {sid: credit(ruleset, statuses[sid]) for sid in scope.concerned}
+    projected = {
+        sid: credit(ruleset, Status.DEPLOYED if statuses[sid] is Status.PLANNED else statuses[sid])
+        for sid in scope.concerned
+    }
+    score, themes, issues = nested_scores(ruleset, scope.concerned, credits)
+    projected_score, _, _ = nested_scores(ruleset, scope.concerned, projected)
+    # A refused opt-out earns as ABSENT; the required-service check must see that too.
+    effective = dict(statuses)
+    for sid in scope.refused_opt_outs:
+        effective[sid] = Status.ABSENT
+
+    reasons: list[Reason] = [
+        Reason(
+            code="opt-out-refused",
+            subject=sid,
+            message=f"service {sid!r} is declared not applicable, but the rules do not "
+            "allow this territory to opt out of it: it counts as absent",
+        )
+        for sid in scope.refused_opt_outs
+    ]
+    if not scope.concerned:
+        reasons.append(
+            Reason(
+                code="no-concerned-service",
+                message="no service of the referential concerns this territory: the score is 0",
+            )
+        )
+
+    checks = {
+        rule.arobases: check_rule(
+            rule,
+            _grade_label(rule.arobases),
+            score,
+            themes,
+            issues,
+            effective,
+            scope.not_concerned,
+        )
+        for rule in ruleset.grades
+    }
+    grade = max((g for g, check in checks.items() if check.holds), default=0)
+    next_rules = [rule for rule in ruleset.grades if rule.arobases > grade]
+    if grade:
+        reasons.append(
+            Reason(
+                code="grade",
+                message=f"{_grade_label(grade)} awarded: every condition of its rule holds "
+                f"(score {points(score)})",
+                actual=score,
+            )
+        )
+        reasons.extend(checks[grade].waived)
+    else:
+        reasons.append(
+            Reason(
+                code="grade",
+                message=f"no grade awarded (score {points(score)}): the lowest rule fails",
+                actual=score,
+            )
+        )
+    if next_rules:
+        target = next_rules[0]
+        check = checks[target.arobases]
+        reasons.extend(check.failures)
+        reasons.extend(check.waived)
+        reasons.extend(_potential(ruleset, scope.concerned, credits, target, score))
+
+    mentions: list[str] = []
+    for mention in ruleset.mentions:
+        check = check_rule(
+            mention,
+            f"mention {mention.id!r}",
+            score,
+            themes,
+            issues,
+            effective,
+            scope.not_concerned,
+        )
+        # A mention whose every condition is waived rewards nothing: it is not awarded.
+        checked = mention.conditions - len(check.waived)
+        if check.holds and checked > 0 and grade >= mention.min_grade:
+            mentions.append(mention.id)
+            reasons.append(
+                Reason(
+                    code="mention",
+                    subject=mention.id,
+                    message=f"mention {mention.id!r} ({mention.name}) awarded",
+                )
+            )
+            reasons.extend(check.waived)
+
+    return Assessment(
+        territory=dossier.territory,
+        year=dossier.year,
+        ruleset=ruleset.name,
+        score=score,
+        projected_score=projected_score,
+        grade=grade,
+        themes=themes,
+        issues=issues,
+        statuses=statuses,
+        not_concerned=scope.not_concerned,
+        undeclared=frozenset(sid for sid in scope.concerned if sid not in dossier.declared),
+        mentions=tuple(mentions),
+        reasons=tuple(reasons),
+    )
+
+
+def _potential(
+    ruleset: Ruleset,
+    concerned: tuple[str, ...],
+    credits: Mapping[str, Fraction],
+    target: GradeRule,
+    score: Fraction,
+    limit: int = 3,
+) -> list[Reason]:
+    """Where the missing points of the next grade can come from: the richest issues."""
+    if score >= target.min_score:
+        return []
+    coefficient = coefficients(ruleset, concerned)
+    top = ruleset.credits[Status.DEPLOYED]
+    by_issue: dict[str, Fraction] = {}
+    for sid in concerned:
+        gain = coefficient[sid] * (top - credits[sid])
+        if gain:
+            issue = ruleset.taxonomy.issue_of(sid).id
+            by_issue[issue] = by_issue.get(issue, _ZERO) + gain
+    order = {issue.id: n for n, issue in enumerate(ruleset.taxonomy.issues)}
+    ranked = sorted(by_issue.items(), key=lambda item: (-item[1], order[item[0]]))
+    return [
+        Reason(
+            code="potential",
+            subject=issue_id,
+            message=f"issue {issue_id!r} can still bring {points(gain)} points "
+            f"toward the {points(target.min_score)} of {_grade_label(target.arobases)}",
+            required=target.min_score - score,
+            actual=gain,
+        )
+        for issue_id, gain in ranked[:limit]
+    ]
+
+
+# --- reports -------------------------------------------------------------------------
+
+_FR_CODES = {
+    "min-score": "score global",
+    "theme-gate": "seuil du thème",
+    "issue-gate": "seuil de l'enjeu",
+    "each-theme": "minimum sur chaque thème",
+    "required-service": "service obligatoire",
+}
+
+
+def _reason_fr(reason: Reason) -> str:
+    code, subject = reason.code, reason.subject
+    if code == "opt-out-refused":
+        return (
+            f"le service « {subject} » est déclaré non applicable, mais les règles ne "
+            "permettent pas à ce territoire d'y renoncer : il compte comme absent"
+        )
+    if code == "gate-waived":
+        return f"condition levée sur « {subject} » : rien ne concerne ce territoire"
+    if code == "required-service":
+        return f"le service obligatoire « {subject} » doit être déployé"
+    if code == "potential" and reason.actual is not None:
+        return f"l'enjeu « {subject} » peut encore apporter {_points_fr(reason.actual)} points"
+    if code == "mention":
+        return f"mention « {subject} » obtenue"
+    if code == "no-concerned-service":
+        return "aucun service du référentiel ne concerne ce territoire : le score est 0"
+    if reason.required is not None and reason.actual is not None and code in _FR_CODES:
+        target = f" « {subject} »" if subject else ""
+        return (
+            f"{_FR_CODES[code]}{target} : {_points_fr(reason.actual)} pour "
+            f"{_points_fr(reason.required)} requis, il manque "
+            f"{_points_fr(reason.required - reason.actual)} points"
+        )
+    return reason.message
+
+
+def _explain(result: Assessment, lang: Literal["fr", "en"]) -> str:
+    fr = lang == "fr"
+    t = result.territory
+    fmt = _points_fr if fr else points
+    lines = []
+    if fr:
+        lines.append(
+            f"{t.name} ({t.code}, {t.kind.value}, {t.population} hab.) — label {result.year}, "
+            f"règles « {result.ruleset} »"
+        )
+        lines.append(
+            f"Note : {arobases(result.grade)} ({result.grade} arobase"
+            f"{'s' if result.grade > 1 else ''}) — score {fmt(result.score)}/100, "
+            f"projeté {fmt(result.projected_score)}/100 si tout le prévu est déployé"
+        )
+    else:
+        lines.append(
+            f"{t.name} ({t.code}, {t.kind.value}, population {t.population}) — "
+            f"label {result.year}, rules {result.ruleset!r}"
+        )
+        lines.append(
+            f"Grade: {arobases(result.grade)} ({result.grade}) — score {fmt(result.score)}/100, "
+            f"projected {fmt(result.projected_score)}/100 if everything planned is deployed"
+        )
+    lines.append("Thèmes :" if fr else "Themes:")
+    lines.extend(f"  {key:<32} {fmt(value):>6}" for key, value in result.themes.items())
+    if result.issues:
+        mean = sum(result.issues.values(), _ZERO) / len(result.issues)
+        weakest = sorted(result.issues.items(), key=lambda item: item[1])[:3]
+        lines.append(
+            f"Enjeux les plus faibles (moyenne des enjeux {fmt(mean)}) :"
+            if fr
+            else f"Weakest issues (mean of the issues {fmt(mean)}):"
+        )
+        lines.extend(f"  {key:<32} {fmt(value):>6}" for key, value in weakest)
+    if result.mentions:
+        lines.append(("Mentions : " if fr else "Mentions: ") + ", ".join(result.mentions))
+    grouped: list[tuple[str, tuple[str, ...]]] = [
+        ("Entrées corrigées :" if fr else "Overridden inputs:", ("opt-out-refused",)),
+        (
+            f"Pour {arobases(result.grade + 1)} :" if fr else f"For {arobases(result.grade + 1)}:",
+            ("min-score", "theme-gate", "issue-gate", "each-theme", "required-service"),
+        ),
+        ("Où trouver les points :" if fr else "Where the points are:", ("potential",)),
+        ("Conditions levées :" if fr else "Waived gates:", ("gate-waived",)),
+    ]
+    for title, codes in grouped:
+        chosen = [r for r in result.reasons if r.code in codes]
+        if chosen:
+            lines.append(title)
+            lines.extend(f"  - {_reason_fr(r) if fr else r.message}" for r in chosen)
+    if result.grade >= MAX_GRADE:
+        lines.append("Note maximale atteinte." if fr else "Highest grade reached.")
+    return "\n".join(lines)

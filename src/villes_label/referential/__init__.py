@@ -1,0 +1,14 @@
+"""The label's own referential and rules (2016), a sample commune and synthetic cohorts.
+
+The referential's structure is published in part only; what this package
+reconstructs, and why, is told in the docs (*The 2016 referential*, *The
+label's rules*).
+"""
+
+from __future__ import annotations
+
+from villes_label.referential._rules_2016 import default_ruleset
+from villes_label.referential._samples import sample_dossier, synthetic_cohort
+from villes_label.referential._taxonomy_2016 import default_taxonomy
+
+__all__ = ["default_ruleset", "default_taxonomy", "sample_dossier", "synthetic_cohort"]

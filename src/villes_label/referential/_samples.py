@@ -1,0 +1,239 @@
+"""A sample commune and seeded synthetic cohorts, for demos, examples and benchmarks.
+
+The data is fictional. Generation uses a private `random.Random` seeded by the
+caller, so the same arguments always give the same dossiers.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from functools import cache
+
+from villes_label._territory import Action, Dossier, Status, Territory, TerritoryKind
+from villes_label.referential._taxonomy_2016 import default_taxonomy
+
+__all__ = ["sample_dossier", "synthetic_cohort"]
+
+_DEPARTMENTS = tuple(
+    [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B"] + [str(n) for n in range(971, 977)]
+)
+_EPCI_KINDS = (
+    TerritoryKind.COMMUNAUTE_DE_COMMUNES,
+    TerritoryKind.COMMUNAUTE_D_AGGLOMERATION,
+    TerritoryKind.COMMUNAUTE_URBAINE,
+    TerritoryKind.METROPOLE,
+)
+_STATUSES = (Status.ABSENT, Status.PLANNED, Status.PARTIAL, Status.DEPLOYED)
+
+
+@cache
+def sample_dossier() -> Dossier:
+    """A fictional commune of 12,400 inhabitants and its 2016 dossier.
+
+    It is good at public services, fair elsewhere, and weak in citizen
+    participation: the default rules give it 3 @ and tell what 4 @ would take.
+
+    >>> d = sample_dossier()
+    >>> d.territory.name, d.year
+    ('Saint-Exemple-sur-Vilaine', 2016)
+    """
+    territory = Territory(
+        code="35999",
+        name="Saint-Exemple-sur-Vilaine",
+        kind=TerritoryKind.COMMUNE,
+        population=12_400,
+    )
+    d, p, h, a, na = (
+        Status.DEPLOYED,
+        Status.PARTIAL,
+        Status.PLANNED,
+        Status.ABSENT,
+        Status.NOT_APPLICABLE,
+    )
+    services = {
+        # Démocratie locale: informs, barely consults.
+        "retransmission-conseil-municipal": d,
+        "publication-deliberations": d,
+        "consultation-en-ligne": p,
+        "budget-participatif": h,
+        "petitions-en-ligne": a,
+        "questions-aux-elus": a,
+        # Services publics: the commune's strength.
+        "site-internet": d,
+        "demarches-en-ligne": d,
+        "paiement-en-ligne": d,
+        "prise-de-rendez-vous": d,
+        "signalement-voirie": p,
+        "teleservices-etat-civil": d,
+        "alerte-population": d,
+        "reservation-salles-municipales": p,
+        "open-data": p,
+        "accessibilite-numerique": p,
+        "protection-donnees-personnelles": d,
+        "logiciels-libres": d,
+        "teletransmission-actes": d,
+        "mutualisation-intercommunale": d,
+        # Vivre ensemble.
+        "wifi-public": d,
+        "agenda-evenements": d,
+        "information-travaux": p,
+        "plan-interactif": d,
+        "annuaire-associations": d,
+        "espace-associations": p,
+        "aide-sociale-en-ligne": p,
+        "annuaire-services-sociaux": d,
+        "accueil-nouveaux-habitants": d,
+        "reseau-social-local": h,
+        # Partage des connaissances.
+        "portail-famille": d,
+        "ent-ecoles": d,
+        "equipement-numerique-ecoles": d,
+        "inscriptions-scolaires-en-ligne": d,
+        "mediatheque-en-ligne": d,
+        "ressources-numeriques-mediatheque": p,
+        "archives-municipales-en-ligne": p,
+        "formation-numerique-agents": p,
+        "fablab": na,
+        # Création de richesses.
+        "marches-publics-dematerialises": d,
+        "offres-emploi-locales": d,
+        "reseaux-sociaux-ville": d,
+        "office-tourisme-en-ligne": na,
+        "collecte-dechets-connectee": na,
+        "telereleve-compteurs-eau": na,
+        "sobriete-numerique": p,
+        "suivi-energie-batiments": d,
+        "reemploi-materiel-informatique": d,
+        "vitrine-commerces-locaux": p,
+        "accompagnement-numerique-commercants": d,
+        "annuaire-entreprises-locales": d,
+        "facturation-electronique": d,
+        "recrutement-en-ligne": d,
+        "offres-stages-apprentissage": p,
+        "marque-territoriale": d,
+        "evenements-numeriques-grand-public": p,
+        "circuits-randonnee-numeriques": d,
+        "visites-virtuelles": p,
+        "patrimoine-numerise": d,
+        "billetterie-culturelle-en-ligne": d,
+        "appel-projets-innovants": p,
+        "tests-usagers-services": d,
+        "education-medias-information": d,
+        "aide-aux-devoirs-en-ligne": p,
+        "entraide-voisins": p,
+        "point-information-jeunesse": d,
+        "prevention-cyberharcelement": d,
+        "teleassistance-seniors": d,
+        "tarification-solidaire": d,
+        "subventions-associations-en-ligne": d,
+        "plateforme-benevolat": p,
+        "menus-restauration-scolaire": d,
+        "objets-trouves-en-ligne": d,
+        "gestion-relation-usager": p,
+        "charte-usages-numeriques": d,
+        "formats-ouverts": p,
+        "sig-mutualise": d,
+        "groupement-achats-numeriques": d,
+        "administration-sans-papier": p,
+        "eclairage-public-intelligent": h,
+        # Declared not applicable, but every commune can do it: refused.
+        "covoiturage-local": na,
+    }
+    actions = (
+        Action(
+            id="epn-mediatheque",
+            title="Espace public numérique de la médiathèque",
+            services=frozenset(
+                {"espace-public-numerique", "ateliers-numeriques-seniors", "postes-acces-libre"}
+            ),
+            status=Status.DEPLOYED,
+        ),
+        Action(
+            id="conseillers-numeriques",
+            title="Deux médiateurs numériques itinérants",
+            services=frozenset(
+                {
+                    "mediateurs-numeriques",
+                    "permanences-numeriques-itinerantes",
+                    "accompagnement-demarches-en-ligne",
+                }
+            ),
+            status=Status.PARTIAL,
+        ),
+        Action(
+            id="tiers-lieu-gare",
+            title="Tiers-lieu de la gare",
+            services=frozenset({"teletravail-tiers-lieu", "espace-coworking"}),
+            status=Status.PLANNED,
+        ),
+    )
+    return Dossier(territory=territory, year=2016, services=services, actions=actions)
+
+
+def _commune_code(n: int) -> str:
+    department = _DEPARTMENTS[n % len(_DEPARTMENTS)]
+    number = n // len(_DEPARTMENTS) + 1
+    width = 5 - len(department)
+    return f"{department}{number % 10**width:0{width}d}"
+
+
+def synthetic_cohort(
+    size: int,
+    *,
+    seed: int = 0,
+    year: int = 2016,
+    epci_share: float = 0.0,
+    min_population: int = 10,
+    max_population: int = 1_000_000,
+) -> tuple[Dossier, ...]:
+    """A seeded cohort of *size* fictional territories with realistic dossiers.
+
+    Populations are log-uniform between *min_population* and *max_population*;
+    each territory has a hidden strength that sets how much of the referential
+    it declares (from a third to all of it) and how far its services are
+    deployed, so every grade occurs. A share *epci_share* of the territories
+    are intercommunal bodies. Codes are unique within a cohort of up to 102,000
+    communes.
+
+    >>> cohort = synthetic_cohort(3, seed=1)
+    >>> [d.territory.kind.value for d in cohort]
+    ['commune', 'commune', 'commune']
+    >>> synthetic_cohort(3, seed=1) == cohort
+    True
+    """
+    if size < 0:
+        msg = f"size must be >= 0, got {size}"
+        raise ValueError(msg)
+    rng = random.Random(seed)
+    service_ids = [service.id for service in default_taxonomy().services]
+    low, high = math.log10(max(min_population, 1)), math.log10(max_population)
+    cohort = []
+    for n in range(size):
+        population = int(10 ** rng.uniform(low, high))
+        strength = rng.random()
+        if rng.random() < epci_share:
+            kind = _EPCI_KINDS[rng.randrange(len(_EPCI_KINDS))]
+            code = f"{200_000_000 + n:09d}"
+            name = f"Communauté exemple {n}"
+            population = max(population, 5_000)
+        else:
+            kind = TerritoryKind.COMMUNE
+            code = _commune_code(n)
+            name = f"Commune exemple {n}"
+        declared = round(len(service_ids) * (1 + 2 * strength) / 3)
+        chosen = rng.sample(service_ids, declared)
+        weights = (1 - strength, 0.3, 0.5, 0.2 + 2.5 * strength)
+        statuses = rng.choices(_STATUSES, weights=weights, k=declared)
+        services = dict(zip(chosen, statuses, strict=True))
+        # Nearly every candidate has a website, "le minimum vital".
+        if rng.random() < 0.8 + 0.2 * strength:
+            services["site-internet"] = Status.DEPLOYED
+        cohort.append(
+            Dossier(
+                territory=Territory(code=code, name=name, kind=kind, population=population),
+                year=year,
+                services=services,
+            )
+        )
+    return tuple(cohort)
