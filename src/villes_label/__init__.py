@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from villes_label import referential
+from villes_label import referential as referential
 from villes_label._errors import CalibrationError, InvalidInput, VillesLabelError
 from villes_label._rules import Applicability, GradeRule, MentionRule, Ruleset
 from villes_label._scoring import Assessment, Reason, assess

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
+from itertools import pairwise
 from typing import Any
 
 import attrs
@@ -11,7 +12,7 @@ import attrs
 from villes_label._errors import InvalidInput, unknown_id
 from villes_label._taxonomy import Taxonomy
 from villes_label._territory import Status, Territory, TerritoryKind
-from villes_label._values import FrozenMap, to_fraction
+from villes_label._values import FrozenMap, is_instance, is_int, to_fraction
 
 __all__ = [
     "DEFAULT_CREDITS",
@@ -52,7 +53,7 @@ def _ids(value: Iterable[str]) -> frozenset[str]:
     return frozenset(value)
 
 
-def _fraction(value: Fraction | int | float | str) -> Fraction:
+def _fraction(value: Fraction | float | str) -> Fraction:
     try:
         return to_fraction(value)
     except (TypeError, ValueError) as error:
@@ -60,7 +61,7 @@ def _fraction(value: Fraction | int | float | str) -> Fraction:
 
 
 def _fraction_map(value: Mapping[str, Fraction]) -> FrozenMap[str, Fraction]:
-    if not isinstance(value, Mapping):
+    if not is_instance(value, Mapping):
         msg = f"expected a mapping of id to fraction, got {type(value).__name__}"
         raise InvalidInput(msg)
     problems: list[str] = []
@@ -76,14 +77,14 @@ def _fraction_map(value: Mapping[str, Fraction]) -> FrozenMap[str, Fraction]:
 
 
 def _int_map(value: Mapping[str, int]) -> FrozenMap[str, int]:
-    if not isinstance(value, Mapping):
+    if not is_instance(value, Mapping):
         msg = f"expected a mapping of id to weight, got {type(value).__name__}"
         raise InvalidInput(msg)
     return FrozenMap(value)
 
 
 def _credit_map(value: Mapping[Status, Fraction]) -> FrozenMap[Status, Fraction]:
-    if not isinstance(value, Mapping):
+    if not is_instance(value, Mapping):
         msg = f"credits: expected a mapping of status to fraction, got {type(value).__name__}"
         raise InvalidInput(msg)
     problems: list[str] = []
@@ -107,7 +108,7 @@ def _credit_map(value: Mapping[Status, Fraction]) -> FrozenMap[Status, Fraction]
 
 
 def _applicability_map(value: Mapping[str, Applicability]) -> FrozenMap[str, Applicability]:
-    if not isinstance(value, Mapping):
+    if not is_instance(value, Mapping):
         msg = f"applicability: expected a mapping of service id, got {type(value).__name__}"
         raise InvalidInput(msg)
     return FrozenMap(value)
@@ -163,7 +164,7 @@ class Applicability:
         if not self.kinds:
             problems.append(f"{prefix}kinds: a service must concern at least one kind")
         for kind in sorted(self.kinds, key=str):
-            if not isinstance(kind, TerritoryKind):
+            if not is_instance(kind, TerritoryKind):
                 problems.append(f"{prefix}kinds: {kind!r} is not a territory kind")
         low, high = self.min_population, self.max_population
         if isinstance(low, bool) or not isinstance(low, int):
@@ -175,11 +176,11 @@ class Applicability:
                 problems.append(
                     f"{prefix}max_population: expected an int or None, got {type(high).__name__}"
                 )
-            elif isinstance(low, int) and high <= low:
+            elif is_int(low) and high <= low:
                 problems.append(
                     f"{prefix}max_population: {high} must be above min_population {low}"
                 )
-        if not isinstance(self.opt_out, bool):
+        if not is_instance(self.opt_out, bool):
             problems.append(f"{prefix}opt_out: expected a bool, got {type(self.opt_out).__name__}")
         return problems
 
@@ -226,7 +227,9 @@ class GradeRule:
         prefix = f"{path}." if path else ""
         problems: list[str] = []
         if isinstance(self.arobases, bool) or not isinstance(self.arobases, int):
-            problems.append(f"{prefix}arobases: expected an int, got {type(self.arobases).__name__}")
+            problems.append(
+                f"{prefix}arobases: expected an int, got {type(self.arobases).__name__}"
+            )
         elif not 1 <= self.arobases <= MAX_GRADE:
             problems.append(f"{prefix}arobases: {self.arobases} is outside 1..{MAX_GRADE}")
         _check_unit(f"{prefix}min_score", self.min_score, problems)
@@ -287,12 +290,14 @@ class MentionRule:
         """Every problem of this rule on its own (ids are checked by the ruleset)."""
         prefix = f"{path}." if path else ""
         problems: list[str] = []
-        if not isinstance(self.id, str) or not self.id.strip():
+        if not is_instance(self.id, str) or not self.id.strip():
             problems.append(f"{prefix}id: a mention needs a non-empty id")
-        if not isinstance(self.name, str):
+        if not is_instance(self.name, str):
             problems.append(f"{prefix}name: expected a str, got {type(self.name).__name__}")
         if isinstance(self.min_grade, bool) or not isinstance(self.min_grade, int):
-            problems.append(f"{prefix}min_grade: expected an int, got {type(self.min_grade).__name__}")
+            problems.append(
+                f"{prefix}min_grade: expected an int, got {type(self.min_grade).__name__}"
+            )
         elif not 0 <= self.min_grade <= MAX_GRADE:
             problems.append(f"{prefix}min_grade: {self.min_grade} is outside 0..{MAX_GRADE}")
         for key, value in self.min_theme_scores.items():
@@ -309,9 +314,7 @@ class MentionRule:
     @property
     def conditions(self) -> int:
         """How many conditions the mention sets (each waived one is not checked)."""
-        return (
-            len(self.min_issue_scores) + len(self.min_theme_scores) + len(self.required_services)
-        )
+        return len(self.min_issue_scores) + len(self.min_theme_scores) + len(self.required_services)
 
 
 @attrs.frozen(kw_only=True)
@@ -382,23 +385,27 @@ class Ruleset:
 
 def _ruleset_problems(rules: Ruleset) -> list[str]:
     problems: list[str] = []
-    if not isinstance(rules.taxonomy, Taxonomy):
+    if not is_instance(rules.taxonomy, Taxonomy):
         return [f"taxonomy: expected a Taxonomy, got {type(rules.taxonomy).__name__}"]
     tax = rules.taxonomy
     themes = {theme.id for theme in tax.themes}
     issues = {issue.id for issue in tax.issues}
     services = tax.service_ids
-    if not isinstance(rules.name, str) or not rules.name.strip():
+    if not is_instance(rules.name, str) or not rules.name.strip():
         problems.append("name: a ruleset needs a non-empty name")
     if isinstance(rules.year, bool) or not isinstance(rules.year, int):
         problems.append(f"year: expected an int, got {type(rules.year).__name__}")
 
-    def check_ids(path: str, ids: Iterable[object], known: set[str] | frozenset[str], kind: str) -> None:
+    def check_ids(
+        path: str, ids: Iterable[object], known: set[str] | frozenset[str], kind: str
+    ) -> None:
         for key in sorted(ids, key=repr):
             if key not in known:
                 problems.append(f"{path}.{key}: {unknown_id(kind, str(key), known)}")
 
-    def check_weights(path: str, weights: Mapping[str, int], known: set[str] | frozenset[str], kind: str) -> None:
+    def check_weights(
+        path: str, weights: Mapping[str, int], known: set[str] | frozenset[str], kind: str
+    ) -> None:
         check_ids(path, weights, known, kind)
         for key, weight in weights.items():
             if isinstance(weight, bool) or not isinstance(weight, int):
@@ -410,9 +417,12 @@ def _ruleset_problems(rules: Ruleset) -> list[str]:
     check_weights("issue_weights", rules.issue_weights, issues, "issue")
     check_weights("service_weights", rules.service_weights, services, "service")
     check_ids("applicability", rules.applicability, services, "service")
-    for key, rule in rules.applicability.items():
-        if not isinstance(rule, Applicability):
-            problems.append(f"applicability.{key}: expected an Applicability, got {type(rule).__name__}")
+    for key, service_rule in rules.applicability.items():
+        if not is_instance(service_rule, Applicability):
+            problems.append(
+                f"applicability.{key}: expected an Applicability, "
+                f"got {type(service_rule).__name__}"
+            )
 
     previous = _ZERO
     for status in (Status.ABSENT, Status.PLANNED, Status.PARTIAL, Status.DEPLOYED):
@@ -429,7 +439,7 @@ def _ruleset_problems(rules: Ruleset) -> list[str]:
     by_grade: dict[int, tuple[int, GradeRule]] = {}
     for n, rule in enumerate(rules.grades):
         path = f"grades[{n}]"
-        if not isinstance(rule, GradeRule):
+        if not is_instance(rule, GradeRule):
             problems.append(f"{path}: expected a GradeRule, got {type(rule).__name__}")
             continue
         if rule.arobases in by_grade:
@@ -439,7 +449,7 @@ def _ruleset_problems(rules: Ruleset) -> list[str]:
         check_ids(f"{path}.min_issue_scores", rule.min_issue_scores, issues, "issue")
         check_ids(f"{path}.required_services", rule.required_services, services, "service")
     ordered = sorted(by_grade.items())
-    for (_, (_, lower)), (_, (n, higher)) in zip(ordered, ordered[1:], strict=False):
+    for (_, (_, lower)), (_, (n, higher)) in pairwise(ordered):
         for laxer in higher.at_least_as_strict_as(lower):
             problems.append(
                 f"grades[{n}]: grade {higher.arobases} is laxer than grade "
@@ -449,7 +459,7 @@ def _ruleset_problems(rules: Ruleset) -> list[str]:
     seen: set[str] = set()
     for n, mention in enumerate(rules.mentions):
         path = f"mentions[{n}]"
-        if not isinstance(mention, MentionRule):
+        if not is_instance(mention, MentionRule):
             problems.append(f"{path}: expected a MentionRule, got {type(mention).__name__}")
             continue
         if mention.id in seen:

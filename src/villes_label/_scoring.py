@@ -16,7 +16,7 @@ import attrs
 from villes_label._errors import InvalidInput, unknown_id
 from villes_label._rules import MAX_GRADE, GradeRule, MentionRule, Ruleset
 from villes_label._territory import Dossier, Status, Territory
-from villes_label._values import FrozenMap
+from villes_label._values import FrozenMap, is_instance
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -311,7 +311,7 @@ def _gate_waived(kind: str, subject: str, label: str) -> Reason:
     )
 
 
-def check_rule(
+def check_rule(  # noqa: PLR0917 - the seven parts of one evaluation, internal
     rule: GradeRule | MentionRule,
     label: str,
     score: Fraction,
@@ -411,15 +411,15 @@ def assess(dossier: Dossier, ruleset: Ruleset) -> Assessment:
         InvalidInput: the dossier names a service that the ruleset's taxonomy
             lacks (with the closest ids).
 
-    >>> from villes_label import default_ruleset, sample_dossier
+    >>> from villes_label.referential import default_ruleset, sample_dossier
     >>> result = assess(sample_dossier(), default_ruleset())
     >>> result.grade, result.score
-    (3, Fraction(1601, 2880))
+    (3, Fraction(295, 576))
     """
-    if not isinstance(dossier, Dossier):
+    if not is_instance(dossier, Dossier):
         msg = f"dossier: expected a Dossier, got {type(dossier).__name__}"
         raise InvalidInput(msg)
-    if not isinstance(ruleset, Ruleset):
+    if not is_instance(ruleset, Ruleset):
         msg = f"ruleset: expected a Ruleset, got {type(ruleset).__name__}"
         raise InvalidInput(msg)
     check_ids(dossier, ruleset)
@@ -534,7 +534,7 @@ def assess(dossier: Dossier, ruleset: Ruleset) -> Assessment:
     )
 
 
-def _potential(
+def _potential(  # noqa: PLR0917 - internal
     ruleset: Ruleset,
     concerned: tuple[str, ...],
     credits: Mapping[str, Fraction],

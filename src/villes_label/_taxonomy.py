@@ -5,6 +5,7 @@ This module knows nothing of territories, rules or scores.
 
 from __future__ import annotations
 
+import contextlib
 import html
 from fractions import Fraction
 from functools import cached_property
@@ -260,10 +261,8 @@ class Taxonomy:
     def issue_of(self, service_id: str) -> Issue:
         """Return the issue that holds a service."""
         issue = None
-        try:
+        with contextlib.suppress(KeyError, TypeError):
             issue = self._parents[service_id][1]
-        except (KeyError, TypeError):
-            pass
         if issue is None:
             raise InvalidInput(unknown_id("service", service_id, self._services_by_id)) from None
         return issue
@@ -281,7 +280,7 @@ class Taxonomy:
         >>> default_taxonomy().diff(default_taxonomy()).empty
         True
         """
-        old, new = self._services_by_id, other._services_by_id  # noqa: SLF001
+        old, new = self._services_by_id, other._services_by_id
         common = old.keys() & new.keys()
         renamed = {sid for sid in common if old[sid].name != new[sid].name}
         moved = {

@@ -10,7 +10,7 @@ from functools import cached_property
 import attrs
 
 from villes_label._errors import InvalidInput
-from villes_label._values import FrozenMap
+from villes_label._values import FrozenMap, is_instance
 
 __all__ = ["Action", "Dossier", "Status", "Territory", "TerritoryKind"]
 
@@ -175,16 +175,16 @@ class Action:
 
     def __attrs_post_init__(self) -> None:
         problems = []
-        if not isinstance(self.id, str) or not self.id.strip():
+        if not is_instance(self.id, str) or not self.id.strip():
             problems.append("id: an action needs a non-empty id")
-        if not isinstance(self.title, str):
+        if not is_instance(self.title, str):
             problems.append(f"title: expected a str, got {type(self.title).__name__}")
         if not self.services:
             problems.append("services: an action delivers at least one service")
         for service in sorted(self.services, key=repr):
-            if not isinstance(service, str) or not service:
+            if not is_instance(service, str) or not service:
                 problems.append(f"services: {service!r} is not a service id")
-        if not isinstance(self.status, Status):
+        if not is_instance(self.status, Status):
             problems.append(f"status: expected a Status, got {self.status!r}")
         elif self.status is Status.NOT_APPLICABLE:
             problems.append(
@@ -195,7 +195,7 @@ class Action:
 
 
 def _status_map(value: Mapping[str, Status]) -> FrozenMap[str, Status]:
-    if not isinstance(value, Mapping):
+    if not is_instance(value, Mapping):
         msg = f"services: expected a mapping of service id to status, got {type(value).__name__}"
         raise InvalidInput(msg)
     return FrozenMap(value)
@@ -228,7 +228,7 @@ class Dossier:
 
     def __attrs_post_init__(self) -> None:
         problems: list[str] = []
-        if not isinstance(self.territory, Territory):
+        if not is_instance(self.territory, Territory):
             problems.append(f"territory: expected a Territory, got {type(self.territory).__name__}")
         if isinstance(self.year, bool) or not isinstance(self.year, int):
             problems.append(f"year: expected an int, got {type(self.year).__name__}")
@@ -236,7 +236,7 @@ class Dossier:
             problems.append(f"year: {self.year} is outside {FIRST_YEAR}..{LAST_YEAR}")
         statuses: dict[str, Status] = {}
         for key, status in self.services.items():
-            if not isinstance(key, str) or not key:
+            if not is_instance(key, str) or not key:
                 problems.append(f"services: {key!r} is not a service id")
                 continue
             try:
@@ -246,7 +246,7 @@ class Dossier:
                 problems.append(f"services.{key}: unknown status {status!r} (one of {known})")
         seen: set[str] = set()
         for n, action in enumerate(self.actions):
-            if not isinstance(action, Action):
+            if not is_instance(action, Action):
                 problems.append(f"actions[{n}]: expected an Action, got {type(action).__name__}")
                 continue
             if action.id in seen:

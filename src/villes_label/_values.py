@@ -7,7 +7,7 @@ from collections.abc import Hashable, ItemsView, Iterator, KeysView, Mapping, Va
 from fractions import Fraction
 from typing import Any, Generic, TypeVar
 
-__all__ = ["FrozenMap", "to_fraction"]
+__all__ = ["FrozenMap", "is_instance", "is_int", "to_fraction"]
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -106,3 +106,16 @@ def to_fraction(value: object) -> Fraction:
         return result
     msg = f"expected a number, got {type(value).__name__} {value!r}"
     raise TypeError(msg)
+
+
+# Run-time checks of values that the type hints already promise: users without
+# a type checker may still pass anything. These helpers do not narrow types,
+# so the checker does not call the defensive branches unreachable.
+def is_int(value: object) -> bool:
+    """Whether *value* is an ``int`` and not a ``bool``."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_instance(value: object, cls: type[object]) -> bool:
+    """``isinstance`` that a type checker does not use for narrowing."""
+    return isinstance(value, cls)

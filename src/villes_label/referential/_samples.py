@@ -205,7 +205,7 @@ def synthetic_cohort(
     if size < 0:
         msg = f"size must be >= 0, got {size}"
         raise ValueError(msg)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - fictional data, not secrets
     service_ids = [service.id for service in default_taxonomy().services]
     low, high = math.log10(max(min_population, 1)), math.log10(max_population)
     cohort = []
