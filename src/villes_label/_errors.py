@@ -47,9 +47,36 @@ class CalibrationError(VillesLabelError):
 
 
 def closest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
-    """Return up to *n* of *candidates* closest to *word*, closest first."""
+    """Return up to *n* of *candidates* close to *word*, closest first.
+
+    Only candidates nearly as close as the best one are kept, so a typo gets
+    one suggestion rather than three loosely similar ids.
+    """
+    if not isinstance(word, str):
+        return []
+    matcher = difflib.SequenceMatcher(b=word)
+    scored = []
     # Sorting first makes the answer independent of the candidates' order.
-    return difflib.get_close_matches(word, sorted(candidates), n=n, cutoff=0.5)
+    for candidate in sorted(c for c in candidates if isinstance(c, str)):
+        matcher.set_seq1(candidate)
+        if matcher.real_quick_ratio() >= _CUTOFF and matcher.quick_ratio() >= _CUTOFF:
+            ratio = matcher.ratio()
+            if ratio >= _CUTOFF:
+                scored.append((-ratio, candidate))
+    if not scored and len(word) >= _MIN_PREFIX:
+        # A short id is often the start of the real one ("wifi" for "wifi-public").
+        scored = [(-0.0, c) for c in sorted(candidates) if isinstance(c, str) and c.startswith(word)]
+        return [candidate for _, candidate in scored[:n]]
+    scored.sort()
+    if not scored:
+        return []
+    best = -scored[0][0]
+    return [candidate for ratio, candidate in scored[:n] if -ratio >= best - _MARGIN]
+
+
+_CUTOFF = 0.6
+_MARGIN = 0.08
+_MIN_PREFIX = 3
 
 
 def unknown_id(kind: str, value: str, known: Iterable[str]) -> str:

@@ -96,7 +96,20 @@ class Status(enum.StrEnum):
     __hash__ = str.__hash__
 
 
-_COMMUNE_CODE = re.compile(r"(?:0[1-9]|[1-8]\d|9[0-5])\d{3}|2[AB]\d{3}|97[1-6]\d{2}")
+def _kind(value: TerritoryKind) -> TerritoryKind:
+    # A value string ("commune") is read as its member; anything else is reported later.
+    if is_instance(value, str) and value in TerritoryKind._value2member_map_:
+        return TerritoryKind(value)
+    return value
+
+
+def _status(value: Status) -> Status:
+    if is_instance(value, str) and value in Status._value2member_map_:
+        return Status(value)
+    return value
+
+
+_COMMUNE_CODE = re.compile(r"(?:0[1-9]|1\d|2[1-9]|[3-8]\d|9[0-5])\d{3}|2[AB]\d{3}|97[1-6]\d{2}")
 _SIREN = re.compile(r"\d{9}")
 
 
@@ -139,7 +152,7 @@ class Territory:
 
     code: str
     name: str
-    kind: TerritoryKind
+    kind: TerritoryKind = attrs.field(converter=_kind)
     population: int
 
     def __attrs_post_init__(self) -> None:
@@ -171,7 +184,7 @@ class Action:
     id: str
     title: str
     services: frozenset[str] = attrs.field(converter=_ids)
-    status: Status
+    status: Status = attrs.field(converter=_status)
 
     def __attrs_post_init__(self) -> None:
         problems = []

@@ -1,0 +1,490 @@
+"""The laws of the scoring and the label's concrete rules."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from fractions import Fraction
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from villes_label import (
+    Action,
+    Applicability,
+    Dossier,
+    GradeRule,
+    InvalidInput,
+    Issue,
+    MentionRule,
+    Ruleset,
+    Service,
+    Status,
+    Taxonomy,
+    Territory,
+    TerritoryKind,
+    Theme,
+    assess,
+    default_ruleset,
+    default_taxonomy,
+)
+from villes_label._scoring import coefficients, concern, credit
+from villes_label.referential import sample_dossier
+from villes_label.testing import dossiers, rulesets, statuses, territories
+
+CREDITED = (Status.ABSENT, Status.PLANNED, Status.PARTIAL, Status.DEPLOYED)
+TAX = default_taxonomy()
+RULES = default_ruleset()
+
+
+def same_result(a, b) -> None:
+    assert (a.score, a.grade, a.projected_score) == (b.score, b.grade, b.projected_score)
+    assert a.themes == b.themes
+    assert a.issues == b.issues
+    assert a.mentions == b.mentions
+    assert a.not_concerned == b.not_concerned
+    assert a.reasons == b.reasons
+
+
+@st.composite
+def case(draw):
+    rules = draw(rulesets())
+    return rules, draw(dossiers(rules))
+
+
+class TestMonotonicity:
+    """Raising any service's status never lowers the score, any theme or issue, or the grade."""
+
+    @given(case(), st.data())
+    def test_raising_a_status(self, pair, data):
+        rules, dossier = pair
+        sid = data.draw(st.sampled_from([s.id for s in rules.taxonomy.services]))
+        current = dossier.status(sid)
+        assume(current is not Status.NOT_APPLICABLE)
+        higher = data.draw(st.sampled_from([s for s in CREDITED if s >= current]))
+        before = assess(dossier, rules)
+        after = assess(dossier.with_status(sid, higher), rules)
+        assert after.score >= before.score
+        assert after.projected_score >= before.projected_score
+        assert after.grade >= before.grade
+        for key, value in before.themes.items():
+            assert after.themes[key] >= value
+        for key, value in before.issues.items():
+            assert after.issues[key] >= value
+        assert set(after.mentions) >= set(before.mentions)
+
+
+class TestBounds:
+    """Scores lie in [0, 1], the projected score is at least the score, grades in 0..5."""
+
+    @given(case())
+    def test_bounds(self, pair):
+        rules, dossier = pair
+        result = assess(dossier, rules)
+        assert 0 <= result.score <= result.projected_score <= 1
+        assert 0 <= result.grade <= 5
+        assert all(0 <= v <= 1 for v in result.themes.values())
+        assert all(0 <= v <= 1 for v in result.issues.values())
+        assert result.grade == 0 or rules.grade_rule(result.grade) is not None
+
+    @given(case())
+    def test_statuses_cover_every_service_and_every_entry(self, pair):
+        rules, dossier = pair
+        result = assess(dossier, rules)
+        assert list(result.statuses) == [s.id for s in rules.taxonomy.services]
+        for sid in dossier.declared:
+            assert result.statuses[sid] is dossier.status(sid)
+        assert result.undeclared.isdisjoint(dossier.declared)
+        assert result.undeclared.isdisjoint(result.not_concerned)
+
+
+class TestLinearForm:
+    """Once the concerned services are known, the score is Σ coefficientₛ · creditₛ."""
+
+    @given(case())
+    def test_coefficients_reproduce_the_nested_means(self, pair):
+        rules, dossier = pair
+        scope = concern(dossier, rules)
+        coefficient = coefficients(rules, scope.concerned)
+        linear = sum(
+            (coefficient[sid] * credit(rules, dossier.status(sid)) for sid in scope.concerned),
+            Fraction(0),
+        )
+        assert linear == assess(dossier, rules).score
+        if scope.concerned:
+            assert sum(coefficient.values()) == 1
+
+
+class TestOrderIndependence:
+    """The order of the entries and of the actions changes nothing."""
+
+    @given(case(), st.randoms(use_true_random=False))
+    def test_shuffled_entries(self, pair, rng):
+        rules, dossier = pair
+        items = list(dossier.services.items())
+        rng.shuffle(items)
+        actions = list(dossier.actions)
+        rng.shuffle(actions)
+        shuffled = Dossier(
+            territory=dossier.territory,
+            year=dossier.year,
+            services=dict(items),
+            actions=tuple(actions),
+        )
+        same_result(assess(dossier, rules), assess(shuffled, rules))
+
+    def test_across_hash_seeds(self):
+        script = (
+            "import villes_label as vl, json\n"
+            "from villes_label.referential import synthetic_cohort\n"
+            "out = []\n"
+            "for d in synthetic_cohort(40, seed=3, epci_share=0.2) + (vl.referential.sample_dossier(),):\n"
+            "    a = vl.assess(d, vl.default_ruleset())\n"
+            "    out.append([a.grade, str(a.score), [[k, str(v)] for k, v in a.issues.items()],\n"
+            "                sorted(a.not_concerned), sorted(a.undeclared), list(a.mentions),\n"
+            "                [[r.code, r.subject, r.message] for r in a.reasons], a.explain()])\n"
+            "print(json.dumps(out))\n"
+        )
+        outputs = set()
+        for seed in ("0", "1", "4242"):
+            env = {**os.environ, "PYTHONHASHSEED": seed}
+            done = subprocess.run(
+                [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+            )
+            outputs.add(done.stdout)
+        assert len(outputs) == 1
+        assert json.loads(outputs.pop())
+
+
+class TestExactThresholds:
+    """A dossier exactly on a threshold gets the grade; a hair below does not."""
+
+    def test_one_third(self):
+        services = tuple(Service(id=f"s{n}", name=f"S{n}") for n in range(3))
+        tax = Taxonomy(
+            name="t",
+            version="1",
+            themes=(Theme(id="T", name="T", issues=(Issue(id="I", name="I", services=services),)),),
+        )
+        rules = Ruleset(
+            name="thirds",
+            year=2016,
+            taxonomy=tax,
+            grades=(
+                GradeRule(arobases=1, min_score=Fraction(1, 3)),
+                GradeRule(arobases=2, min_score=Fraction(2, 3)),
+            ),
+        )
+        town = Territory(code="35001", name="X", kind=TerritoryKind.COMMUNE, population=100)
+        one = Dossier(territory=town, year=2016, services={"s0": Status.DEPLOYED})
+        result = assess(one, rules)
+        assert result.score == Fraction(1, 3)
+        assert result.grade == 1
+        # Two partial services make 1/3 too, summed in another order.
+        two = Dossier(territory=town, year=2016, services={"s2": "partial", "s1": "partial"})
+        assert assess(two, rules).grade == 1
+        failing = assess(two, rules).reasons_of("min-score")[0]
+        assert failing.required == Fraction(2, 3)
+        assert failing.actual == Fraction(1, 3)
+        assert failing.shortfall == Fraction(1, 3)
+
+    @given(case())
+    def test_threshold_at_the_score(self, pair):
+        rules, dossier = pair
+        score = assess(dossier, rules).score
+        on = rules.replace(grades=(GradeRule(arobases=1, min_score=score),), mentions=())
+        assert assess(dossier, on).grade == 1
+        if score < 1:
+            above = score + Fraction(1, 10**9)
+            off = rules.replace(grades=(GradeRule(arobases=1, min_score=above),), mentions=())
+            assert assess(dossier, off).grade == 0
+
+
+class TestNotConcernedNeutrality:
+    """The status of a service that does not concern the territory changes nothing."""
+
+    @given(case(), st.data())
+    def test_neutral(self, pair, data):
+        rules, dossier = pair
+        outside = sorted(
+            s.id for s in rules.taxonomy.services if not rules.concerns(s.id, dossier.territory)
+        )
+        assume(outside)
+        sid = data.draw(st.sampled_from(outside))
+        status = data.draw(statuses(not_applicable=False))
+        assume(not any(sid in action.services for action in dossier.actions))
+        changed = dossier.with_status(sid, status)
+        same_result(assess(dossier, rules), assess(changed, rules))
+
+    @given(st.data())
+    def test_allowed_opt_out_leaves_the_denominators(self, data):
+        rules = data.draw(rulesets())
+        optable = sorted(sid for sid, rule in rules.applicability.items() if rule.opt_out)
+        assume(optable)
+        dossier = data.draw(dossiers(rules, max_actions=0))
+        sid = data.draw(st.sampled_from(optable))
+        opted = dossier.with_status(sid, Status.NOT_APPLICABLE)
+        result = assess(opted, rules)
+        assert sid in result.not_concerned
+        # Same as a ruleset where the service never concerns anyone.
+        kinds = frozenset(TerritoryKind) - {dossier.territory.kind}
+        if kinds:
+            never = rules.replace(
+                applicability={**rules.applicability, sid: Applicability(kinds=kinds)}
+            )
+            assert assess(opted, never).score == result.score
+
+
+class TestActionsAndEntries:
+    """Actions and direct entries give the same result for the same effective statuses."""
+
+    @given(case())
+    def test_equivalent(self, pair):
+        rules, dossier = pair
+        flat = Dossier(
+            territory=dossier.territory,
+            year=dossier.year,
+            services=dict(dossier.effective_statuses()),
+        )
+        a, b = assess(dossier, rules), assess(flat, rules)
+        same_result(a, b)
+        assert a.statuses == b.statuses
+
+
+class TestInvalidInput:
+    """An id unknown to the ruleset's taxonomy is reported with the closest ids."""
+
+    def test_unknown_ids(self):
+        dossier = Dossier(
+            territory=sample_dossier().territory,
+            year=2016,
+            services={"site-internte": "deployed", "wifi-public": "deployed"},
+            actions=(Action(id="a", title="A", services={"budget-participati"}, status="deployed"),),
+        )
+        with pytest.raises(InvalidInput) as caught:
+            assess(dossier, RULES)
+        assert caught.value.problems == (
+            "services.site-internte: unknown service 'site-internte' (did you mean 'site-internet'?)",
+            "actions[0].services: unknown service 'budget-participati' (did you mean 'budget-participatif'?)",
+        )
+
+    def test_wrong_types(self):
+        with pytest.raises(InvalidInput, match="expected a Dossier"):
+            assess({"territory": 1}, RULES)  # type: ignore[arg-type]
+        with pytest.raises(InvalidInput, match="expected a Ruleset"):
+            assess(sample_dossier(), None)  # type: ignore[arg-type]
+
+
+# --- the label's rules, computed by hand -------------------------------------------
+
+
+def all_of(theme_id: str, status: Status) -> dict[str, Status]:
+    return {s.id: status for i in TAX.theme(theme_id).issues for s in i.services}
+
+
+def everything(status: Status) -> dict[str, Status]:
+    return {s.id: status for s in TAX.services}
+
+
+class TestDefaultRulesExamples:
+    """Hand-computed assessments under the label's 2016 rules."""
+
+    def village(self, services):
+        territory = Territory(code="48001", name="Albaret-le-Comtal", kind=TerritoryKind.COMMUNE, population=300)
+        return Dossier(territory=territory, year=2016, services=services)
+
+    def test_village_with_only_a_website(self):
+        result = assess(self.village({"site-internet": Status.DEPLOYED}), RULES)
+        # 1/4 of the themes, 1/4 of its issues, 1/9 of the services of that issue.
+        assert result.score == Fraction(1, 144)
+        assert result.grade == 1
+        assert result.reasons_of("min-score")[0].required == Fraction(1, 5)
+
+    def test_village_is_not_penalised_for_city_services(self):
+        result = assess(self.village(everything(Status.DEPLOYED)), RULES)
+        assert result.not_concerned == {
+            "open-data",
+            "application-mobile-ville",
+            "conseils-de-quartier-numeriques",
+            "transports-temps-reel",
+            "stationnement-intelligent",
+            "web-tv-locale",
+            "cooperation-internationale",
+            "hackathon",
+            "pepiniere-entreprises-numeriques",
+            "living-lab",
+            "maquette-numerique-3d",
+            "laboratoire-innovation-publique",
+        }
+        # Everything that concerns it is deployed: a village's 5 @ is worth a city's.
+        assert result.score == 1
+        assert result.grade == 5
+        assert set(result.mentions) == {m.id for m in RULES.mentions}
+
+    def test_city(self):
+        services = {
+            **all_of("democratie-services-publics", Status.DEPLOYED),
+            **all_of("vivre-ensemble", Status.PARTIAL),
+            **all_of("partage-connaissances", Status.DEPLOYED),
+        }
+        city = Territory(code="29019", name="Brest", kind=TerritoryKind.COMMUNE, population=140_000)
+        result = assess(Dossier(territory=city, year=2016, services=services), RULES)
+        assert result.themes == {
+            "democratie-services-publics": 1,
+            "vivre-ensemble": Fraction(1, 2),
+            "partage-connaissances": 1,
+            "creation-richesses": 0,
+        }
+        assert result.score == Fraction(5, 8)
+        assert result.grade == 4
+        assert result.not_concerned == frozenset()
+        short = result.reasons_of("min-score")[0]
+        assert short.shortfall == Fraction(13, 20) - Fraction(5, 8)
+        assert [r.subject for r in result.reasons_of("each-theme")] == ["creation-richesses"]
+        assert result.projected_score == result.score
+
+    def test_intercommunality(self):
+        epci = Territory(
+            code="200067106",
+            name="Communauté de communes exemple",
+            kind=TerritoryKind.COMMUNAUTE_DE_COMMUNES,
+            population=25_000,
+        )
+        schools = [
+            "ent-ecoles",
+            "equipement-numerique-ecoles",
+            "portail-famille",
+            "inscriptions-scolaires-en-ligne",
+            "ateliers-code-periscolaire",
+            "maintenance-informatique-ecoles",
+        ]
+        services = {sid: Status.NOT_APPLICABLE for sid in schools}
+        services |= {"aide-aux-devoirs-en-ligne": "deployed", "education-medias-information": "deployed"}
+        result = assess(Dossier(territory=epci, year=2016, services=services), RULES)
+        assert result.issues["education"] == 1
+        assert result.themes["partage-connaissances"] == Fraction(1, 4)
+        assert result.score == Fraction(1, 16)
+        assert {"registre-personnes-vulnerables", "jumelage-numerique", *schools} <= result.not_concerned
+        # The required ENT is waived for a body without schools; the issue gate is met.
+        assert result.mentions == ("numerique-educatif",)
+        assert result.grade == 1
+
+    def test_strong_everywhere_but_participation_stays_under_4(self):
+        services = everything(Status.DEPLOYED)
+        for service in TAX.issue("democratie-locale").services:
+            services[service.id] = Status.ABSENT
+        town = Territory(code="35238", name="Rennes", kind=TerritoryKind.COMMUNE, population=30_000)
+        result = assess(Dossier(territory=town, year=2016, services=services), RULES)
+        assert result.themes["democratie-services-publics"] == Fraction(3, 4)
+        assert result.score == Fraction(15, 16)
+        assert result.grade == 3
+        gate = result.reasons_of("issue-gate")[0]
+        assert (gate.subject, gate.required, gate.actual) == ("democratie-locale", Fraction(1, 2), 0)
+
+    def test_refused_opt_out_counts_as_absent(self):
+        dossier = self.village({"site-internet": Status.NOT_APPLICABLE})
+        result = assess(dossier, RULES)
+        assert result.score == 0
+        assert [r.subject for r in result.reasons_of("opt-out-refused")] == ["site-internet"]
+        assert result.statuses["site-internet"] is Status.NOT_APPLICABLE
+        assert "site-internet" not in result.not_concerned
+
+    def test_every_participant_gets_one_arobase(self):
+        assert assess(self.village({}), RULES).grade == 1
+
+    def test_website_is_required_from_two(self):
+        services = everything(Status.DEPLOYED)
+        services["site-internet"] = Status.PARTIAL
+        result = assess(self.village(services), RULES)
+        assert result.grade == 1
+        assert [r.code for r in result.reasons_of("required-service")] == ["required-service"]
+
+    def test_planned_counts_in_projection_only(self):
+        result = assess(self.village(everything(Status.PLANNED)), RULES)
+        assert result.score == 0
+        assert result.projected_score == 1
+
+
+class TestGatesAndMentions:
+    """A gate on a theme or issue without concerned service is waived, and the reasons say so."""
+
+    def test_waived_issue_gate(self):
+        rules = RULES.replace(
+            grades=(
+                GradeRule(arobases=1, min_score=0, min_issue_scores={"innovation": Fraction(1, 2)}),
+            ),
+            mentions=(),
+            applicability={
+                s.id: Applicability(min_population=1_000_000)
+                for s in TAX.issue("innovation").services
+            },
+        )
+        result = assess(sample_dossier(), rules)
+        assert result.grade == 1
+        assert "innovation" not in result.issues
+        assert [r.subject for r in result.reasons_of("gate-waived")] == ["innovation"]
+
+    def test_mention_with_every_condition_waived_is_not_awarded(self):
+        rules = RULES.replace(
+            mentions=(MentionRule(id="m", name="M", required_services={"fablab"}),)
+        )
+        dossier = sample_dossier()  # declares the fablab not applicable (allowed)
+        assert "fablab" in assess(dossier, rules).not_concerned
+        assert assess(dossier, rules).mentions == ()
+
+    def test_mention_min_grade(self):
+        rules = RULES.replace(
+            mentions=(
+                MentionRule(id="m", name="M", required_services={"site-internet"}, min_grade=4),
+            )
+        )
+        assert assess(sample_dossier(), rules).mentions == ()
+        assert assess(sample_dossier(), rules.replace(mentions=(
+            MentionRule(id="m", name="M", required_services={"site-internet"}, min_grade=3),
+        ))).mentions == ("m",)
+
+
+class TestReports:
+    """Reasons say why this grade and not the next; explain() reads in French or English."""
+
+    def test_sample_commune(self):
+        result = assess(sample_dossier(), RULES)
+        assert result.grade == 3
+        codes = [r.code for r in result.reasons]
+        assert codes[0] == "opt-out-refused"
+        assert "grade" in codes
+        assert "issue-gate" in codes
+        french = result.explain()
+        assert "@@@ (3 arobases)" in french
+        assert "il manque" in french
+        english = result.explain("en")
+        assert "Grade: @@@ (3)" in english
+        assert "points below" in english
+        assert str(result.reasons[0]) == result.reasons[0].message
+
+    def test_explain_refuses_other_languages(self):
+        with pytest.raises(InvalidInput, match="lang"):
+            assess(sample_dossier(), RULES).explain("de")  # type: ignore[arg-type]
+
+    def test_html(self):
+        html = assess(sample_dossier(), RULES)._repr_html_()
+        assert "Saint-Exemple-sur-Vilaine" in html
+        assert "<table>" in html
+        assert "@@@" in html
+
+    def test_potential_names_the_richest_issues(self):
+        result = assess(TestDefaultRulesExamples().village({"site-internet": "deployed"}), RULES)
+        potential = result.reasons_of("potential")
+        assert len(potential) == 3
+        gains = [r.actual for r in potential]
+        assert gains == sorted(gains, reverse=True)
+
+    @given(territories())
+    def test_empty_dossier_never_crashes(self, territory):
+        result = assess(Dossier(territory=territory, year=2016), RULES)
+        assert result.grade == 1
+        assert result.explain()
+        assert result.undeclared == frozenset(s.id for s in TAX.services) - result.not_concerned

@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+import pickle
+import re
+from fractions import Fraction
+
+import attrs
+import pytest
+from hypothesis import given
+
+from villes_label import InvalidInput, Issue, Service, Taxonomy, Theme, default_taxonomy
+from villes_label.testing import taxonomies
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def small() -> Taxonomy:
+    a, b, c = (Service(id=x, name=x.upper()) for x in ("a", "b", "c"))
+    return Taxonomy(
+        name="t",
+        version="1",
+        themes=(
+            Theme(id="T1", name="T1", issues=(Issue(id="I1", name="I1", services=(a, b)),)),
+            Theme(id="T2", name="T2", issues=(Issue(id="I2", name="I2", services=(c,)),)),
+        ),
+    )
+
+
+class TestDefaultTaxonomy:
+    """The label's referential has 4 themes, 16 issues and 131 services with stable ids."""
+
+    def test_counts(self):
+        tax = default_taxonomy()
+        assert (len(tax.themes), len(tax.issues), len(tax.services)) == (4, 16, 131)
+
+    def test_four_issues_per_theme(self):
+        assert [len(theme.issues) for theme in default_taxonomy().themes] == [4, 4, 4, 4]
+
+    def test_ids_are_unique_ascii_slugs(self):
+        tax = default_taxonomy()
+        ids = [t.id for t in tax.themes] + [i.id for i in tax.issues] + [s.id for s in tax.services]
+        assert len(ids) == len(set(ids)) == 4 + 16 + 131
+        assert all(SLUG.fullmatch(node_id) for node_id in ids)
+
+    def test_every_service_has_a_french_name_and_description(self):
+        for service in default_taxonomy().services:
+            assert service.name.strip()
+            assert service.description.strip()
+
+    def test_published_themes_and_issues(self):
+        tax = default_taxonomy()
+        names = {theme.name for theme in tax.themes}
+        assert names == {
+            "Démocratie et services publics",
+            "Vivre ensemble",
+            "Partage des connaissances",
+            "Création de richesses",
+        }
+        for issue_id in ("democratie-locale", "mediation", "innovation", "emploi", "education"):
+            assert tax.issue(issue_id).id == issue_id
+
+    def test_is_cached_and_immutable(self):
+        assert default_taxonomy() is default_taxonomy()
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            default_taxonomy().name = "x"  # type: ignore[misc]
+
+
+class TestLookups:
+    """Look-ups by id find every node; an unknown id names the closest ids."""
+
+    def test_lookup_parents(self):
+        tax = small()
+        assert tax.issue_of("c").id == "I2"
+        assert tax.theme_of("c").id == "T2"
+        assert tax.theme_of("I1").id == "T1"
+        assert tax.service("b").name == "B"
+
+    @pytest.mark.parametrize("method", ["theme", "issue", "service", "theme_of", "issue_of"])
+    def test_unknown_id_is_invalid_input(self, method):
+        with pytest.raises(InvalidInput, match="unknown"):
+            getattr(default_taxonomy(), method)("nope-nope")
+
+    def test_suggestions(self):
+        with pytest.raises(InvalidInput, match="did you mean 'site-internet'"):
+            default_taxonomy().service("site-internte")
+
+    def test_issue_of_an_issue_is_refused(self):
+        with pytest.raises(InvalidInput):
+            small().issue_of("I1")
+
+    def test_contains(self):
+        tax = small()
+        assert "a" in tax
+        assert "I2" in tax
+        assert "T1" in tax
+        assert "zzz" not in tax
+        assert 3 not in tax
+
+    @given(taxonomies())
+    def test_order_of_services_follows_the_tree(self, tax):
+        flat = [s.id for t in tax.themes for i in t.issues for s in i.services]
+        assert [s.id for s in tax.services] == flat
+        for service in tax.services:
+            assert service in tax.issue_of(service.id).services
+
+
+class TestConstruction:
+    """Construction refuses duplicate or empty ids, empty themes and issues, naming every one."""
+
+    def test_every_problem_is_reported(self):
+        dup = Service(id="a", name="A")
+        with pytest.raises(InvalidInput) as caught:
+            Taxonomy(
+                name="t",
+                version="1",
+                themes=(
+                    Theme(id="T", name="T", issues=(Issue(id="I", name="I", services=(dup, dup)),)),
+                    Theme(id="T", name="T again", issues=()),
+                    Theme(id="E", name="E", issues=(Issue(id="", name="empty", services=()),)),
+                ),
+            )
+        problems = caught.value.problems
+        assert any("services[1].id: duplicate id 'a'" in p for p in problems)
+        assert any(p.startswith("themes[1].id: duplicate id 'T'") for p in problems)
+        assert any("themes[1].issues: theme 'T' has no issue" in p for p in problems)
+        assert any("themes[2].issues[0].id: empty id" in p for p in problems)
+        assert any("has no service" in p for p in problems)
+        assert len(problems) == 5
+
+    def test_no_theme(self):
+        with pytest.raises(InvalidInput, match="at least one theme"):
+            Taxonomy(name="t", version="1", themes=())
+
+    def test_wrong_node_types(self):
+        with pytest.raises(InvalidInput, match="expected a Theme"):
+            Taxonomy(name="t", version="1", themes=("x",))  # type: ignore[arg-type]
+
+
+class TestValues:
+    """Models are frozen, hashable, comparable by value and picklable."""
+
+    @given(taxonomies())
+    def test_pickle_and_hash(self, tax):
+        copy = pickle.loads(pickle.dumps(tax))
+        assert copy == tax
+        assert hash(copy) == hash(tax)
+        assert copy.services == tax.services
+
+    def test_repr_html(self):
+        html = default_taxonomy()._repr_html_()
+        assert html.startswith("<table>")
+        assert "Démocratie locale" in html
+
+
+class TestDiff:
+    """diff lists services added, removed, renamed and moved, and their share of the older one."""
+
+    @given(taxonomies())
+    def test_diff_with_itself_is_empty(self, tax):
+        diff = tax.diff(tax)
+        assert diff.empty
+        assert diff.change_ratio == 0
+
+    def test_diff(self):
+        old = small()
+        a2 = Service(id="a", name="A renamed")
+        d = Service(id="d", name="D")
+        c = Service(id="c", name="C")
+        new = Taxonomy(
+            name="t",
+            version="2",
+            themes=(
+                Theme(id="T1", name="T1", issues=(Issue(id="I1", name="I1", services=(a2, d)),)),
+                Theme(id="T2", name="T2", issues=(Issue(id="I3", name="I3", services=(c,)),)),
+            ),
+        )
+        diff = old.diff(new)
+        assert diff.added == {"d"}
+        assert diff.removed == {"b"}
+        assert diff.renamed == {"a"}
+        assert diff.moved == {"c"}
+        assert diff.change_ratio == Fraction(4, 3)
+        assert "1 added" in str(diff)

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+import pickle
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from villes_label import Action, Dossier, InvalidInput, Status, Territory, TerritoryKind
+from villes_label.testing import dossiers, statuses, taxonomies, territories
+
+C = TerritoryKind.COMMUNE
+
+
+def town(code: str = "92049", kind: TerritoryKind = C, population: int = 50_000) -> Territory:
+    return Territory(code=code, name="Montrouge", kind=kind, population=population)
+
+
+class TestTerritory:
+    """A commune has an INSEE code, an EPCI a 9-digit SIREN; population >= 0."""
+
+    @pytest.mark.parametrize("code", ["92049", "2A004", "2B033", "97101", "97611", "01001"])
+    def test_valid_commune_codes(self, code):
+        assert town(code).code == code
+
+    @pytest.mark.parametrize(
+        "code", ["9204", "920490", "20004", "2C004", "97701", "00001", "96001", "abcde", " 92049"]
+    )
+    def test_invalid_commune_codes(self, code):
+        with pytest.raises(InvalidInput, match="INSEE"):
+            town(code)
+
+    def test_epci_codes(self):
+        assert town("200054781", TerritoryKind.METROPOLE).kind is TerritoryKind.METROPOLE
+        with pytest.raises(InvalidInput, match="SIREN"):
+            town("92049", TerritoryKind.COMMUNAUTE_DE_COMMUNES)
+
+    def test_every_problem_at_once(self):
+        with pytest.raises(InvalidInput) as caught:
+            Territory(code=92049, name="", kind="town", population=-3)  # type: ignore[arg-type]
+        assert len(caught.value.problems) == 4
+
+    def test_bool_is_not_a_population(self):
+        with pytest.raises(InvalidInput, match="population"):
+            town(population=True)  # type: ignore[arg-type]
+
+    @given(territories())
+    def test_generated_territories_pickle(self, territory):
+        assert pickle.loads(pickle.dumps(territory)) == territory
+
+
+class TestStatus:
+    """Statuses are ordered by credit, not alphabetically; NOT_APPLICABLE is outside the order."""
+
+    def test_credit_order(self):
+        assert Status.ABSENT < Status.PLANNED < Status.PARTIAL < Status.DEPLOYED
+        assert max(Status.PARTIAL, Status.PLANNED) is Status.PARTIAL
+        assert sorted([Status.DEPLOYED, Status.ABSENT, Status.PARTIAL]) == [
+            Status.ABSENT,
+            Status.PARTIAL,
+            Status.DEPLOYED,
+        ]
+
+    def test_not_applicable_is_not_ordered(self):
+        with pytest.raises(TypeError):
+            _ = Status.NOT_APPLICABLE < Status.ABSENT
+
+    def test_values(self):
+        assert [s.value for s in Status] == [
+            "absent",
+            "planned",
+            "partial",
+            "deployed",
+            "not_applicable",
+        ]
+        assert {Status.DEPLOYED: 1}["deployed"] == 1
+
+
+class TestDossier:
+    """The effective status is the best of the direct entry and of the actions delivering it."""
+
+    def test_effective_status(self):
+        dossier = Dossier(
+            territory=town(),
+            year=2016,
+            services={"a": Status.PLANNED, "b": "deployed"},
+            actions=(
+                Action(id="x", title="X", services={"a", "c"}, status=Status.PARTIAL),
+                Action(id="y", title="Y", services={"b"}, status=Status.PLANNED),
+            ),
+        )
+        assert dossier.status("a") is Status.PARTIAL
+        assert dossier.status("b") is Status.DEPLOYED
+        assert dossier.status("c") is Status.PARTIAL
+        assert dossier.status("zzz") is Status.ABSENT
+        assert dossier.declared == {"a", "b", "c"}
+        assert dossier.services["b"] is Status.DEPLOYED
+
+    def test_not_applicable_and_delivered_is_invalid(self):
+        with pytest.raises(InvalidInput, match="not_applicable but delivered by action 'x'"):
+            Dossier(
+                territory=town(),
+                year=2016,
+                services={"a": Status.NOT_APPLICABLE},
+                actions=(Action(id="x", title="X", services={"a"}, status=Status.DEPLOYED),),
+            )
+
+    def test_action_cannot_be_not_applicable(self):
+        with pytest.raises(InvalidInput, match="cannot be not_applicable"):
+            Action(id="x", title="X", services={"a"}, status=Status.NOT_APPLICABLE)
+
+    def test_action_services_are_not_a_string(self):
+        with pytest.raises(InvalidInput, match="got the string"):
+            Action(id="x", title="X", services="ab", status=Status.DEPLOYED)
+
+    def test_action_needs_a_service(self):
+        with pytest.raises(InvalidInput, match="at least one service"):
+            Action(id="x", title="X", services=(), status=Status.DEPLOYED)
+
+    def test_every_problem_at_once(self):
+        with pytest.raises(InvalidInput) as caught:
+            Dossier(
+                territory=town(),
+                year=1999,
+                services={"a": "done", "": "deployed"},
+                actions=(
+                    Action(id="x", title="X", services={"a"}, status=Status.DEPLOYED),
+                    Action(id="x", title="X", services={"b"}, status=Status.DEPLOYED),
+                ),
+            )
+        problems = caught.value.problems
+        assert "year: 1999 is outside 2000..2100" in problems
+        assert any(p.startswith("services.a: unknown status 'done'") for p in problems)
+        assert any("'' is not a service id" in p for p in problems)
+        assert "actions[1].id: duplicate action id 'x'" in problems
+
+    @given(st.data())
+    def test_with_status(self, data):
+        dossier = data.draw(dossiers(data.draw(taxonomies())))
+        sid = data.draw(st.sampled_from(sorted(dossier.declared) or ["t0-i0-s0"]))
+        status = data.draw(statuses(not_applicable=False))
+        changed = dossier.with_status(sid, status)
+        assert changed.services[sid] is status
+        assert changed.status(sid) >= status
+        assert changed.actions == dossier.actions
+        assert dossier.services.get(sid) == dossier.services.get(sid)  # original untouched
+
+    @given(st.data())
+    def test_frozen_hashable_picklable(self, data):
+        dossier = data.draw(dossiers(data.draw(taxonomies())))
+        assert pickle.loads(pickle.dumps(dossier)) == dossier
+        assert hash(pickle.loads(pickle.dumps(dossier))) == hash(dossier)
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            dossier.year = 2020  # type: ignore[misc]
+        with pytest.raises(TypeError):
+            dossier.services["x"] = Status.DEPLOYED  # type: ignore[index]
