@@ -46,18 +46,23 @@ class CalibrationError(VillesLabelError):
     """A calibration target that no choice of thresholds can meet, and why."""
 
 
+def _is_str(value: object) -> bool:
+    # Ids come from users' data: anything may arrive where a str is expected.
+    return isinstance(value, str)
+
+
 def closest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     """Return up to *n* of *candidates* close to *word*, closest first.
 
     Only candidates nearly as close as the best one are kept, so a typo gets
     one suggestion rather than three loosely similar ids.
     """
-    if not isinstance(word, str):
+    if not _is_str(word):
         return []
     matcher = difflib.SequenceMatcher(b=word)
     scored = []
     # Sorting first makes the answer independent of the candidates' order.
-    for candidate in sorted(c for c in candidates if isinstance(c, str)):
+    for candidate in sorted(c for c in candidates if _is_str(c)):
         matcher.set_seq1(candidate)
         if matcher.real_quick_ratio() >= _CUTOFF and matcher.quick_ratio() >= _CUTOFF:
             ratio = matcher.ratio()
@@ -65,7 +70,7 @@ def closest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
                 scored.append((-ratio, candidate))
     if not scored and len(word) >= _MIN_PREFIX:
         # A short id is often the start of the real one ("wifi" for "wifi-public").
-        scored = [(-0.0, c) for c in sorted(candidates) if isinstance(c, str) and c.startswith(word)]
+        scored = [(-0.0, c) for c in sorted(candidates) if _is_str(c) and c.startswith(word)]
         return [candidate for _, candidate in scored[:n]]
     scored.sort()
     if not scored:

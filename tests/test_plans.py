@@ -1,0 +1,565 @@
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import sys
+from fractions import Fraction
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import villes_label as vl
+from villes_label import (
+    Action,
+    Dossier,
+    GradeRule,
+    InvalidInput,
+    Issue,
+    Plan,
+    Ruleset,
+    Service,
+    Status,
+    Step,
+    Taxonomy,
+    Territory,
+    TerritoryKind,
+    Theme,
+    assess,
+    default_ruleset,
+    next_questions,
+    recommend,
+)
+from villes_label.referential import sample_dossier, synthetic_cohort
+from villes_label.testing import dossiers, rulesets, taxonomies
+
+D = Status.DEPLOYED
+# The brute force is exhaustive over subsets: keep the number of open services small.
+MAX_OPEN = 9
+
+
+# --- strategies and the brute force ------------------------------------------------------
+
+
+@st.composite
+def small_cases(draw, *, max_services=3):
+    """A small ruleset (<= 3 themes, <= 3 issues each, <= 3 services each), a dossier, a target."""
+    taxonomy = draw(taxonomies(max_themes=3, max_issues=3, max_services=max_services))
+    rules = draw(rulesets(taxonomy, denominator=draw(st.sampled_from([4, 6, 12, 20]))))
+    dossier = draw(dossiers(rules))
+    grades = [0, *(rule.arobases for rule in rules.grades)]
+    target = draw(st.none() | st.sampled_from(grades))
+    return rules, dossier, target
+
+
+def open_services(dossier, rules):
+    """Concerned services that are not deployed, in taxonomy order, seen through `assess`."""
+    result = assess(dossier, rules)
+    return [
+        s.id
+        for s in rules.taxonomy.services
+        if s.id not in result.not_concerned and result.statuses[s.id] is not D
+    ]
+
+
+def deploy(dossier, services):
+    for sid in services:
+        dossier = dossier.with_status(sid, D)
+    return dossier
+
+
+def brute_force(dossier, rules, target):
+    """The best set by exhaustive search (only `assess` and `with_status`), or None.
+
+    Best: fewest services, then largest score increase, then earliest in taxonomy
+    order (`combinations` yields each size in lexicographic order of the ranks).
+    """
+    before = assess(dossier, rules).score
+    candidates = open_services(dossier, rules)
+    for size in range(len(candidates) + 1):
+        best = None
+        for subset in itertools.combinations(candidates, size):
+            after = assess(deploy(dossier, subset), rules)
+            if after.grade >= target:
+                gain = after.score - before
+                if best is None or gain > best[0]:
+                    best = (gain, subset)
+        if best is not None:
+            return best[1]
+    return None
+
+
+def resolved_target(dossier, rules, target):
+    """The target `recommend` aims at when given *target* (the next grade by default)."""
+    if target is not None:
+        return target
+    grade = assess(dossier, rules).grade
+    return next((r.arobases for r in rules.grades if r.arobases > grade), grade)
+
+
+def town(population=12_400, kind=TerritoryKind.COMMUNE):
+    code = "35999" if kind is TerritoryKind.COMMUNE else "200000001"
+    return Territory(code=code, name="Test", kind=kind, population=population)
+
+
+def tiny_rules(grades, **changes):
+    """Two themes: t0 = {i0: a, b, c; i1: d}, t1 = {i2: e, f}."""
+    taxonomy = Taxonomy(
+        name="tiny",
+        version="1",
+        themes=(
+            Theme(
+                id="t0",
+                name="T0",
+                issues=(
+                    Issue(
+                        id="i0",
+                        name="I0",
+                        services=tuple(Service(id=x, name=x) for x in "abc"),
+                    ),
+                    Issue(id="i1", name="I1", services=(Service(id="d", name="d"),)),
+                ),
+            ),
+            Theme(
+                id="t1",
+                name="T1",
+                issues=(
+                    Issue(id="i2", name="I2", services=tuple(Service(id=x, name=x) for x in "ef")),
+                ),
+            ),
+        ),
+    )
+    return Ruleset(name="tiny", year=2016, taxonomy=taxonomy, grades=grades, **changes)
+
+
+# --- laws against the brute force ---------------------------------------------------------
+
+
+class TestMinimality:
+    """The plan has the fewest steps that reach the target; ties go to the larger gain,
+    then to taxonomy order; it is unreachable exactly when no set of steps reaches it."""
+
+    @given(small_cases())
+    def test_same_set_as_exhaustive_search(self, case):
+        rules, dossier, target = case
+        assume(len(open_services(dossier, rules)) <= MAX_OPEN)
+        plan = recommend(dossier, rules, target)
+        goal = resolved_target(dossier, rules, target)
+        assert plan.target == goal
+        best = brute_force(dossier, rules, goal)
+        assert plan.reachable == (best is not None)
+        if best is not None:
+            assert sorted(step.service for step in plan.steps) == sorted(best)
+
+    @given(small_cases())
+    def test_no_smaller_set_reaches(self, case):
+        """Independent of tie-breaks: every set one step smaller than the plan fails."""
+        rules, dossier, target = case
+        plan = recommend(dossier, rules, target)
+        assume(plan.reachable and plan.steps and len(plan.steps) <= 4)
+        chosen = [step.service for step in plan.steps]
+        candidates = open_services(dossier, rules)
+        assume(len(candidates) <= 12)
+        for subset in itertools.combinations(candidates, len(chosen) - 1):
+            assert assess(deploy(dossier, subset), rules).grade < plan.target
+
+
+class TestReach:
+    """Applying a reachable plan reaches its target; an unreachable one stays out of reach
+    even with every concerned service deployed."""
+
+    @given(small_cases(max_services=4))
+    def test_apply_reaches_target(self, case):
+        rules, dossier, target = case
+        plan = recommend(dossier, rules, target)
+        if plan.reachable:
+            assert assess(plan.apply(dossier), rules).grade >= plan.target
+        else:
+            assert not plan.steps
+            everything = deploy(dossier, open_services(dossier, rules))
+            assert assess(everything, rules).grade < plan.target
+
+    @pytest.mark.parametrize("target", [1, 2, 3, 4, 5])
+    def test_default_rules_on_a_cohort(self, target):
+        rules = default_ruleset()
+        for dossier in synthetic_cohort(8, seed=target):
+            plan = recommend(dossier, rules, target)
+            after = assess(plan.apply(dossier), rules)
+            assert plan.reachable
+            assert after.grade >= target
+            assert after.score - assess(dossier, rules).score == plan.gain
+
+
+class TestGains:
+    """A step's gain is the increase of the overall score it brings alone; the gains of a
+    plan add up exactly to the score increase of the whole plan."""
+
+    @given(small_cases(max_services=4))
+    def test_gains_are_exact(self, case):
+        rules, dossier, target = case
+        plan = recommend(dossier, rules, target)
+        before = assess(dossier, rules).score
+        assert assess(plan.apply(dossier), rules).score - before == plan.gain
+        assert plan.gain == sum((step.gain for step in plan.steps), Fraction(0))
+        for step in plan.steps:
+            alone = assess(dossier.with_status(step.service, D), rules).score
+            assert alone - before == step.gain
+            assert isinstance(step.gain, Fraction)
+
+
+class TestSteps:
+    """A step brings one concerned, not yet deployed service to DEPLOYED; steps are listed
+    by larger gain first, then in taxonomy order."""
+
+    @given(small_cases(max_services=4))
+    def test_step_shape_and_order(self, case):
+        rules, dossier, target = case
+        plan = recommend(dossier, rules, target)
+        result = assess(dossier, rules)
+        rank = {s.id: n for n, s in enumerate(rules.taxonomy.services)}
+        for step in plan.steps:
+            assert step.service not in result.not_concerned
+            assert step.current is dossier.status(step.service)
+            assert step.current is not D
+            assert step.proposed is D
+        keys = [(-step.gain, rank[step.service]) for step in plan.steps]
+        assert keys == sorted(keys)
+
+    def test_opted_out_and_not_concerned_services_are_never_proposed(self):
+        # Only "a" may be declared not applicable; "d" concerns towns of 10,000 or more.
+        rules = tiny_rules(
+            (GradeRule(arobases=1, min_score=Fraction(1)),),
+            applicability={
+                "a": vl.Applicability(opt_out=True),
+                "b": vl.Applicability(opt_out=False),
+                "d": vl.Applicability(min_population=10_000),
+            },
+        )
+        dossier = Dossier(
+            territory=town(500),
+            year=2016,
+            services={"a": Status.NOT_APPLICABLE, "b": Status.NOT_APPLICABLE},
+        )
+        plan = recommend(dossier, rules, 1)
+        proposed = {step.service: step for step in plan.steps}
+        # "b" is a refused opt-out: it counts as absent and is proposed.
+        assert set(proposed) == {"b", "c", "e", "f"}
+        assert proposed["b"].current is Status.NOT_APPLICABLE
+        assert assess(plan.apply(dossier), rules).grade == 1
+
+    def test_required_services_come_first_whatever_their_gain(self):
+        # "d" alone carries a quarter of the score; the rule requires "a" (a twelfth).
+        rules = tiny_rules(
+            (GradeRule(arobases=1, min_score=Fraction(0), required_services={"a"}),)
+        )
+        dossier = Dossier(territory=town(), year=2016)
+        plan = recommend(dossier, rules)
+        assert [step.service for step in plan.steps] == ["a"]
+        assert plan.gain == Fraction(1, 12)
+
+    def test_an_issue_without_concerned_service_waives_its_gate(self):
+        rules = tiny_rules(
+            (
+                GradeRule(
+                    arobases=1,
+                    min_score=Fraction(1, 4),
+                    min_issue_scores={"i1": Fraction(1)},
+                    min_theme_scores={"t1": Fraction(1)},
+                ),
+            ),
+            applicability={
+                "d": vl.Applicability(min_population=10_000),
+                "e": vl.Applicability(min_population=10_000),
+                "f": vl.Applicability(min_population=10_000),
+            },
+        )
+        plan = recommend(Dossier(territory=town(500), year=2016), rules)
+        # Only theme t0, issue i0 is left: one of a, b, c makes 1/3 >= 1/4.
+        assert [step.service for step in plan.steps] == ["a"]
+
+
+class TestTies:
+    """Ties are broken deterministically: the same plan whatever the order of the dossier's
+    entries and actions, and whatever the hash seed."""
+
+    @given(small_cases(max_services=4), st.randoms(use_true_random=False))
+    def test_entry_order_does_not_matter(self, case, random):
+        rules, dossier, target = case
+        entries = list(dossier.services.items())
+        random.shuffle(entries)
+        actions = list(dossier.actions)
+        random.shuffle(actions)
+        shuffled = Dossier(
+            territory=dossier.territory,
+            year=dossier.year,
+            services=dict(entries),
+            actions=tuple(actions),
+        )
+        assert recommend(shuffled, rules, target) == recommend(dossier, rules, target)
+        assert next_questions(shuffled, rules) == next_questions(dossier, rules)
+
+    def test_equal_gains_go_to_taxonomy_order(self):
+        rules = tiny_rules((GradeRule(arobases=1, min_score=Fraction(1, 2)),))
+        # Gains: a, b, c 1/12 each (issue i0 of theme t0); d, e, f 1/4 each.
+        plan = recommend(Dossier(territory=town(), year=2016), rules)
+        assert [step.service for step in plan.steps] == ["d", "e"]
+        # Ties between e and f when one is needed: e first.
+        plan = recommend(
+            Dossier(territory=town(), year=2016, services={"d": D}),
+            tiny_rules((GradeRule(arobases=1, min_score=Fraction(3, 8)),)),
+        )
+        assert [step.service for step in plan.steps] == ["e"]
+
+    def test_hash_seed_does_not_matter(self):
+        code = (
+            "import villes_label as vl;"
+            "d = vl.referential.sample_dossier(); r = vl.default_ruleset();"
+            "print(repr(vl.recommend(d, r, 5)), vl.next_questions(d, r))"
+        )
+        outputs = set()
+        for seed in ("1", "2"):
+            env = {**os.environ, "PYTHONHASHSEED": seed}
+            run = subprocess.run(
+                [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+            )
+            outputs.add(run.stdout)
+        assert len(outputs) == 1
+
+
+# --- the label's own rules -----------------------------------------------------------------
+
+
+class TestSampleCommune:
+    """The sample commune has 3 @ and a score above the 50 of 4 @, but its citizen
+    participation is weak: the plan for 4 @ deploys two participation services."""
+
+    def test_plan_for_four_arobases(self):
+        dossier, rules = sample_dossier(), default_ruleset()
+        plan = recommend(dossier, rules)
+        assert plan.target == 4
+        assert plan.reachable
+        assert [step.service for step in plan.steps] == ["budget-participatif", "petitions-en-ligne"]
+        assert [step.current for step in plan.steps] == [Status.PLANNED, Status.ABSENT]
+        # 8 concerned services in démocratie locale, 5 of 8 of an equal-weight issue.
+        assert plan.gain == Fraction(1, 64)
+
+    def test_the_plan_honours_the_participation_gate(self):
+        dossier, rules = sample_dossier(), default_ruleset()
+        before = assess(dossier, rules)
+        assert before.score >= Fraction(1, 2)
+        assert [r.code for r in before.reasons_of("issue-gate")] == ["issue-gate"]
+        after = assess(recommend(dossier, rules).apply(dossier), rules)
+        assert after.grade == 4
+        assert after.issues["democratie-locale"] >= Fraction(1, 2)
+        # The richest services elsewhere would not do: they leave the gate failing.
+        richest = next_questions(dossier, rules, limit=2)
+        assert assess(deploy(dossier, richest), rules).grade == 3
+
+    def test_no_single_service_is_enough(self):
+        dossier, rules = sample_dossier(), default_ruleset()
+        for sid in open_services(dossier, rules):
+            assert assess(dossier.with_status(sid, D), rules).grade == 3
+
+    def test_five_arobases_is_reachable(self):
+        dossier, rules = sample_dossier(), default_ruleset()
+        plan = recommend(dossier, rules, 5)
+        assert plan.reachable
+        assert assess(plan.apply(dossier), rules).grade == 5
+        assert len(plan.steps) == 15
+
+    def test_a_village_with_nothing_gets_a_website_first(self):
+        village = Dossier(territory=town(300), year=2016)
+        plan = recommend(village, default_ruleset(), 2)
+        assert "site-internet" in [step.service for step in plan.steps]
+        assert assess(plan.apply(village), default_ruleset()).grade >= 2
+
+
+class TestTargets:
+    """The target defaults to the next grade; a target at or below the current grade is a
+    reachable plan with no steps; a target that is not a grade of the rules is refused."""
+
+    @pytest.mark.parametrize("target", [0, 1, 2, 3])
+    def test_reached_targets_have_no_steps(self, target):
+        plan = recommend(sample_dossier(), default_ruleset(), target)
+        assert plan == Plan(target=target, reachable=True, steps=())
+
+    def test_top_grade_stays_the_target(self):
+        dossier, rules = sample_dossier(), default_ruleset()
+        top = recommend(dossier, rules, 5).apply(dossier)
+        assert recommend(top, rules) == Plan(target=5, reachable=True)
+
+    def test_default_target_skips_missing_grades(self):
+        rules = tiny_rules(
+            (
+                GradeRule(arobases=1, min_score=Fraction(0)),
+                GradeRule(arobases=3, min_score=Fraction(1, 2)),
+            )
+        )
+        plan = recommend(Dossier(territory=town(), year=2016), rules)
+        assert plan.target == 3
+        with pytest.raises(InvalidInput, match="no rule for grade 2"):
+            recommend(Dossier(territory=town(), year=2016), rules, 2)
+
+    def test_unreachable(self):
+        rules = tiny_rules(
+            (GradeRule(arobases=1, min_score=Fraction(1, 2)),),
+            credits={Status.PARTIAL: Fraction(1, 8), Status.DEPLOYED: Fraction(1, 4)},
+        )
+        plan = recommend(Dossier(territory=town(), year=2016), rules)
+        assert plan == Plan(target=1, reachable=False)
+
+    @pytest.mark.parametrize(
+        ("target", "match"),
+        [(6, "outside 0..5"), (-1, "outside 0..5"), (True, "expected an int"), ("4", "expected an int")],
+    )
+    def test_bad_targets(self, target, match):
+        with pytest.raises(InvalidInput, match=match):
+            recommend(sample_dossier(), default_ruleset(), target)
+
+    def test_every_problem_at_once(self):
+        dossier = sample_dossier().with_status("budget-participatf", D)
+        with pytest.raises(InvalidInput) as caught:
+            recommend(dossier, default_ruleset(), 9)
+        problems = caught.value.problems
+        assert len(problems) == 2
+        assert "did you mean 'budget-participatif'" in problems[0]
+        assert problems[1].startswith("target:")
+
+    def test_unknown_ids_in_actions(self):
+        action = Action(id="x", title="x", services={"wifi-publique"}, status=D)
+        dossier = Dossier(territory=town(), year=2016, actions=(action,))
+        with pytest.raises(InvalidInput, match="wifi-public"):
+            recommend(dossier, default_ruleset())
+        with pytest.raises(InvalidInput, match="wifi-public"):
+            next_questions(dossier, default_ruleset())
+
+    def test_wrong_types(self):
+        with pytest.raises(InvalidInput, match="dossier"):
+            recommend({}, default_ruleset())
+        with pytest.raises(InvalidInput, match="ruleset"):
+            recommend(sample_dossier(), "rules")
+
+
+# --- next questions -------------------------------------------------------------------------
+
+
+class TestNextQuestions:
+    """The undeclared concerned services, by the gain of the overall score if deployed
+    first, then in taxonomy order, at most `limit` of them."""
+
+    @given(small_cases(max_services=4), st.integers(0, 30))
+    def test_order_and_limit(self, case, limit):
+        rules, dossier, _ = case
+        questions = next_questions(dossier, rules, limit)
+        result = assess(dossier, rules)
+        assert len(questions) == min(limit, len(result.undeclared))
+        assert set(questions) <= result.undeclared
+        rank = {s.id: n for n, s in enumerate(rules.taxonomy.services)}
+
+        def gain(sid):
+            return assess(dossier.with_status(sid, D), rules).score - result.score
+
+        everything = sorted(result.undeclared, key=lambda sid: (-gain(sid), rank[sid]))
+        assert list(questions) == everything[:limit]
+
+    def test_sample_commune(self):
+        dossier, rules = sample_dossier(), default_ruleset()
+        questions = next_questions(dossier, rules)
+        assert len(questions) == 10
+        assert questions[:2] == ("hackathon", "experimentation-objets-connectes")
+        assert not set(questions) & dossier.declared
+        assert next_questions(dossier, rules, 0) == ()
+
+    @pytest.mark.parametrize(("limit", "match"), [(-1, ">= 0"), (True, "expected an int"), (2.0, "expected an int")])
+    def test_bad_limits(self, limit, match):
+        with pytest.raises(InvalidInput, match=match):
+            next_questions(sample_dossier(), default_ruleset(), limit)
+
+
+# --- the models ---------------------------------------------------------------------------
+
+
+def a_plan():
+    steps = (
+        Step(service="budget-participatif", current=Status.PLANNED, proposed=D, gain=Fraction(1, 128)),
+        Step(service="petitions-en-ligne", current=Status.ABSENT, proposed=D, gain=Fraction(1, 128)),
+    )
+    return Plan(target=4, reachable=True, steps=steps)
+
+
+class TestPlanModel:
+    """Plans and steps are validated values with a readable text, French by default."""
+
+    def test_values(self):
+        plan = a_plan()
+        assert plan == recommend(sample_dossier(), default_ruleset())
+        assert hash(plan) == hash(a_plan())
+        assert plan.gain == Fraction(1, 64)
+
+    def test_apply(self):
+        applied = a_plan().apply(sample_dossier())
+        assert applied.status("budget-participatif") is D
+        assert applied.status("petitions-en-ligne") is D
+        assert applied.actions == sample_dossier().actions
+        with pytest.raises(InvalidInput, match="dossier"):
+            a_plan().apply("not a dossier")
+
+    def test_step_converters_and_checks(self):
+        step = Step(service="x", current="absent", proposed="deployed", gain="1/4")
+        assert (step.current, step.proposed, step.gain) == (Status.ABSENT, D, Fraction(1, 4))
+        with pytest.raises(InvalidInput, match="unknown status"):
+            Step(service="x", current="gone", proposed=D, gain=0)
+        with pytest.raises(InvalidInput, match="gain"):
+            Step(service="x", current="absent", proposed=D, gain="much")
+        with pytest.raises(InvalidInput) as caught:
+            Step(service="", current="absent", proposed="not_applicable", gain=-1)
+        assert len(caught.value.problems) == 3
+
+    def test_plan_checks(self):
+        step = a_plan().steps[0]
+        with pytest.raises(InvalidInput, match="unreachable plan has no steps"):
+            Plan(target=4, reachable=False, steps=(step,))
+        with pytest.raises(InvalidInput, match="appears twice"):
+            Plan(target=4, reachable=True, steps=(step, step))
+        with pytest.raises(InvalidInput) as caught:
+            Plan(target=7, reachable="yes", steps=("x",))
+        assert len(caught.value.problems) == 3
+        with pytest.raises(InvalidInput, match="expected an int"):
+            Plan(target="4", reachable=True)
+
+    def test_text(self):
+        plan = a_plan()
+        assert str(plan) == (
+            "Plan for @@@@ (grade 4): 2 steps, +1.6 points: "
+            "budget-participatif (+0.8), petitions-en-ligne (+0.8)"
+        )
+        assert plan.explain() == (
+            "Objectif : @@@@ (4 arobases) — 2 étapes, +1,6 points au score global\n"
+            "  1. budget-participatif : prévu → déployé, +0,8 points\n"
+            "  2. petitions-en-ligne : absent → déployé, +0,8 points"
+        )
+        assert plan.explain("en").splitlines()[1] == (
+            "  1. budget-participatif: planned → deployed, +0.8 points"
+        )
+        with pytest.raises(InvalidInput, match="lang"):
+            plan.explain("de")  # type: ignore[arg-type]
+
+    def test_text_of_empty_plans(self):
+        reached, lost = Plan(target=0, reachable=True), Plan(target=5, reachable=False)
+        assert "already reached" in str(reached)
+        assert "aucune arobase" in reached.explain()
+        assert "already reached" in reached.explain("en")
+        assert "out of reach" in str(lost)
+        assert "hors d'atteinte" in lost.explain()
+        assert "out of reach" in lost.explain("en")
+
+    def test_html(self):
+        assert "<code>budget-participatif</code>" in a_plan()._repr_html_()
+        assert "already reached" in Plan(target=2, reachable=True)._repr_html_()
+        assert "out of reach" in Plan(target=5, reachable=False)._repr_html_()
+
+    def test_exported(self):
+        for name in ("Plan", "Step", "next_questions", "recommend"):
+            assert name in vl.__all__
+            assert getattr(vl, name) is globals()[name]
