@@ -361,7 +361,7 @@ class TestDefaultRulesExamples:
             "ateliers-code-periscolaire",
             "maintenance-informatique-ecoles",
         ]
-        services = {sid: Status.NOT_APPLICABLE for sid in schools}
+        services = dict.fromkeys(schools, Status.NOT_APPLICABLE)
         services |= {"aide-aux-devoirs-en-ligne": "deployed", "education-medias-information": "deployed"}
         result = assess(Dossier(territory=epci, year=2016, services=services), RULES)
         assert result.issues["education"] == 1
