@@ -8,13 +8,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from villes_label import referential as referential
+from villes_label._batch import Scorer
+from villes_label._cohorts import Comparison, calibrate, compare, grade_distribution, records
 from villes_label._errors import CalibrationError, InvalidInput, VillesLabelError
+from villes_label._migrate import Migration, migrate
+from villes_label._plans import Plan, Step, next_questions, recommend
 from villes_label._rules import Applicability, GradeRule, MentionRule, Ruleset
+from villes_label._scenarios import Scenario, check_scenario
 from villes_label._scoring import Assessment, Reason, assess
 from villes_label._taxonomy import Issue, Service, Taxonomy, TaxonomyDiff, Theme
 from villes_label._territory import Action, Dossier, Status, Territory, TerritoryKind
 from villes_label.referential import default_ruleset, default_taxonomy
+
+if TYPE_CHECKING:
+    from villes_label._serialize import converter, from_dict, to_dict
 
 __version__ = "0.1.0"
 
@@ -23,15 +33,21 @@ __all__ = [
     "Applicability",
     "Assessment",
     "CalibrationError",
+    "Comparison",
     "Dossier",
     "GradeRule",
     "InvalidInput",
     "Issue",
     "MentionRule",
+    "Migration",
+    "Plan",
     "Reason",
     "Ruleset",
+    "Scenario",
+    "Scorer",
     "Service",
     "Status",
+    "Step",
     "Taxonomy",
     "TaxonomyDiff",
     "Territory",
@@ -39,10 +55,37 @@ __all__ = [
     "Theme",
     "VillesLabelError",
     "assess",
+    "calibrate",
+    "check_scenario",
+    "compare",
+    "converter",
     "default_ruleset",
     "default_taxonomy",
+    "from_dict",
+    "grade_distribution",
+    "migrate",
+    "next_questions",
+    "recommend",
+    "records",
+    "to_dict",
 ]
 
 
 def __dir__() -> list[str]:
     return [*__all__, "__version__", "referential"]
+
+
+# Serialization needs cattrs, whose import costs about as much as the rest of the
+# package: its names are loaded on first use (PEP 562), not by `import villes_label`.
+_SERIALIZATION = frozenset({"converter", "from_dict", "to_dict"})
+
+
+def __getattr__(name: str) -> object:
+    if name in _SERIALIZATION:
+        from villes_label import _serialize  # noqa: PLC0415 - loaded lazily on purpose
+
+        value = getattr(_serialize, name)
+        globals()[name] = value
+        return value
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

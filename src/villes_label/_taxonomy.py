@@ -13,6 +13,7 @@ from functools import cached_property
 import attrs
 
 from villes_label._errors import InvalidInput, unknown_id
+from villes_label._values import is_instance
 
 __all__ = ["Issue", "Service", "Taxonomy", "TaxonomyDiff", "Theme"]
 
@@ -280,6 +281,9 @@ class Taxonomy:
         >>> default_taxonomy().diff(default_taxonomy()).empty
         True
         """
+        if not is_instance(other, Taxonomy):
+            msg = f"other: expected a Taxonomy, got {type(other).__name__}"
+            raise InvalidInput(msg)
         old, new = self._services_by_id, other._services_by_id
         common = old.keys() & new.keys()
         renamed = {sid for sid in common if old[sid].name != new[sid].name}
@@ -291,7 +295,8 @@ class Taxonomy:
         }
         added = new.keys() - old.keys()
         removed = old.keys() - new.keys()
-        changed = len(added) + len(removed) + len(renamed) + len(moved)
+        # A service both renamed and moved is one changed service, not two.
+        changed = len(added) + len(removed) + len(renamed | moved)
         return TaxonomyDiff(
             added=frozenset(added),
             removed=frozenset(removed),

@@ -1,0 +1,706 @@
+"""The scoring formula compiled once per ruleset, to grade whole cohorts fast.
+
+`assess` is the one formula and says *why*; a `Scorer` only says *what*
+(grade, score), for tens of thousands of dossiers a second, and is checked
+against `assess` by the tests.
+
+How. Once the set of concerned services is known, every score (overall,
+theme, issue) is linear in the credits: an integer numerator over a fixed
+denominator. The concerned set depends only on the territory's kind, its
+population bracket (between two consecutive bounds of the applicability
+rules) and the opt-outs it declares. For each *profile* (kind, bracket) the
+scorer compiles a table ``(status, service id) -> int`` whose values pack,
+in disjoint bit fields of one int, what the entry adds to every quantity a
+grade rule reads: the overall score, the gated theme and issue scores, the
+count of deployed required services, and a marker counting opt-outs. A
+dossier's packed sum is one C-level ``sum(map(getitem, tables, service_ids))``;
+fields never carry into each other, since each is wide enough for its largest
+total, and for the label's own rules the whole sum fits a machine word, which
+keeps `sum` on its fast path.
+
+The grade is then read without a Python loop per dossier. One multiplication
+copies the packed sum once per threshold, a mask keeps in each copy only the
+field that threshold reads, and adding ``2**width - threshold`` to each copy
+sets the bit just above it exactly when the threshold is reached. Those guard
+bits decide the grade through a small per-profile memo. Everything is integer
+arithmetic over exact denominators: no float, no rounding.
+
+A dossier that opts out of a service changes its own profile (the service
+leaves every denominator): the opt-out marker sends it to a table compiled for
+its exact concerned set. Anything unexpected (an unknown service id, a value
+that is not a dossier) goes to `assess`, which raises the proper `InvalidInput`.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+from itertools import compress, count, repeat
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from villes_label._errors import InvalidInput
+from villes_label._rules import Ruleset
+from villes_label._scoring import Assessment, assess
+from villes_label._territory import Dossier, Status, Territory, TerritoryKind
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Mapping
+
+__all__ = ["CohortSummary", "Scorer"]
+
+_CREDITED = (Status.ABSENT, Status.PLANNED, Status.PARTIAL, Status.DEPLOYED)
+_UNDECIDED = -1
+"""What a profile's memo answers for a dossier that opted out of a service."""
+_MAX_OPT_OUT_PROFILES = 512
+"""Profiles compiled for the opt-out patterns of single dossiers, kept at most (memory bound)."""
+_REPRESENTATIVE_CODES = {
+    kind: "01001" if kind is TerritoryKind.COMMUNE else "200000000" for kind in TerritoryKind
+}
+
+# Readers applied at C speed over whole cohorts.
+_SERVICES = operator.attrgetter("services._data")
+_ACTIONS = operator.attrgetter("actions")
+_KIND = operator.attrgetter("territory.kind")
+_POPULATION = operator.attrgetter("territory.population")
+_BY_STATUS = operator.attrgetter("by_status")
+_REPLICATOR = operator.attrgetter("replicator")
+_SELECT = operator.attrgetter("select")
+_OFFSETS = operator.attrgetter("offsets")
+_GUARDS = operator.attrgetter("guards")
+_GRADES = operator.attrgetter("grade_memo")
+_GATES = operator.attrgetter("gate_memo")
+
+_Quantity = tuple[str, str]
+"""What a condition reads: ("score", ""), ("theme", id), ("issue", id) or ("required", ids)."""
+_Condition = tuple[_Quantity, int] | bool | None
+"""A compiled condition: always true (None), impossible (False) or (quantity, threshold)."""
+
+
+class _Memo(dict[int, int]):
+    """The grade of each pattern of guard bits, computed on first sight.
+
+    Threads may race on a missing pattern: each computes the same value.
+    """
+
+    __slots__ = ("_decide",)
+
+    def __init__(self, decide: Callable[[int], int]) -> None:
+        super().__init__()
+        self._decide = decide
+
+    def __missing__(self, pattern: int) -> int:
+        value = self._decide(pattern)
+        self[pattern] = value
+        return value
+
+
+class _Rule:
+    """One grade rule compiled for one profile: the guard bits it needs.
+
+    ``need`` holds the guard bits of every condition, ``gates_need`` those of
+    every condition but the minimum overall score; a rule with an impossible
+    condition is not ``possible``. (A plain class: attrs would add to the
+    import time for no gain here.)
+    """
+
+    __slots__ = ("arobases", "gates_need", "gates_possible", "need", "possible")
+
+    def __init__(
+        self, arobases: int, *, possible: bool, need: int, gates_possible: bool, gates_need: int
+    ) -> None:
+        self.arobases = arobases
+        self.possible, self.need = possible, need
+        self.gates_possible, self.gates_need = gates_possible, gates_need
+
+
+class _Profile:
+    """The compiled table of one concerned set, and how to read its packed sums."""
+
+    by_status: Callable[[Status], dict[str, int]]
+    opt_outs: frozenset[str]
+    opt_out_shift: int | None
+    opt_out_guard: int
+    replicator: int
+    select: int
+    offsets: int
+    guards: int
+    rules: tuple[_Rule, ...]
+    score_mask: int
+    score_base: int
+    denominator: int
+    width: int
+    grade_memo: _Memo
+    gate_memo: _Memo
+
+    __slots__ = (
+        "by_status",
+        "denominator",
+        "gate_memo",
+        "grade_memo",
+        "guards",
+        "offsets",
+        "opt_out_guard",
+        "opt_out_shift",
+        "opt_outs",
+        "replicator",
+        "rules",
+        "score_base",
+        "score_mask",
+        "select",
+        "width",
+    )
+
+    def __init__(self, prepared: _Prepared, concerned: Sequence[str]) -> None:
+        self.opt_outs = prepared.opt_outs.intersection(concerned)
+        _compile(self, prepared, concerned)
+        self.grade_memo = _Memo(self._grade)
+        self.gate_memo = _Memo(self._gate_grade)
+
+    def _grade(self, pattern: int) -> int:
+        if pattern & self.opt_out_guard:
+            return _UNDECIDED
+        for rule in self.rules:
+            if rule.possible and pattern & rule.need == rule.need:
+                return rule.arobases
+        return 0
+
+    def _gate_grade(self, pattern: int) -> int:
+        if pattern & self.opt_out_guard:
+            return _UNDECIDED
+        for rule in self.rules:
+            if rule.gates_possible and pattern & rule.gates_need == rule.gates_need:
+                return rule.arobases
+        return 0
+
+    def packed(self, entries: Mapping[str, Status]) -> int:
+        """The packed sum of a dossier's effective entries (the cohort path does it with maps)."""
+        return sum(map(dict.__getitem__, map(self.by_status, entries.values()), entries))
+
+    def pattern(self, packed: int) -> int:
+        """The guard bits of one packed sum (the cohort path does the same with maps)."""
+        return ((packed * self.replicator) & self.select) + self.offsets & self.guards
+
+    def opted_out(self, packed: int) -> bool:
+        """Whether the dossier of *packed* opted out of a service (its profile differs)."""
+        return self.opt_out_shift is not None and bool(packed >> self.opt_out_shift)
+
+    def numerator(self, packed: int) -> int:
+        """The overall score's numerator over ``self.denominator``."""
+        return self.score_base + (packed & self.score_mask)
+
+
+def _lcm(values: Iterable[int]) -> int:
+    return math.lcm(1, *values)
+
+
+class _Prepared:
+    """What every profile of one ruleset shares, read from the ruleset once."""
+
+    __slots__ = ("absent", "delta", "opt_outs", "restricted", "ruleset", "scale", "structure")
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        self.ruleset = ruleset
+        sw, iw = dict(ruleset.service_weights), dict(ruleset.issue_weights)
+        tw = dict(ruleset.theme_weights)
+        self.structure = tuple(
+            (
+                theme.id,
+                tw.get(theme.id, 1),
+                tuple(
+                    (
+                        issue.id,
+                        iw.get(issue.id, 1),
+                        tuple((s.id, sw.get(s.id, 1)) for s in issue.services),
+                    )
+                    for issue in theme.issues
+                ),
+            )
+            for theme in ruleset.taxonomy.themes
+        )
+        # Services absent from `applicability` concern every territory, with no opt-out.
+        self.restricted = dict(ruleset.applicability)
+        self.opt_outs = frozenset(sid for sid, rule in self.restricted.items() if rule.opt_out)
+        credits = ruleset.credits
+        self.absent = credits[Status.ABSENT]
+        self.scale = _lcm(credits[status].denominator for status in _CREDITED)
+        # Entries add their credit above ABSENT's: never negative, since
+        # credits grow with the status.
+        self.delta = {
+            status: int((credits[status] - self.absent) * self.scale) for status in _CREDITED
+        }
+
+    def concerned(self, territory: Territory, opted_out: frozenset[str]) -> tuple[str, ...]:
+        """The services that count for *territory* once it opted out of *opted_out*."""
+        restricted = self.restricted
+        return tuple(
+            sid
+            for _, _, issues in self.structure
+            for _, _, services in issues
+            for sid, _ in services
+            if (sid not in restricted or restricted[sid].concerns(territory))
+            and sid not in opted_out
+        )
+
+    def shares(self, counted: frozenset[str]) -> dict[_Quantity, dict[str, tuple[int, int]]]:
+        """Each concerned service's share of its issue, its theme and the overall score.
+
+        Shares are (numerator, denominator) pairs of ints: the nested weighted
+        means of `nested_scores`, expanded once the concerned set is fixed. Only
+        the issues and themes that have a concerned service get a score.
+        """
+        themes = []
+        for theme_id, theme_weight, all_issues in self.structure:
+            issues = []
+            for issue_id, issue_weight, all_services in all_issues:
+                services = [(sid, weight) for sid, weight in all_services if sid in counted]
+                if services:
+                    issues.append((issue_id, issue_weight, services))
+            if issues:
+                themes.append((theme_id, theme_weight, issues))
+        shares: dict[_Quantity, dict[str, tuple[int, int]]] = {}
+        overall: dict[str, tuple[int, int]] = {}
+        theme_total = sum(weight for _, weight, _ in themes)
+        for theme_id, theme_weight, issues in themes:
+            issue_total = sum(weight for _, weight, _ in issues)
+            in_theme: dict[str, tuple[int, int]] = {}
+            for issue_id, issue_weight, services in issues:
+                service_total = sum(weight for _, weight in services)
+                in_issue: dict[str, tuple[int, int]] = {}
+                for sid, weight in services:
+                    in_issue[sid] = (weight, service_total)
+                    in_theme[sid] = (issue_weight * weight, issue_total * service_total)
+                    overall[sid] = (
+                        theme_weight * issue_weight * weight,
+                        theme_total * issue_total * service_total,
+                    )
+                shares["issue", issue_id] = in_issue
+            shares["theme", theme_id] = in_theme
+        shares["score", ""] = overall
+        return shares
+
+
+def _compile(profile: _Profile, prepared: _Prepared, concerned: Sequence[str]) -> None:
+    """Fill *profile* with the packed table of *concerned*."""
+    ruleset = prepared.ruleset
+    counted = frozenset(concerned)
+    absent, scale, delta = prepared.absent, prepared.scale, prepared.delta
+    top = delta[Status.DEPLOYED]
+    # A quantity is `absent + field / (common · scale)`, its field the sum of
+    # unit · delta over the dossier's entries.
+    shares = prepared.shares(counted)
+    units: dict[_Quantity, tuple[int, dict[str, int]]] = {}
+
+    def unit(key: _Quantity) -> tuple[int, dict[str, int]]:
+        if key not in units:
+            share = shares[key]
+            common = _lcm({den for _, den in share.values()})
+            units[key] = (common, {sid: num * (common // den) for sid, (num, den) in share.items()})
+        return units[key]
+
+    def threshold(key: _Quantity, minimum: Fraction) -> _Condition:
+        if key not in shares:
+            return None  # a gate on a theme or issue with no concerned service is waived
+        if not counted:
+            return None if minimum <= 0 else False  # the score of nothing is 0
+        common = unit(key)[0]
+        needed = math.ceil((minimum - absent) * common * scale)
+        if needed <= 0:
+            return None
+        return False if needed > common * top else (key, needed)
+
+    themes = [key for key in shares if key[0] == "theme"]
+    members: dict[_Quantity, frozenset[str]] = {}
+    compiled: list[tuple[int, list[_Condition], list[_Condition]]] = []
+    for rule in ruleset.grades:
+        gates: list[_Condition] = []
+        gates.extend(threshold(("theme", k), v) for k, v in sorted(rule.min_theme_scores.items()))
+        gates.extend(threshold(("issue", k), v) for k, v in sorted(rule.min_issue_scores.items()))
+        if rule.min_each_theme > 0:
+            gates.extend(threshold(key, rule.min_each_theme) for key in themes)
+        required = rule.required_services & counted
+        if required:
+            key = ("required", ",".join(sorted(required)))
+            members[key] = required
+            gates.append((key, len(required)))
+        compiled.append((rule.arobases, [threshold(("score", ""), rule.min_score), *gates], gates))
+
+    # One field per quantity read, the overall score lowest, opt-outs on top.
+    widths = {key: (unit(key)[0] * top).bit_length() for key in (*units, ("score", ""))}
+    widths.update((key, len(ids).bit_length()) for key, ids in members.items())
+    conditions = list(dict.fromkeys(c for _, cs, _ in compiled for c in cs if isinstance(c, tuple)))
+    shifts = {("score", ""): 0}
+    end = widths["score", ""]
+    for key, _ in conditions:
+        if key not in shifts:
+            shifts[key] = end
+            end += widths[key]
+    opt_outs = sorted(profile.opt_outs & counted)
+    if opt_outs:
+        profile.opt_out_shift = end
+        end += len(opt_outs).bit_length()
+    else:
+        profile.opt_out_shift = None
+
+    # Copy j of the packed sum (bits j·spacing...) serves condition j; the
+    # spare bit of each copy receives its guard.
+    profile.width = end
+    spacing = end + 1
+    replicator = select = offsets = 0
+    guard_of: dict[tuple[_Quantity, int], int] = {}
+    for j, (key, needed) in enumerate(conditions):
+        at = j * spacing + shifts[key]
+        width = widths[key]
+        replicator |= 1 << (j * spacing)
+        select |= ((1 << width) - 1) << at
+        offsets += ((1 << width) - needed) << at
+        guard_of[key, needed] = 1 << (at + width)
+    profile.opt_out_guard = 0
+    if profile.opt_out_shift is not None:
+        at = len(conditions) * spacing
+        replicator |= 1 << at
+        profile.opt_out_guard = ((1 << end) - (1 << profile.opt_out_shift)) << at
+        select |= profile.opt_out_guard
+    profile.replicator, profile.select, profile.offsets = replicator, select, offsets
+    profile.guards = sum(guard_of.values()) | profile.opt_out_guard
+
+    def need(conditions: list[_Condition]) -> int:
+        return sum({guard_of[c] for c in conditions if isinstance(c, tuple)})
+
+    profile.rules = tuple(
+        _Rule(
+            arobases,
+            possible=False not in conditions,
+            need=need(conditions),
+            gates_possible=False not in gates,
+            gates_need=need(gates),
+        )
+        for arobases, conditions, gates in reversed(compiled)
+    )
+    score_common = unit(("score", ""))[0]
+    profile.denominator = score_common * scale
+    profile.score_base = int(absent * profile.denominator) if counted else 0
+    profile.score_mask = (1 << widths["score", ""]) - 1
+
+    # Per service: the packed value of one unit of credit, and the bonus of
+    # being deployed (required services); then the entry of each status.
+    per_credit = dict.fromkeys(concerned, 0)
+    for key, at in shifts.items():
+        if key[0] != "required":
+            for sid, size in unit(key)[1].items():
+                per_credit[sid] += size << at
+    deployed = dict.fromkeys(concerned, 0)
+    for key, ids in members.items():
+        if key in shifts:
+            for sid in ids:
+                deployed[sid] += 1 << shifts[key]
+    markers = dict.fromkeys(opt_outs, 1 << (profile.opt_out_shift or 0))
+    # One table per status, status first: a dossier is read as its values (to
+    # pick the table) beside its keys, which is faster than hashing pairs.
+    tables: dict[Status, dict[str, int]] = {status: {} for status in Status}
+    for _, _, issues in prepared.structure:
+        for _, _, services in issues:
+            for sid, _ in services:
+                packed = per_credit.get(sid, 0)
+                for status in _CREDITED:
+                    tables[status][sid] = delta[status] * packed
+                tables[Status.DEPLOYED][sid] += deployed.get(sid, 0)
+                # An opt-out changes the profile; a refused one earns as ABSENT (0).
+                tables[Status.NOT_APPLICABLE][sid] = markers.get(sid, 0)
+    profile.by_status = tables.__getitem__
+
+
+class _Profiles(dict[tuple[TerritoryKind, int], _Profile]):
+    """The profile of each (kind, population bracket), compiled on first use."""
+
+    __slots__ = ("_scorer",)
+
+    def __init__(self, scorer: Scorer) -> None:
+        super().__init__()
+        self._scorer = scorer
+
+    def __missing__(self, key: tuple[TerritoryKind, int]) -> _Profile:
+        profile = self._scorer._profile_of(key, frozenset())  # noqa: SLF001
+        self[key] = profile
+        return profile
+
+
+@attrs.frozen
+class CohortSummary:
+    """What the cohort functions need of a scored cohort, in one pass.
+
+    ``numerators[i] / denominator`` is the exact score of dossier ``i``: one
+    common denominator makes the scores comparable and sortable as plain ints.
+    ``gate_grades[i]`` is the highest grade whose rule holds for dossier ``i``
+    once its minimum overall score is set aside (0 if none): a ruleset that
+    only moves the ``min_score`` thresholds grades dossier ``i`` at the highest
+    ``g <= gate_grades[i]`` whose threshold its score reaches.
+
+    >>> from villes_label import Scorer, default_ruleset, referential
+    >>> summary = Scorer(default_ruleset()).summary([referential.sample_dossier()])
+    >>> summary.grades, summary.gate_grades, summary.score(0)
+    ((3,), (3,), Fraction(295, 576))
+    """
+
+    grades: tuple[int, ...]
+    numerators: tuple[int, ...]
+    denominator: int
+    gate_grades: tuple[int, ...]
+
+    def score(self, index: int) -> Fraction:
+        """The exact score of dossier *index*."""
+        return Fraction(self.numerators[index], self.denominator)
+
+    def scores(self) -> list[Fraction]:
+        """Every exact score, in the order of the dossiers."""
+        return [Fraction(n, self.denominator) for n in self.numerators]
+
+
+def _ruleset(value: object) -> Ruleset:
+    if not isinstance(value, Ruleset):
+        msg = f"ruleset: expected a Ruleset, got {type(value).__name__}"
+        raise InvalidInput(msg)
+    return value
+
+
+@attrs.frozen(eq=False)
+class Scorer:
+    """A ruleset compiled once, to grade and score many dossiers fast.
+
+    Its results are exactly those of `assess` (same grade, same exact score)
+    at a small fraction of its cost; `assess` remains the place to learn *why*.
+    A scorer is picklable (its tables are rebuilt on demand after unpickling,
+    never shipped) and safe to share between threads.
+
+    >>> from villes_label import assess, default_ruleset, referential
+    >>> rules = default_ruleset()
+    >>> scorer = Scorer(rules)
+    >>> cohort = referential.synthetic_cohort(200, seed=2)
+    >>> grades = scorer.grades(cohort)
+    >>> grades == [assess(dossier, rules).grade for dossier in cohort]
+    True
+    >>> scorer.scores(cohort[:1]) == [assess(cohort[0], rules).score]
+    True
+    """
+
+    ruleset: Ruleset = attrs.field(converter=_ruleset)
+    _bounds: tuple[int, ...] = attrs.field(init=False, repr=False)
+    _profiles: _Profiles = attrs.field(init=False, repr=False)
+    _opt_out_profiles: dict[tuple[TerritoryKind, int, frozenset[str]], _Profile] = attrs.field(
+        init=False, repr=False
+    )
+    _prepared: _Prepared = attrs.field(init=False, repr=False)
+    _by_concerned: dict[tuple[str, ...], _Profile] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        bounds: set[int] = set()
+        for rule in self.ruleset.applicability.values():
+            bounds.add(rule.min_population)
+            if rule.max_population is not None:
+                bounds.add(rule.max_population)
+        object.__setattr__(self, "_bounds", tuple(sorted(bounds)))
+        object.__setattr__(self, "_profiles", _Profiles(self))
+        object.__setattr__(self, "_opt_out_profiles", {})
+        object.__setattr__(self, "_prepared", _Prepared(self.ruleset))
+        object.__setattr__(self, "_by_concerned", {})
+
+    # Pickle the ruleset only: the compiled tables are rebuilt on demand.
+    def __getstate__(self) -> dict[str, Any]:
+        return {"ruleset": self.ruleset}
+
+    def __setstate__(self, state: Mapping[str, Any]) -> None:
+        object.__setattr__(self, "ruleset", state["ruleset"])
+        self._reset()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Scorer):
+            return NotImplemented
+        return self.ruleset == other.ruleset
+
+    def __hash__(self) -> int:
+        return hash((Scorer, self.ruleset))
+
+    # --- the public face --------------------------------------------------------
+
+    def assess(self, dossier: Dossier) -> Assessment:
+        """Exactly ``assess(dossier, self.ruleset)``: the full assessment, with reasons."""
+        return assess(dossier, self.ruleset)
+
+    def grades(self, dossiers: Iterable[Dossier]) -> list[int]:
+        """The grade of each dossier, in order: exactly the grades of `assess`.
+
+        Raises:
+            InvalidInput: a dossier names a service unknown to the ruleset, or
+                an item is not a `Dossier` (the error `assess` would raise).
+        """
+        cohort = _sequence(dossiers)
+        try:
+            profiles, packed = self._pack(cohort)
+            grades = list(
+                map(_Memo.__getitem__, map(_GRADES, profiles), _patterns(profiles, packed))
+            )
+        except (AttributeError, KeyError, TypeError):
+            return [self._row(dossier)[0] for dossier in cohort]
+        for n in _undecided(grades):
+            grades[n] = self._row(cohort[n])[0]
+        return grades
+
+    def scores(self, dossiers: Iterable[Dossier]) -> list[Fraction]:
+        """The exact overall score of each dossier, in order: exactly those of `assess`.
+
+        Raises:
+            InvalidInput: as `grades`.
+        """
+        cohort = _sequence(dossiers)
+        try:
+            profiles, packed = self._pack(cohort)
+        except (AttributeError, KeyError, TypeError):
+            rows = [self._row(dossier) for dossier in cohort]
+            return [Fraction(row[2], row[3]) for row in rows]
+        scores = [
+            Fraction(profile.numerator(value), profile.denominator)
+            for profile, value in zip(profiles, packed, strict=True)
+        ]
+        # An opt-out changes the profile: those dossiers are scored on their own.
+        for n in compress(count(), map(_Profile.opted_out, profiles, packed)):
+            _, _, numerator, denominator = self._row(cohort[n])
+            scores[n] = Fraction(numerator, denominator)
+        return scores
+
+    def summary(self, dossiers: Iterable[Dossier]) -> CohortSummary:
+        """Grades, exact scores over one denominator and gate grades, in one pass.
+
+        What `calibrate` and `compare` need of a cohort: see `CohortSummary`.
+
+        Raises:
+            InvalidInput: as `grades`.
+        """
+        cohort = _sequence(dossiers)
+        try:
+            profiles, packed = self._pack(cohort)
+            patterns = list(_patterns(profiles, packed))
+            grades = list(map(_Memo.__getitem__, map(_GRADES, profiles), patterns))
+            gates = list(map(_Memo.__getitem__, map(_GATES, profiles), patterns))
+        except (AttributeError, KeyError, TypeError):
+            rows = [self._row(dossier) for dossier in cohort]
+        else:
+            rows = [
+                (grade, gate, profile.numerator(value), profile.denominator)
+                for grade, gate, profile, value in zip(grades, gates, profiles, packed, strict=True)
+            ]
+            for n in _undecided(grades):
+                rows[n] = self._row(cohort[n])
+        common = _lcm({row[3] for row in rows})
+        return CohortSummary(
+            grades=tuple(row[0] for row in rows),
+            numerators=tuple(row[2] * (common // row[3]) for row in rows),
+            denominator=common,
+            gate_grades=tuple(row[1] for row in rows),
+        )
+
+    # --- the machinery ----------------------------------------------------------
+
+    def _pack(self, cohort: Sequence[Dossier]) -> tuple[list[_Profile], list[int]]:
+        """The profile and the packed sum of each dossier, at C speed."""
+        sources: list[dict[str, Status]] = list(map(_SERVICES, cohort))
+        for n in compress(count(), map(_ACTIONS, cohort)):
+            # Actions raise statuses: read the dossier's effective entries.
+            sources[n] = cohort[n]._effective  # noqa: SLF001
+        brackets = map(bisect_right, repeat(self._bounds), map(_POPULATION, cohort))
+        keys = zip(map(_KIND, cohort), brackets, strict=True)
+        profiles = list(map(self._profiles.__getitem__, keys))
+        tables = map(map, map(_BY_STATUS, profiles), map(dict.values, sources))
+        packed = list(map(sum, map(map, repeat(dict.__getitem__), tables, sources)))
+        return profiles, packed
+
+    def _profile_of(self, key: tuple[TerritoryKind, int], opted_out: frozenset[str]) -> _Profile:
+        """Compile the profile of (kind, bracket) for a territory that opted out of *opted_out*."""
+        kind, bracket = key
+        territory = Territory(
+            code=_REPRESENTATIVE_CODES[kind],
+            name="profile",
+            kind=kind,
+            population=self._bounds[bracket - 1] if bracket else 0,
+        )
+        concerned = self._prepared.concerned(territory, opted_out)
+        if opted_out:
+            return _Profile(self._prepared, concerned)  # kept, or not, by the caller
+        # Territories of other kinds or brackets may share the concerned set.
+        profile = self._by_concerned.get(concerned)
+        if profile is None:
+            profile = _Profile(self._prepared, concerned)
+            self._by_concerned[concerned] = profile
+        return profile
+
+    def _evaluate(self, dossier: Dossier) -> tuple[_Profile, int]:
+        """The profile and packed sum of one dossier, its opt-outs included."""
+        territory = dossier.territory
+        key = (territory.kind, bisect_right(self._bounds, territory.population))
+        profile = self._profiles[key]
+        entries = dossier._effective if dossier.actions else dossier.services  # noqa: SLF001
+        packed = profile.packed(entries)
+        if profile.opted_out(packed):
+            opted_out = frozenset(
+                sid
+                for sid, status in entries.items()
+                if status is Status.NOT_APPLICABLE and sid in profile.opt_outs
+            )
+            cache_key = (*key, opted_out)
+            profile = self._opt_out_profiles.get(cache_key) or self._profile_of(key, opted_out)
+            if len(self._opt_out_profiles) < _MAX_OPT_OUT_PROFILES:
+                self._opt_out_profiles[cache_key] = profile
+            packed = profile.packed(entries)
+        return profile, packed
+
+    def _row(self, dossier: Dossier) -> tuple[int, int, int, int]:
+        """Grade, gate grade, score numerator and denominator of one dossier.
+
+        Raises:
+            InvalidInput: what `assess` raises for this dossier.
+        """
+        try:
+            profile, packed = self._evaluate(dossier)
+        except (AttributeError, KeyError, TypeError):
+            result = assess(dossier, self.ruleset)  # raises the proper InvalidInput
+            # Only a dossier the tables cannot read gets here: grade it the slow way.
+            gateless = tuple(attrs.evolve(rule, min_score=0) for rule in self.ruleset.grades)
+            gate = assess(dossier, self.ruleset.replace(grades=gateless)).grade
+            return result.grade, gate, result.score.numerator, result.score.denominator
+        pattern = profile.pattern(packed)
+        return (
+            profile.grade_memo[pattern],
+            profile.gate_memo[pattern],
+            profile.numerator(packed),
+            profile.denominator,
+        )
+
+
+def _patterns(profiles: list[_Profile], packed: list[int]) -> Iterator[int]:
+    """`_Profile.pattern` of every dossier, at C speed."""
+    copies = map(operator.mul, packed, map(_REPLICATOR, profiles))
+    selected = map(operator.and_, copies, map(_SELECT, profiles))
+    shifted = map(operator.add, selected, map(_OFFSETS, profiles))
+    return map(operator.and_, shifted, map(_GUARDS, profiles))
+
+
+def _sequence(dossiers: object) -> Sequence[Dossier]:
+    if isinstance(dossiers, (list, tuple)):
+        return dossiers
+    if not isinstance(dossiers, Iterable):
+        msg = f"dossiers: expected an iterable of Dossier, got {type(dossiers).__name__}"
+        raise InvalidInput(msg)
+    return list(dossiers)
+
+
+def _undecided(grades: list[int]) -> Iterator[int]:
+    """Indices of the dossiers whose opt-outs need a profile of their own."""
+    if _UNDECIDED not in grades:
+        return iter(())
+    return compress(count(), map(_UNDECIDED.__eq__, grades))

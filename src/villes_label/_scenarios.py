@@ -1,0 +1,304 @@
+"""Scenarios: a dossier and the grade, score and mentions its author expects.
+
+A scenario is a test case of a ruleset written as data, in the spirit of
+OpenFisca's YAML tests: rule authors keep a file of them next to their rules
+and check it after every change (``python -m villes_label check``). This
+module needs no test library; `scenarios_from_data` turns the parsed content
+of a JSON or TOML file into scenarios without touching any file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+
+import attrs
+
+from villes_label._errors import InvalidInput, unknown_id
+from villes_label._rules import MAX_GRADE, Ruleset
+from villes_label._scoring import Assessment, arobases, assess, points
+from villes_label._territory import Dossier
+from villes_label._values import is_instance, to_fraction
+
+__all__ = ["Scenario", "check_scenario", "scenarios_from_data"]
+
+_ZERO = Fraction(0)
+_ONE = Fraction(1)
+
+# The reason codes of a grade rule's failed conditions (see `Reason`).
+_FAILURE_CODES = frozenset({"min-score", "theme-gate", "issue-gate", "each-theme", "required-service"})
+
+
+def _fraction_problem(value: object) -> str | None:
+    if value is None:
+        return None
+    try:
+        fraction = to_fraction(value)
+    except (TypeError, ValueError) as error:
+        return f"expect_score: {error}"
+    if not _ZERO <= fraction <= _ONE:
+        return f"expect_score: {fraction} is outside [0, 1]"
+    return None
+
+
+def _ids_problems(value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        return [
+            f"expect_mentions: expected a set of mention ids, got {type(value).__name__} {value!r}"
+        ]
+    return [
+        f"expect_mentions: {item!r} is not a mention id"
+        for item in sorted(value, key=repr)
+        if not isinstance(item, str) or not item.strip()
+    ]
+
+
+# Typed converters (mypy's attrs plugin cannot follow generic ones). They run
+# after `Scenario.__attrs_pre_init__` has checked every argument, so they cannot fail.
+def _optional_fraction(value: Fraction | float | str | None) -> Fraction | None:
+    return None if value is None else to_fraction(value)
+
+
+def _optional_ids(value: Iterable[str] | None) -> frozenset[str] | None:
+    return None if value is None else frozenset(value)
+
+
+@attrs.frozen(kw_only=True)
+class Scenario:
+    """A dossier and what its author expects of it: a test case of a ruleset.
+
+    Each expectation is optional: ``None`` leaves it unchecked. *expect_grade*
+    is 0 (not labelled) to 5; *expect_score* is the exact overall score, a
+    fraction in [0, 1] (``"7/20"``, ``"0.35"`` and ``0.35`` all read as
+    ``Fraction(7, 20)``); *expect_mentions* is the exact set of mentions
+    awarded (empty: none). Every problem of the arguments is reported at once.
+
+    >>> from villes_label import Dossier, Territory, TerritoryKind
+    >>> village = Territory(code="48001", name="Albaret", kind=TerritoryKind.COMMUNE, population=500)
+    >>> empty = Dossier(territory=village, year=2016)
+    >>> Scenario(name="empty dossier", dossier=empty, expect_grade=1, expect_score="0").expect_score
+    Fraction(0, 1)
+    >>> Scenario(name="", dossier=empty, expect_grade=6)
+    Traceback (most recent call last):
+    ...
+    villes_label._errors.InvalidInput: 2 problems:
+      - name: a scenario needs a non-empty name
+      - expect_grade: 6 is outside 0..5
+    """
+
+    name: str
+    dossier: Dossier
+    expect_grade: int | None = None
+    expect_score: Fraction | None = attrs.field(default=None, converter=_optional_fraction)
+    expect_mentions: frozenset[str] | None = attrs.field(default=None, converter=_optional_ids)
+
+    def __attrs_pre_init__(
+        self,
+        *,
+        name: object,
+        dossier: object,
+        expect_grade: object = None,
+        expect_score: object = None,
+        expect_mentions: object = None,
+    ) -> None:
+        # Checked before the converters run, so that every problem is reported at once.
+        problems: list[str] = []
+        if not isinstance(name, str) or not name.strip():
+            problems.append("name: a scenario needs a non-empty name")
+        if not isinstance(dossier, Dossier):
+            problems.append(f"dossier: expected a Dossier, got {type(dossier).__name__}")
+        if expect_grade is not None:
+            if isinstance(expect_grade, bool) or not isinstance(expect_grade, int):
+                problems.append(
+                    f"expect_grade: expected an int or None, got {type(expect_grade).__name__}"
+                )
+            elif not 0 <= expect_grade <= MAX_GRADE:
+                problems.append(f"expect_grade: {expect_grade} is outside 0..{MAX_GRADE}")
+        score_problem = _fraction_problem(expect_score)
+        if score_problem is not None:
+            problems.append(score_problem)
+        problems.extend(_ids_problems(expect_mentions))
+        if problems:
+            raise InvalidInput(*problems)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _strip_label(message: str, grade: int) -> str:
+    """A grade rule's failure without its ``grade 4 (@@@@): `` prefix."""
+    return message.removeprefix(f"grade {grade} ({arobases(grade)}): ")
+
+
+def _too_low(expected: int, result: Assessment, ruleset: Ruleset) -> str:
+    if ruleset.grade_rule(expected) is None:
+        known = ", ".join(str(rule.arobases) for rule in ruleset.grades)
+        return f"the rules have no grade {expected}, only {known}"
+    # The assessment tells why the grade just above the awarded one fails.
+    following = min(rule.arobases for rule in ruleset.grades if rule.arobases > result.grade)
+    failures = [
+        _strip_label(reason.message, following)
+        for reason in result.reasons
+        if reason.code in _FAILURE_CODES
+    ]
+    text = "; ".join(failures) or "its rule fails"
+    if following != expected:
+        return f"grade {following} fails first: {text}"
+    return text
+
+
+def _mention_set(ids: Iterable[str]) -> str:
+    ordered = sorted(ids)
+    return "{" + ", ".join(repr(i) for i in ordered) + "}" if ordered else "none"
+
+
+def check_scenario(scenario: Scenario, ruleset: Ruleset) -> tuple[str, ...]:
+    """Check *scenario* under *ruleset*: the mismatches, one readable line each.
+
+    Returns an empty tuple when every expectation holds. A grade lower than
+    expected comes with the failed conditions of the next grade, as the
+    assessment's reasons give them.
+
+    Raises:
+        InvalidInput: the dossier names a service, or the scenario expects a
+            mention, that the ruleset does not know (with the closest ids).
+
+    >>> from villes_label import default_ruleset
+    >>> from villes_label.referential import sample_dossier
+    >>> scenario = Scenario(name="Saint-Exemple 2016", dossier=sample_dossier(), expect_grade=4)
+    >>> for line in check_scenario(scenario, default_ruleset()):
+    ...     print(line)
+    Saint-Exemple 2016: expected grade 4, got 3 (theme 'democratie-services-publics' scores 49.5, 0.5 points below the 50.0 required; issue 'democratie-locale' scores 31.2, 18.8 points below the 50.0 required)
+    >>> check_scenario(attrs.evolve(scenario, expect_grade=3), default_ruleset())
+    ()
+    """
+    if not is_instance(scenario, Scenario):
+        msg = f"scenario: expected a Scenario, got {type(scenario).__name__}"
+        raise InvalidInput(msg)
+    if not is_instance(ruleset, Ruleset):
+        msg = f"ruleset: expected a Ruleset, got {type(ruleset).__name__}"
+        raise InvalidInput(msg)
+    if scenario.expect_mentions is not None:
+        known = [mention.id for mention in ruleset.mentions]
+        unknown = [
+            f"expect_mentions: {unknown_id('mention', mention, known)}"
+            for mention in sorted(scenario.expect_mentions)
+            if mention not in known
+        ]
+        if unknown:
+            raise InvalidInput(*unknown)
+    result = assess(scenario.dossier, ruleset)
+    name = scenario.name
+    lines: list[str] = []
+    expected = scenario.expect_grade
+    if expected is not None and result.grade != expected:
+        if result.grade < expected:
+            why = _too_low(expected, result, ruleset)
+        else:
+            why = f"score {points(result.score)}; every condition of grade {result.grade} holds"
+        lines.append(f"{name}: expected grade {expected}, got {result.grade} ({why})")
+    score = scenario.expect_score
+    if score is not None and result.score != score:
+        lines.append(
+            f"{name}: expected score {score} ({points(score)}), "
+            f"got {result.score} ({points(result.score)})"
+        )
+    mentions = scenario.expect_mentions
+    if mentions is not None and frozenset(result.mentions) != mentions:
+        got = frozenset(result.mentions)
+        details = []
+        if missing := mentions - got:
+            details.append(f"missing {_mention_set(missing)}")
+        if extra := got - mentions:
+            details.append(f"unexpected {_mention_set(extra)}")
+        lines.append(
+            f"{name}: expected mentions {_mention_set(mentions)}, got {_mention_set(got)} "
+            f"({'; '.join(details)})"
+        )
+    return tuple(lines)
+
+
+def _prefixed(prefix: str, problem: str) -> str:
+    """Put *prefix* before a problem's path (``dossier.year: ...``), or before the problem."""
+    head, separator, _ = problem.partition(": ")
+    if separator and head and " " not in head:
+        joiner = "" if head.startswith("[") else "."
+        return f"{prefix}{joiner}{problem}"
+    return f"{prefix}: {problem}"
+
+
+def scenarios_from_data(data: object) -> tuple[Scenario, ...]:
+    """Structure the parsed content of a scenario file into scenarios (no I/O).
+
+    *data* is a list of scenario mappings, or a mapping whose only key
+    ``"scenarios"`` holds that list: what `json.load` gives for a JSON file
+    (either form) and what `tomllib.load` gives for a TOML file of
+    ``[[scenarios]]`` tables. Each scenario is structured like every other
+    model, with ``villes_label.from_dict(item, Scenario)``.
+
+    Raises:
+        InvalidInput: with **every** problem of every scenario, each with its
+            path (``scenarios[2].dossier.territory.population: ...``),
+            including two scenarios of the same name.
+
+    >>> data = {"scenarios": [{
+    ...     "name": "empty village",
+    ...     "dossier": {"territory": {"code": "48001", "name": "Albaret",
+    ...                               "kind": "commune", "population": 500},
+    ...                 "year": 2016},
+    ...     "expect_grade": 1,
+    ... }]}
+    >>> [scenario.name for scenario in scenarios_from_data(data)]
+    ['empty village']
+    """
+    # cattrs loads lazily: plain `import villes_label` stays light.
+    from villes_label._serialize import from_dict  # noqa: PLC0415
+
+    problems: list[str] = []
+    items: object
+    if isinstance(data, Mapping):
+        for key in sorted(data, key=repr):
+            if key != "scenarios":
+                problems.append(
+                    f"{key}: {unknown_id('key', str(key), ['scenarios'])}; "
+                    "a scenario file holds one list, 'scenarios'"
+                )
+        if "scenarios" not in data:
+            problems.append(
+                "scenarios: missing; a scenario file is a JSON list, a JSON object "
+                "{\"scenarios\": [...]}, or TOML [[scenarios]] tables"
+            )
+            raise InvalidInput(*problems)
+        items = data["scenarios"]
+    else:
+        items = data
+    if isinstance(items, str | bytes) or not isinstance(items, Sequence):
+        problems.append(
+            f"scenarios: expected a list of scenarios, got {type(items).__name__}"
+        )
+        raise InvalidInput(*problems)
+    scenarios: list[Scenario] = []
+    first_of: dict[str, int] = {}
+    for n, item in enumerate(items):
+        path = f"scenarios[{n}]"
+        if not isinstance(item, Mapping):
+            problems.append(f"{path}: expected a scenario table, got {type(item).__name__}")
+            continue
+        name = item.get("name")
+        if isinstance(name, str):
+            if name in first_of:
+                problems.append(
+                    f"{path}.name: duplicate scenario name {name!r} "
+                    f"(also scenarios[{first_of[name]}])"
+                )
+            else:
+                first_of[name] = n
+        try:
+            scenarios.append(from_dict(item, Scenario))
+        except InvalidInput as error:
+            problems.extend(_prefixed(path, problem) for problem in error.problems)
+    if problems:
+        raise InvalidInput(*problems)
+    return tuple(scenarios)

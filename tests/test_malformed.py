@@ -1,0 +1,625 @@
+"""Malformed input: `from_dict` reports every problem with its path, and never crashes."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import villes_label as vl
+from villes_label import Dossier, InvalidInput, Ruleset, Taxonomy, from_dict, to_dict
+from villes_label._serialize import _key
+from villes_label.testing import dossiers, rulesets, taxonomies
+
+# --- valid documents to break ----------------------------------------------------------
+
+
+def dossier_doc() -> dict[str, Any]:
+    return {
+        "territory": {"code": "92049", "name": "Montrouge", "kind": "commune", "population": 50260},
+        "year": 2016,
+        "services": {"site-internet": "deployed", "wifi-public": "partial"},
+        "actions": [
+            {"id": "a1", "title": "Portail", "services": ["site-internet"], "status": "deployed"},
+            {
+                "id": "a2",
+                "title": "Wifi",
+                "services": ["open-data", "wifi-public"],
+                "status": "planned",
+            },
+            {
+                "id": "a3",
+                "title": "Budget",
+                "services": ["budget-participatif"],
+                "status": "partial",
+            },
+        ],
+    }
+
+
+def taxonomy_doc() -> dict[str, Any]:
+    def service(sid: str) -> dict[str, str]:
+        return {"id": sid, "name": sid.replace("-", " ").capitalize(), "description": ""}
+
+    return {
+        "name": "Mini",
+        "version": "2016",
+        "themes": [
+            {
+                "id": "democratie",
+                "name": "Démocratie",
+                "description": "",
+                "issues": [
+                    {
+                        "id": "services-publics",
+                        "name": "Services publics",
+                        "description": "",
+                        "services": [service("site-internet"), service("wifi-public")],
+                    },
+                    {
+                        "id": "participation",
+                        "name": "Participation",
+                        "description": "",
+                        "services": [service("budget-participatif")],
+                    },
+                ],
+            }
+        ],
+    }
+
+
+def ruleset_doc() -> dict[str, Any]:
+    return {
+        "name": "Mini rules",
+        "year": 2016,
+        "taxonomy": taxonomy_doc(),
+        "grades": [
+            {"arobases": 1, "min_score": "1/5"},
+            {"arobases": 2, "min_score": "1/2", "min_issue_scores": {"participation": "1/4"}},
+        ],
+        "mentions": [
+            {
+                "id": "civique",
+                "name": "Mention civique",
+                "required_services": ["budget-participatif"],
+            }
+        ],
+        "credits": {"partial": "1/2"},
+        "service_weights": {"site-internet": 3},
+        "applicability": {"wifi-public": {"kinds": ["commune"], "min_population": 3500}},
+    }
+
+
+def test_the_documents_are_valid():
+    assert from_dict(dossier_doc(), Dossier).year == 2016
+    assert len(from_dict(taxonomy_doc(), Taxonomy).services) == 3
+    assert from_dict(ruleset_doc(), Ruleset).grade_rule(2) is not None
+
+
+# --- the catalogue ----------------------------------------------------------------------
+
+Path = tuple[str | int, ...]
+_DROP = object()
+
+
+def changed(doc: dict[str, Any], *edits: tuple[Path, object]) -> dict[str, Any]:
+    """A copy of *doc* with each value at a path replaced (or dropped with _DROP)."""
+    doc = copy.deepcopy(doc)
+    for path, value in edits:
+        *parents, last = path
+        node: Any = doc
+        for step in parents:
+            node = node[step]
+        if value is _DROP:
+            del node[last]
+        else:
+            node[last] = value
+    return doc
+
+
+def paths_of(error: InvalidInput) -> list[str]:
+    """The path of each problem ("" for a problem about the whole document)."""
+    paths = []
+    for problem in error.problems:
+        head, sep, _ = problem.partition(": ")
+        paths.append(head if sep and " " not in head else "")
+    return sorted(paths)
+
+
+D, R = dossier_doc, ruleset_doc
+CASES: list[tuple[str, type, Callable[[], object], list[str]]] = [
+    # the territory of a dossier
+    (
+        "population as a string",
+        Dossier,
+        lambda: changed(D(), (("territory", "population"), "50260")),
+        ["territory.population"],
+    ),
+    (
+        "negative population",
+        Dossier,
+        lambda: changed(D(), (("territory", "population"), -1)),
+        ["territory.population"],
+    ),
+    (
+        "population as a bool",
+        Dossier,
+        lambda: changed(D(), (("territory", "population"), True)),
+        ["territory.population"],
+    ),
+    (
+        "population as a float",
+        Dossier,
+        lambda: changed(D(), (("territory", "population"), 50260.0)),
+        ["territory.population"],
+    ),
+    (
+        "unknown kind",
+        Dossier,
+        lambda: changed(D(), (("territory", "kind"), "ville")),
+        ["territory.kind"],
+    ),
+    (
+        "bad INSEE code",
+        Dossier,
+        lambda: changed(D(), (("territory", "code"), "9204")),
+        ["territory.code"],
+    ),
+    (
+        "SIREN for a commune",
+        Dossier,
+        lambda: changed(D(), (("territory", "code"), "200054781")),
+        ["territory.code"],
+    ),
+    (
+        "code as an int",
+        Dossier,
+        lambda: changed(D(), (("territory", "code"), 92049)),
+        ["territory.code"],
+    ),
+    ("empty name", Dossier, lambda: changed(D(), (("territory", "name"), "")), ["territory.name"]),
+    (
+        "bad kind hides nothing beside it",
+        Dossier,
+        lambda: changed(D(), (("territory", "kind"), "vilage"), (("territory", "population"), -5)),
+        ["territory.kind", "territory.population"],
+    ),
+    (
+        "misspelt field",
+        Dossier,
+        lambda: changed(D(), (("territory", "population"), _DROP), (("territory", "populaton"), 1)),
+        ["territory.population", "territory.populaton"],
+    ),
+    (
+        "territory as a string",
+        Dossier,
+        lambda: changed(D(), (("territory",), "Montrouge")),
+        ["territory"],
+    ),
+    ("no territory", Dossier, lambda: changed(D(), (("territory",), _DROP)), ["territory"]),
+    # the dossier itself
+    ("year as a string", Dossier, lambda: changed(D(), (("year",), "2016")), ["year"]),
+    ("year before the label", Dossier, lambda: changed(D(), (("year",), 1999)), ["year"]),
+    ("no year", Dossier, lambda: changed(D(), (("year",), _DROP)), ["year"]),
+    (
+        "unknown top-level field",
+        Dossier,
+        lambda: changed(D(), (("commune",), "Montrouge")),
+        ["commune"],
+    ),
+    (
+        "services as a list",
+        Dossier,
+        lambda: changed(D(), (("services",), ["site-internet"])),
+        ["services"],
+    ),
+    (
+        "unknown status",
+        Dossier,
+        lambda: changed(D(), (("services", "site-internet"), "yes")),
+        ["services.site-internet"],
+    ),
+    (
+        "status as an int",
+        Dossier,
+        lambda: changed(D(), (("services", "site-internet"), 3)),
+        ["services.site-internet"],
+    ),
+    (
+        "not applicable but delivered",
+        Dossier,
+        lambda: changed(D(), (("services", "wifi-public"), "not_applicable")),
+        ["services.wifi-public"],
+    ),
+    # actions
+    (
+        "actions as an object",
+        Dossier,
+        lambda: changed(D(), (("actions",), {"a1": {}})),
+        ["actions"],
+    ),
+    (
+        "unknown action status",
+        Dossier,
+        lambda: changed(D(), (("actions", 2, "status"), "done")),
+        ["actions[2].status"],
+    ),
+    (
+        "action not applicable",
+        Dossier,
+        lambda: changed(D(), (("actions", 0, "status"), "not_applicable")),
+        ["actions[0].status"],
+    ),
+    (
+        "services as a string",
+        Dossier,
+        lambda: changed(D(), (("actions", 0, "services"), "site-internet")),
+        ["actions[0].services"],
+    ),
+    (
+        "an action with no service",
+        Dossier,
+        lambda: changed(D(), (("actions", 0, "services"), [])),
+        ["actions[0].services"],
+    ),
+    (
+        "a service id as an int",
+        Dossier,
+        lambda: changed(D(), (("actions", 1, "services", 1), 7)),
+        ["actions[1].services[1]"],
+    ),
+    (
+        "duplicate action id",
+        Dossier,
+        lambda: changed(D(), (("actions", 1, "id"), "a1")),
+        ["actions[1].id"],
+    ),
+    (
+        "action without title",
+        Dossier,
+        lambda: changed(D(), (("actions", 0, "title"), _DROP)),
+        ["actions[0].title"],
+    ),
+    ("action as a string", Dossier, lambda: changed(D(), (("actions", 1), "a2")), ["actions[1]"]),
+    ("not an object at all", Dossier, lambda: [dossier_doc()], [""]),
+    (
+        "every problem at once",
+        Dossier,
+        lambda: changed(
+            D(),
+            (("territory", "population"), "many"),
+            (("actions", 2, "status"), "done"),
+            (("year",), "2016"),
+            (("services", "wifi-public"), None),
+            (("extra",), 1),
+        ),
+        ["actions[2].status", "extra", "services.wifi-public", "territory.population", "year"],
+    ),
+    # rulesets
+    (
+        "threshold not a number",
+        Ruleset,
+        lambda: changed(R(), (("grades", 0, "min_score"), "abc")),
+        ["grades[0].min_score"],
+    ),
+    (
+        "threshold NaN",
+        Ruleset,
+        lambda: changed(R(), (("grades", 0, "min_score"), float("nan"))),
+        ["grades[0].min_score"],
+    ),
+    (
+        "threshold infinite",
+        Ruleset,
+        lambda: changed(R(), (("grades", 0, "min_score"), "inf")),
+        ["grades[0].min_score"],
+    ),
+    (
+        "threshold a bool",
+        Ruleset,
+        lambda: changed(R(), (("grades", 0, "min_score"), True)),
+        ["grades[0].min_score"],
+    ),
+    (
+        "threshold above one",
+        Ruleset,
+        lambda: changed(R(), (("grades", 0, "min_score"), "3/2")),
+        ["grades[0].min_score"],
+    ),
+    (
+        "grades not monotone",
+        Ruleset,
+        lambda: changed(R(), (("grades", 1, "min_score"), "1/10")),
+        ["grades[1]"],
+    ),
+    (
+        "grade out of range",
+        Ruleset,
+        lambda: changed(R(), (("grades", 0, "arobases"), 9)),
+        ["grades[0].arobases"],
+    ),
+    ("no grade", Ruleset, lambda: changed(R(), (("grades",), [])), ["grades"]),
+    (
+        "unknown credit status",
+        Ruleset,
+        lambda: changed(R(), (("credits", "excellent"), "1")),
+        ["credits.excellent"],
+    ),
+    (
+        "unknown service weight",
+        Ruleset,
+        lambda: changed(R(), (("service_weights", "site-internte"), 2)),
+        ["service_weights.site-internte"],
+    ),
+    (
+        "zero weight",
+        Ruleset,
+        lambda: changed(R(), (("service_weights", "site-internet"), 0)),
+        ["service_weights.site-internet"],
+    ),
+    (
+        "weight as a string",
+        Ruleset,
+        lambda: changed(R(), (("service_weights", "site-internet"), "3")),
+        ["service_weights.site-internet"],
+    ),
+    (
+        "unknown required service",
+        Ruleset,
+        lambda: changed(R(), (("grades", 1, "required_services"), ["budget"])),
+        ["grades[1].required_services.budget"],
+    ),
+    (
+        "kinds as a string",
+        Ruleset,
+        lambda: changed(R(), (("applicability", "wifi-public", "kinds"), "commune")),
+        ["applicability.wifi-public.kinds"],
+    ),
+    (
+        "empty population range",
+        Ruleset,
+        lambda: changed(R(), (("applicability", "wifi-public", "max_population"), 100)),
+        ["applicability.wifi-public.max_population"],
+    ),
+    (
+        "opt-out as a string",
+        Ruleset,
+        lambda: changed(R(), (("applicability", "wifi-public", "opt_out"), "yes")),
+        ["applicability.wifi-public.opt_out"],
+    ),
+    (
+        "mention without name",
+        Ruleset,
+        lambda: changed(R(), (("mentions", 0, "name"), _DROP)),
+        ["mentions[0].name"],
+    ),
+    (
+        "issue without service",
+        Ruleset,
+        lambda: changed(R(), (("taxonomy", "themes", 0, "issues", 1, "services"), [])),
+        ["taxonomy.themes[0].issues[1].services"],
+    ),
+    (
+        "duplicate service id",
+        Ruleset,
+        lambda: changed(
+            R(), (("taxonomy", "themes", 0, "issues", 0, "services", 1, "id"), "site-internet")
+        ),
+        ["taxonomy.themes[0].issues[0].services[1].id"],
+    ),
+    (
+        "problems in two grades and the weights",
+        Ruleset,
+        lambda: changed(
+            R(),
+            (("grades", 0, "min_score"), "x"),
+            (("grades", 1, "min_score"), "7/5"),
+            (("service_weights", "wifi"), 1),
+        ),
+        ["grades[0].min_score", "grades[1].min_score", "service_weights.wifi"],
+    ),
+]
+
+
+class TestCatalogue:
+    """Each malformed document is refused with exactly the expected problem paths."""
+
+    def test_the_catalogue_is_large(self):
+        assert len(CASES) >= 30
+        assert len({name for name, *_ in CASES}) == len(CASES)
+
+    @pytest.mark.parametrize(
+        ("cls", "make", "expected"),
+        [case[1:] for case in CASES],
+        ids=[case[0] for case in CASES],
+    )
+    def test_refused_with_paths(self, cls, make, expected):
+        with pytest.raises(InvalidInput) as caught:
+            from_dict(make(), cls)
+        assert paths_of(caught.value) == sorted(expected), caught.value.problems
+        assert all(isinstance(p, str) and p for p in caught.value.problems)
+
+    def test_messages_name_the_offender(self):
+        doc = changed(
+            D(), (("territory", "kind"), "comune"), (("actions", 0, "status"), "Deployed")
+        )
+        with pytest.raises(InvalidInput) as caught:
+            from_dict(doc, Dossier)
+        assert caught.value.problems == (
+            "territory.kind: unknown territory kind 'comune' (did you mean 'commune'?)",
+            "actions[0].status: unknown status 'Deployed' (did you mean 'deployed'?)",
+        )
+
+
+# --- fuzzing ----------------------------------------------------------------------------
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=8)
+    | st.sampled_from(["commune", "deployed", "1/2", "0.35", "92049", "nan", "1e999999"]),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["territory", "year", "services", "actions", "id", "name", "code"])
+            | st.text(max_size=6),
+            children,
+            max_size=4,
+        )
+    ),
+    max_leaves=20,
+)
+PUBLIC_CLASSES = sorted(
+    (obj for name in vl.__all__ if isinstance(obj := getattr(vl, name), type) and attrs.has(obj)),
+    key=lambda cls: cls.__name__,
+)
+
+
+def refused_or_built(data: object, cls: type) -> None:
+    try:
+        result = from_dict(data, cls)
+    except InvalidInput as error:
+        problems = error.problems
+    else:
+        assert type(result) is cls
+        return
+    assert problems
+    assert all(isinstance(p, str) and p for p in problems)
+
+
+def model_objects(
+    value: object, doc: object, path: str = ""
+) -> Iterator[tuple[str, dict[str, Any], type]]:
+    """Each object of *doc* that stands for an attrs value, with its path and class."""
+    if attrs.has(type(value)):
+        assert isinstance(doc, dict)
+        yield path, doc, type(value)
+        for field in attrs.fields(type(value)):
+            if field.init:
+                sub = f"{path}.{field.alias}" if path else field.alias
+                yield from model_objects(getattr(value, field.name), doc[field.alias], sub)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from model_objects(item, doc[_key(key)], f"{path}.{_key(key)}")  # type: ignore[index]
+    elif isinstance(value, tuple):
+        for n, item in enumerate(value):
+            yield from model_objects(item, doc[n], f"{path}[{n}]")  # type: ignore[index]
+
+
+def nodes(doc: object) -> Iterator[tuple[Any, Any]]:
+    """Every (container, key) of a plain document."""
+    if isinstance(doc, dict):
+        for key in list(doc):
+            yield doc, key
+            yield from nodes(doc[key])
+    elif isinstance(doc, list):
+        for n, item in enumerate(doc):
+            yield doc, n
+            yield from nodes(item)
+
+
+@st.composite
+def valid_values(draw: st.DrawFn) -> object:
+    taxonomy = draw(taxonomies(max_themes=2))
+    rules = draw(rulesets(taxonomy))
+    dossier = draw(dossiers(rules))
+    return draw(
+        st.sampled_from(
+            [
+                taxonomy,
+                rules,
+                dossier,
+                dossier.territory,
+                vl.assess(dossier, rules),
+                vl.recommend(dossier, rules),
+            ]
+        )
+    )
+
+
+class TestNeverCrashes:
+    """Whatever the data, from_dict returns a value of the class or raises InvalidInput, nothing else."""
+
+    @given(data=json_values, cls=st.sampled_from(PUBLIC_CLASSES))
+    def test_arbitrary_data(self, data, cls):
+        refused_or_built(data, cls)
+
+    @given(data=json_values, cls=st.sampled_from(PUBLIC_CLASSES))
+    def test_arbitrary_data_inside_an_object(self, data, cls):
+        fields = [field.alias for field in attrs.fields(cls) if field.init]
+        refused_or_built(dict.fromkeys(fields, data), cls)
+
+    @given(value=valid_values(), data=st.data())
+    def test_mutations_of_valid_documents(self, value, data):
+        doc = to_dict(value)
+        for _ in range(data.draw(st.integers(1, 3))):
+            places = list(nodes(doc))
+            if not places:
+                break
+            container, key = data.draw(st.sampled_from(places))
+            action = data.draw(st.sampled_from(["drop", "replace", "add", "stringify"]))
+            if action == "drop":
+                del container[key]
+            elif action == "replace":
+                container[key] = data.draw(json_values)
+            elif action == "stringify":
+                container[key] = json.dumps(container[key])
+            elif isinstance(container, dict):
+                container[data.draw(st.text(max_size=6))] = data.draw(json_values)
+            else:
+                container.append(data.draw(json_values))
+        refused_or_built(doc, type(value))
+
+
+class TestEveryProblemIsReported:
+    """An unknown field or a missing required field anywhere is reported at its path."""
+
+    @given(value=valid_values(), data=st.data())
+    def test_an_unknown_field(self, value, data):
+        doc = to_dict(value)
+        path, obj, _ = data.draw(st.sampled_from(list(model_objects(value, doc))))
+        obj["zz_unknown"] = 1
+        with pytest.raises(InvalidInput) as caught:
+            from_dict(doc, type(value))
+        where = f"{path}.zz_unknown" if path else "zz_unknown"
+        assert f"{where}: unknown field" in caught.value.problems
+
+    @given(value=valid_values(), data=st.data())
+    def test_a_missing_required_field(self, value, data):
+        doc = to_dict(value)
+        path, obj, cls = data.draw(st.sampled_from(list(model_objects(value, doc))))
+        required = [f.alias for f in attrs.fields(cls) if f.init and f.default is attrs.NOTHING]
+        if not required:
+            return
+        name = data.draw(st.sampled_from(required))
+        del obj[name]
+        with pytest.raises(InvalidInput) as caught:
+            from_dict(doc, type(value))
+        where = f"{path}.{name}" if path else name
+        assert f"{where}: missing required field" in caught.value.problems
+
+    @given(data=st.data())
+    def test_several_corruptions_of_a_dossier(self, data):
+        corruptions = {
+            "territory.population": (("territory", "population"), "many"),
+            "territory.kind": (("territory", "kind"), "village"),
+            "year": (("year",), "2016"),
+            "services.site-internet": (("services", "site-internet"), "yes"),
+            "actions[0].status": (("actions", 0, "status"), 1),
+            "actions[1].services[0]": (("actions", 1, "services", 0), None),
+            "actions[2]": (("actions", 2), []),
+            "extra": (("extra",), {}),
+        }
+        chosen = data.draw(st.sets(st.sampled_from(sorted(corruptions)), min_size=1))
+        doc = changed(D(), *(corruptions[path] for path in chosen))
+        with pytest.raises(InvalidInput) as caught:
+            from_dict(doc, Dossier)
+        assert paths_of(caught.value) == sorted(chosen)
