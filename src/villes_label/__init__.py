@@ -8,22 +8,23 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING
 
 from villes_label import referential as referential
-from villes_label._batch import Scorer
-from villes_label._cohorts import Comparison, calibrate, compare, grade_distribution, records
 from villes_label._errors import CalibrationError, InvalidInput, VillesLabelError
-from villes_label._migrate import Migration, migrate
-from villes_label._plans import Plan, Step, next_questions, recommend
 from villes_label._rules import Applicability, GradeRule, MentionRule, Ruleset
-from villes_label._scenarios import Scenario, check_scenario
 from villes_label._scoring import Assessment, Reason, assess
 from villes_label._taxonomy import Issue, Service, Taxonomy, TaxonomyDiff, Theme
 from villes_label._territory import Action, Dossier, Status, Territory, TerritoryKind
 from villes_label.referential import default_ruleset, default_taxonomy
 
 if TYPE_CHECKING:
+    from villes_label._batch import Scorer
+    from villes_label._cohorts import Comparison, calibrate, compare, grade_distribution, records
+    from villes_label._migrate import Migration, migrate
+    from villes_label._plans import Plan, Step, next_questions, recommend
+    from villes_label._scenarios import Scenario, check_scenario
     from villes_label._serialize import converter, from_dict, to_dict
 
 __version__ = "0.1.0"
@@ -75,17 +76,37 @@ def __dir__() -> list[str]:
     return [*__all__, "__version__", "referential"]
 
 
-# Serialization needs cattrs, whose import costs about as much as the rest of the
-# package: its names are loaded on first use (PEP 562), not by `import villes_label`.
-_SERIALIZATION = frozenset({"converter", "from_dict", "to_dict"})
+# The core (models, rules, `assess`) is imported at once. The rest is loaded on
+# first use (PEP 562): serialization needs cattrs, whose import costs about as much
+# as the whole package, and plans, cohorts, the batch scorer and scenarios are not
+# needed by a program that only assesses. `import villes_label` stays light.
+_LAZY = {
+    "Scorer": "_batch",
+    "Comparison": "_cohorts",
+    "calibrate": "_cohorts",
+    "compare": "_cohorts",
+    "grade_distribution": "_cohorts",
+    "records": "_cohorts",
+    "Migration": "_migrate",
+    "migrate": "_migrate",
+    "Plan": "_plans",
+    "Step": "_plans",
+    "next_questions": "_plans",
+    "recommend": "_plans",
+    "Scenario": "_scenarios",
+    "check_scenario": "_scenarios",
+    "converter": "_serialize",
+    "from_dict": "_serialize",
+    "to_dict": "_serialize",
+}
 
 
 def __getattr__(name: str) -> object:
-    if name in _SERIALIZATION:
-        from villes_label import _serialize  # noqa: PLC0415 - loaded lazily on purpose
-
-        value = getattr(_serialize, name)
-        globals()[name] = value
-        return value
-    msg = f"module {__name__!r} has no attribute {name!r}"
-    raise AttributeError(msg)
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    value = getattr(module, name)
+    globals()[name] = value
+    return value

@@ -582,16 +582,18 @@ def calibrate(ruleset: Ruleset, dossiers: Iterable[Dossier], target: Mapping[int
     # The cap of a territory is its grade under the gates alone (every min_score
     # set aside); neither the cap nor the score depends on the thresholds.
     summary = _summary(cohort, ruleset)
-    scores, caps, size = summary.scores(), summary.gate_grades, len(cohort)
+    # Exact scores as integers over one common denominator: they sort at C speed,
+    # and only the few scores that set a threshold become Fractions.
+    numerators, caps, size = summary.numerators, summary.gate_grades, len(cohort)
+    score = summary.score
+    # Best score first; input order breaks ties so messages are reproducible.
+    ranking = sorted(range(size), key=lambda n: (-numerators[n], n))
     thresholds: dict[int, Fraction] = {}
     below: tuple[int, Fraction, int] | None = None  # grade, threshold, count of the rule below
     for rule in ruleset.grades:
         grade = rule.arobases
         needed = sum(counts[g] for g in GRADES[grade:])
-        # Best score first; input order breaks ties so messages are reproducible.
-        eligible = sorted(
-            (n for n in range(size) if caps[n] >= grade), key=lambda n: (-scores[n], n)
-        )
+        eligible = [n for n in ranking if caps[n] >= grade]
         at = f"{grade} @ or more"
         if len(eligible) < needed:
             failing = [assess(cohort[n], ruleset) for n in range(size) if caps[n] < grade]
@@ -607,34 +609,34 @@ def calibrate(ruleset: Ruleset, dossiers: Iterable[Dossier], target: Mapping[int
             choices = [
                 value
                 for value in (rule.min_score, _ONE)
-                if value >= floor and (best is None or value > scores[best])
+                if value >= floor and (best is None or value > score(best))
             ]
             # 1 always qualifies when no territory passes the gates: best is set here.
             if not choices and best is not None:
                 msg = (
                     f"grade {grade} cannot be matched: the target puts no territory at {at}, "
-                    f"but {_label(cohort[best].territory)} scores {points(scores[best])} and "
+                    f"but {_label(cohort[best].territory)} scores {points(score(best))} and "
                     f"passes the gates of grade {grade}: no threshold in [0, 1] keeps it out"
                 )
                 raise CalibrationError(msg)
             thresholds[grade] = choices[0]
         else:
             lowest = eligible[needed - 1]
-            if needed < len(eligible) and scores[eligible[needed]] == scores[lowest]:
+            if needed < len(eligible) and numerators[eligible[needed]] == numerators[lowest]:
                 other = eligible[needed]
                 msg = (
                     f"grade {grade} cannot be matched: a tie on the cut: "
                     f"{_label(cohort[lowest].territory)} and {_label(cohort[other].territory)} "
-                    f"both score {points(scores[lowest])} ({scores[lowest]}) and pass the gates "
+                    f"both score {points(score(lowest))} ({score(lowest)}) and pass the gates "
                     f"of grade {grade}, but the target puts exactly {_territories(needed)} at "
                     f"{at}: one of them would have to reach it and the other not"
                 )
                 raise CalibrationError(msg)
-            if below is not None and scores[lowest] < below[1]:
+            if below is not None and score(lowest) < below[1]:
                 msg = (
                     f"grade {grade} cannot be matched: {_territories(needed)} must be at {at}, "
                     f"among them {_label(cohort[lowest].territory)}, the lowest of the {needed} "
-                    f"best that pass the gates of grade {grade} (score {points(scores[lowest])}); "
+                    f"best that pass the gates of grade {grade} (score {points(score(lowest))}); "
                     f"but putting exactly {_territories(below[2])} at {below[0]} @ or more "
                     f"needs a threshold of {points(below[1])} for grade {below[0]}, above "
                     "that score "
@@ -642,7 +644,7 @@ def calibrate(ruleset: Ruleset, dossiers: Iterable[Dossier], target: Mapping[int
                     f"fail the gates of grade {grade})"
                 )
                 raise CalibrationError(msg)
-            thresholds[grade] = scores[lowest]
+            thresholds[grade] = score(lowest)
         below = (grade, thresholds[grade], needed)
     return ruleset.replace(
         grades=tuple(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -59,6 +58,8 @@ def closest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     """
     if not _is_str(word):
         return []
+    import difflib  # noqa: PLC0415 - only bad input needs it; keeps `import` light
+
     matcher = difflib.SequenceMatcher(b=word)
     scored = []
     # Sorting first makes the answer independent of the candidates' order.

@@ -420,8 +420,7 @@ def _ruleset_problems(rules: Ruleset) -> list[str]:
     for key, service_rule in rules.applicability.items():
         if not is_instance(service_rule, Applicability):
             problems.append(
-                f"applicability.{key}: expected an Applicability, "
-                f"got {type(service_rule).__name__}"
+                f"applicability.{key}: expected an Applicability, got {type(service_rule).__name__}"
             )
 
     previous = _ZERO

@@ -26,7 +26,9 @@ _ZERO = Fraction(0)
 _ONE = Fraction(1)
 
 # The reason codes of a grade rule's failed conditions (see `Reason`).
-_FAILURE_CODES = frozenset({"min-score", "theme-gate", "issue-gate", "each-theme", "required-service"})
+_FAILURE_CODES = frozenset(
+    {"min-score", "theme-gate", "issue-gate", "each-theme", "required-service"}
+)
 
 
 def _fraction_problem(value: object) -> str | None:
@@ -170,7 +172,7 @@ def check_scenario(scenario: Scenario, ruleset: Ruleset) -> tuple[str, ...]:
     >>> scenario = Scenario(name="Saint-Exemple 2016", dossier=sample_dossier(), expect_grade=4)
     >>> for line in check_scenario(scenario, default_ruleset()):
     ...     print(line)
-    Saint-Exemple 2016: expected grade 4, got 3 (theme 'democratie-services-publics' scores 49.5, 0.5 points below the 50.0 required; issue 'democratie-locale' scores 31.2, 18.8 points below the 50.0 required)
+    Saint-Exemple 2016: expected grade 4, got 3 (issue 'democratie-locale' scores 31.2, 18.8 points below the 50.0 required)
     >>> check_scenario(attrs.evolve(scenario, expect_grade=3), default_ruleset())
     ()
     """
@@ -268,16 +270,14 @@ def scenarios_from_data(data: object) -> tuple[Scenario, ...]:
         if "scenarios" not in data:
             problems.append(
                 "scenarios: missing; a scenario file is a JSON list, a JSON object "
-                "{\"scenarios\": [...]}, or TOML [[scenarios]] tables"
+                '{"scenarios": [...]}, or TOML [[scenarios]] tables'
             )
             raise InvalidInput(*problems)
         items = data["scenarios"]
     else:
         items = data
     if isinstance(items, str | bytes) or not isinstance(items, Sequence):
-        problems.append(
-            f"scenarios: expected a list of scenarios, got {type(items).__name__}"
-        )
+        problems.append(f"scenarios: expected a list of scenarios, got {type(items).__name__}")
         raise InvalidInput(*problems)
     scenarios: list[Scenario] = []
     first_of: dict[str, int] = {}

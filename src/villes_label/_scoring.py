@@ -6,7 +6,6 @@ exact `fractions.Fraction`, so a dossier exactly on a threshold gets the grade.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
@@ -131,6 +130,8 @@ class Assessment:
         return _explain(self, lang)
 
     def _repr_html_(self) -> str:
+        import html  # noqa: PLC0415 - only notebooks need it; keeps `import` light
+
         t = self.territory
         rows = "".join(
             f"<tr><td>{html.escape(key)}</td><td>{points(value)}</td></tr>"

@@ -65,6 +65,8 @@ KEY_SEPARATOR: Final = "->"
 # huge power of ten: "1e999999999" must be refused, not hang the reader.
 _MAX_EXPONENT = 1000
 _EXPONENT = re.compile(r"[eE]\s*[+-]?(\d+)")
+# A message longer than this quotes its input in full: it is shortened.
+_LONGEST_MESSAGE = 200
 _INT_KEY = re.compile(r"-?(?:0|[1-9]\d*)")
 # A problem that starts with its own path ("code: ...", "grades[0].min_score: ...").
 _PATHED = re.compile(r"([^\s:]+): ")
@@ -369,7 +371,10 @@ def _structure_fraction(value: object, path: str, problems: list[str]) -> object
     try:
         return to_fraction(value)
     except (TypeError, ValueError) as error:
-        problems.append(_at(path, str(error)))
+        message = str(error)
+        if len(message) > _LONGEST_MESSAGE:  # it quotes a huge input in full
+            message = f"expected a fraction such as '7/20' or '0.35', got {_show(value)}"
+        problems.append(_at(path, message))
         return _FAILED
 
 
@@ -428,7 +433,7 @@ def _enum(enum_cls: type[enum.Enum]) -> Structurer:
                     if near
                     else f"one of {listed}"
                 )
-                problems.append(_at(path, f"unknown {kind} {value!r} ({hint})"))
+                problems.append(_at(path, f"unknown {kind} {_REPR.repr(value)} ({hint})"))
                 return _FAILED
         if not by_text and not isinstance(value, (bool, str)):
             for member in members:
@@ -495,12 +500,33 @@ def _set(item_hint: object, build: type[frozenset[Any] | set[Any]]) -> Structure
         if any(item is _FAILED for item in out):
             return _FAILED
         try:
-            return build(out)
+            built = build(out)
         except TypeError:
             problems.append(_at(path, "the items of a set must be hashable"))
             return _FAILED
+        if len(built) != len(out):
+            # A set would merge a repeated item silently: a typo (the same id
+            # twice instead of two ids) would then pass unnoticed.
+            problems.extend(_duplicates(out, path))
+            return _FAILED
+        return built
 
     return structure
+
+
+def _duplicates(items: list[object], path: str) -> list[str]:
+    """A problem for each item equal to an earlier one, at the later item's path."""
+    first: dict[object, int] = {}
+    found: list[str] = []
+    for n, item in enumerate(items):
+        if item in first:
+            shown = _REPR.repr(_unstructure(item))
+            found.append(
+                _at(f"{path}[{n}]", f"duplicate item {shown} (the same as {path}[{first[item]}])")
+            )
+        else:
+            first[item] = n
+    return found
 
 
 def _key_reader(hint: object) -> Structurer:
@@ -643,7 +669,10 @@ def _invariants_of_readable_fields(
     also checks the readable fields (a negative population beside a bad kind).
     It is called with a stand-in for each unreadable field that has no default
     (an empty collection, which converters accept, or a marker), and only its
-    problems about readable fields given in the input are kept. The raw values
+    problems about readable fields given in the input are kept, unless they
+    name an unreadable field: such a problem compares the field with its
+    stand-in, not with the input (a `Comparison` whose ``transitions`` cannot
+    be read is not "missing" the moves its ``changed`` lists). The raw values
     are never passed on: a converter could choke on them (``Fraction("1e999999999")``
     computes a power of ten with a billion digits).
     """
@@ -655,10 +684,12 @@ def _invariants_of_readable_fields(
     try:
         cls(**trial)
     except InvalidInput as error:
+        stand_ins = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(unreadable))) + r")\b")
         return [
             _prefixed(path, problem)
             for problem in error.problems
             if _first_segment(problem) in kwargs
+            and not stand_ins.search(problem.partition(": ")[2])
         ]
     # The marker may break the constructor in any way; it then tells nothing more.
     except Exception:  # noqa: BLE001

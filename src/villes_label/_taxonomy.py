@@ -6,7 +6,6 @@ This module knows nothing of territories, rules or scores.
 from __future__ import annotations
 
 import contextlib
-import html
 from fractions import Fraction
 from functools import cached_property
 
@@ -312,6 +311,8 @@ class Taxonomy:
         )
 
     def _repr_html_(self) -> str:
+        import html  # noqa: PLC0415 - only notebooks need it; keeps `import` light
+
         rows = []
         for theme in self.themes:
             for n, issue in enumerate(theme.issues):

@@ -11,17 +11,20 @@ import argparse
 import json
 import sys
 import tomllib
+from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from villes_label._errors import InvalidInput
 from villes_label._rules import Ruleset
-from villes_label._scoring import assess
+from villes_label._scoring import Assessment, assess
 from villes_label._territory import Dossier
 from villes_label.referential import default_ruleset, default_taxonomy, sample_dossier
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
+
+T = TypeVar("T")
 
 __all__ = ["main"]
 
@@ -30,8 +33,55 @@ EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 
 
-def _read(path: str) -> Any:  # noqa: ANN401 - a JSON or TOML document
-    """Read a JSON (or, by its suffix, TOML) file; any failure is an `InvalidInput`."""
+class _Repeated(dict[str, Any]):
+    """A JSON object that names a key more than once; ``repeated`` counts each such key."""
+
+    __slots__ = ("repeated",)
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__(pairs)
+        counts = Counter(key for key, _ in pairs)
+        self.repeated = {key: count for key, count in counts.items() if count > 1}
+
+
+def _repeated_keys(data: object) -> list[str]:
+    """A problem for each key that an object of *data* repeats, with its path."""
+    problems: list[str] = []
+    stack: list[tuple[str, object]] = [("", data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node, _Repeated):
+                problems.extend(
+                    f"{_join(path, key)}: key given {count} times "
+                    "(a JSON object names each key once; only the last value would be kept)"
+                    for key, count in node.repeated.items()
+                )
+            stack.extend((_join(path, key), value) for key, value in node.items())
+        elif isinstance(node, list):
+            stack.extend((f"{path}[{n}]", item) for n, item in enumerate(node))
+    return sorted(problems)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _number_problem(error: ValueError) -> str:
+    # Python refuses to read an integer of more than 4300 digits (a guard
+    # against denial of service), with a message meant for programmers.
+    if "integer string conversion" in str(error):
+        return "a number has too many digits"
+    return str(error)
+
+
+def _read(path: str) -> tuple[Any, list[str]]:
+    """Read a JSON (or, by its suffix, TOML) file: its data and the keys it repeats.
+
+    A file that cannot be read or parsed raises `InvalidInput`. A JSON object
+    that repeats a key keeps its last value in the data, and each repeated key
+    is a problem, so that the problems of the data are reported beside them.
+    """
     file = Path(path)
     try:
         raw = file.read_bytes()
@@ -48,39 +98,87 @@ def _read(path: str) -> Any:  # noqa: ANN401 - a JSON or TOML document
         raise InvalidInput(msg) from None
     if file.suffix.lower() == ".toml":
         try:
-            return tomllib.loads(text)
+            return tomllib.loads(text), []
         except tomllib.TOMLDecodeError as error:
             msg = f"{path}: not valid TOML ({error})"
             raise InvalidInput(msg) from None
+        except ValueError as error:
+            msg = f"{path}: not valid TOML ({_number_problem(error)})"
+            raise InvalidInput(msg) from None
+        except RecursionError:
+            msg = f"{path}: TOML nested too deeply"
+            raise InvalidInput(msg) from None
+    marked: list[_Repeated] = []
+
+    def json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        # json.loads keeps the last value of a repeated key and drops the others
+        # silently: such objects are marked, to be reported with their paths.
+        if len({key for key, _ in pairs}) == len(pairs):
+            return dict(pairs)
+        marked.append(_Repeated(pairs))
+        return marked[-1]
+
     try:
-        return json.loads(text)
+        data = json.loads(text, object_pairs_hook=json_object)
     except json.JSONDecodeError as error:
         msg = f"{path}: not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})"
+        raise InvalidInput(msg) from None
+    except ValueError as error:
+        msg = f"{path}: not valid JSON ({_number_problem(error)})"
         raise InvalidInput(msg) from None
     except RecursionError:
         msg = f"{path}: JSON nested too deeply"
         raise InvalidInput(msg) from None
+    return data, _repeated_keys(data) if marked else []
 
 
-def _structure(path: str, data: object, cls: type[Any]) -> Any:  # noqa: ANN401
+def _load(path: str, build: Callable[[object], T]) -> T:
+    """Build a value from the data of the file *path*: every problem of it, with its name."""
+    data, problems = _read(path)
+    try:
+        value = build(data)
+    except InvalidInput as error:
+        problems.extend(error.problems)
+    if problems:
+        raise InvalidInput(*(f"{path}: {problem}" for problem in problems))
+    return value
+
+
+def _structurer(cls: type[T]) -> Callable[[object], T]:
     from villes_label._serialize import from_dict  # noqa: PLC0415 - cattrs loads lazily
 
-    try:
-        return from_dict(data, cls)
-    except InvalidInput as error:
-        raise InvalidInput(*(f"{path}: {problem}" for problem in error.problems)) from None
+    return lambda data: from_dict(data, cls)
 
 
 def _rules(path: str | None) -> Ruleset:
     if path is None:
         return default_ruleset()
-    result: Ruleset = _structure(path, _read(path), Ruleset)
-    return result
+    return _load(path, _structurer(Ruleset))
 
 
-def _dossier(path: str) -> Dossier:
-    result: Dossier = _structure(path, _read(path), Dossier)
-    return result
+def _rules_and_dossier(rules_path: str | None, dossier_path: str) -> tuple[Ruleset, Dossier]:
+    """The rules and the dossier, with the problems of both files at once."""
+    problems: list[str] = []
+    rules = dossier = None
+    try:
+        rules = _rules(rules_path)
+    except InvalidInput as error:
+        problems.extend(error.problems)
+    try:
+        dossier = _load(dossier_path, _structurer(Dossier))
+    except InvalidInput as error:
+        problems.extend(error.problems)
+    if rules is None or dossier is None:
+        raise InvalidInput(*problems)
+    return rules, dossier
+
+
+def _assessed(path: str, dossier: Dossier, rules: Ruleset) -> Assessment:
+    """Assess *dossier*, read from *path*: its ids unknown to the rules are problems of that file."""
+    try:
+        return assess(dossier, rules)
+    except InvalidInput as error:
+        raise InvalidInput(*(f"{path}: {problem}" for problem in error.problems)) from None
 
 
 def _print_json(value: object) -> None:
@@ -119,9 +217,8 @@ def _taxonomy(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
-    rules = _rules(args.rules)
-    dossier = _dossier(args.dossier)
-    result = assess(dossier, rules)
+    rules, dossier = _rules_and_dossier(args.rules, args.dossier)
+    result = _assessed(args.dossier, dossier, rules)
     if args.json:
         _print_json(result)
     else:
@@ -132,8 +229,8 @@ def _score(args: argparse.Namespace) -> int:
 def _plan(args: argparse.Namespace) -> int:
     from villes_label._plans import recommend  # noqa: PLC0415
 
-    rules = _rules(args.rules)
-    dossier = _dossier(args.dossier)
+    rules, dossier = _rules_and_dossier(args.rules, args.dossier)
+    _assessed(args.dossier, dossier, rules)  # the dossier's problems, with its path
     plan = recommend(dossier, rules, target=args.target)
     if args.json:
         _print_json(plan)
@@ -143,25 +240,44 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from villes_label._scenarios import check_scenario, scenarios_from_data  # noqa: PLC0415
+    from villes_label._scenarios import (  # noqa: PLC0415
+        Scenario,
+        check_scenario,
+        scenarios_from_data,
+    )
 
-    rules = _rules(args.rules)
-    loaded: list[tuple[str, Any]] = []
     problems: list[str] = []
+    try:
+        rules = _rules(args.rules)
+    except InvalidInput as error:
+        # The scenario files are still read, for their own problems.
+        problems.extend(error.problems)
+        rules = None
+    checked: list[tuple[str, Scenario, tuple[str, ...]]] = []
     for path in args.files:
         try:
-            scenarios = scenarios_from_data(_read(path))
+            scenarios = _load(path, scenarios_from_data)
         except InvalidInput as error:
-            problems.extend(
-                p if p.startswith(f"{path}:") else f"{path}: {p}" for p in error.problems
-            )
+            problems.extend(error.problems)
             continue
-        loaded.extend((path, scenario) for scenario in scenarios)
+        if rules is None:
+            continue
+        for n, scenario in enumerate(scenarios):
+            try:
+                checked.append((path, scenario, check_scenario(scenario, rules)))
+            except InvalidInput as error:
+                # Ids the rules do not know: the expected mentions', or else the dossier's.
+                problems.extend(
+                    f"{path}: scenarios[{n}].{p}"
+                    if p.startswith("expect_mentions")
+                    else f"{path}: scenarios[{n}].dossier.{p}"
+                    for p in error.problems
+                )
+    # Every problem of every file is reported before any scenario is.
     if problems:
         raise InvalidInput(*problems)
     passed = failed = 0
-    for path, scenario in loaded:
-        mismatches = check_scenario(scenario, rules)
+    for path, scenario, mismatches in checked:
         if mismatches:
             failed += 1
             print(f"FAIL {path}: {scenario.name}")
@@ -215,7 +331,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``); return the exit status."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:
+        # argparse has printed the usage and the error (status 2), or the help (0).
+        return stop.code if isinstance(stop.code, int) else EXIT_BAD_INPUT
     try:
         status: int = args.run(args)
     except InvalidInput as error:
@@ -227,5 +347,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     return status
-
-

@@ -26,12 +26,11 @@ of `assess`) and `assert_scenarios` (a file of scenarios holds). Each raises
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 import attrs
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -44,6 +43,7 @@ from villes_label import (
     Issue,
     MentionRule,
     Ruleset,
+    Scenario,
     Service,
     Status,
     Taxonomy,
@@ -51,10 +51,13 @@ from villes_label import (
     TerritoryKind,
     Theme,
     assess,
+    check_scenario,
 )
-from villes_label._scenarios import Scenario, check_scenario, scenarios_from_data
+from villes_label._scenarios import scenarios_from_data
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+
     from hypothesis.strategies import SearchStrategy
 
 __all__ = [
@@ -86,11 +89,21 @@ _POPULATION_EDGES = (500, 1_000, 2_000, 3_500, 5_000, 10_000, 20_000, 50_000, 10
 _HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
 
+# Run-time checks of what the type hints already promise, for callers without a type
+# checker; written so that the checker does not narrow on them.
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_a(value: object, cls: type[object] | tuple[type[object], ...]) -> bool:
+    return isinstance(value, cls)
+
+
 def _check_range(name: str, low: int, high: int | None, *, floor: int = 0) -> None:
-    if isinstance(low, bool) or not isinstance(low, int) or low < floor:
+    if not _is_int(low) or low < floor:
         msg = f"{name}: the minimum must be an int >= {floor}, got {low!r}"
         raise InvalidArgument(msg)
-    if high is not None and (isinstance(high, bool) or not isinstance(high, int) or high < low):
+    if high is not None and (not _is_int(high) or high < low):
         msg = f"{name}: the maximum must be an int >= the minimum {low}, got {high!r}"
         raise InvalidArgument(msg)
 
@@ -105,7 +118,7 @@ def fractions(denominator: int = 20) -> SearchStrategy[Fraction]:
     >>> find(fractions(4), lambda f: f > Fraction(1, 2))
     Fraction(3, 4)
     """
-    if isinstance(denominator, bool) or not isinstance(denominator, int) or denominator < 1:
+    if not _is_int(denominator) or denominator < 1:
         msg = f"denominator: expected a positive int, got {denominator!r}"
         raise InvalidArgument(msg)
     return st.integers(0, denominator).map(lambda n: Fraction(n, denominator))
@@ -170,7 +183,9 @@ def _populations(low: int, high: int) -> SearchStrategy[int]:
     """Uniform, log-uniform (villages as often as cities) and at the usual thresholds."""
 
     def of_width(digits: int) -> SearchStrategy[int]:
-        return st.integers(max(low, 10 ** (digits - 1) if digits > 1 else 0), min(high, 10**digits - 1))
+        return st.integers(
+            max(low, 10 ** (digits - 1) if digits > 1 else 0), min(high, 10**digits - 1)
+        )
 
     log_uniform = st.integers(len(str(low)), len(str(high))).flatmap(of_width)
     edges = sorted({n + d for n in _POPULATION_EDGES for d in (-1, 0) if low <= n + d <= high})
@@ -303,15 +318,13 @@ def rulesets(
     >>> [rule.arobases for rule in rules.grades]
     [1, 2, 3, 4, 5]
     """
-    if taxonomy is not None and not isinstance(taxonomy, Taxonomy):
+    if taxonomy is not None and not _is_a(taxonomy, Taxonomy):
         msg = f"taxonomy: expected a Taxonomy or None, got {type(taxonomy).__name__}"
         raise InvalidArgument(msg)
     chosen: tuple[int, ...] | None = None
     if grades is not None:
         chosen = tuple(sorted(set(grades)))
-        if not chosen or not all(
-            isinstance(g, int) and not isinstance(g, bool) and 1 <= g <= _MAX_GRADE for g in chosen
-        ):
+        if not chosen or not all(_is_int(g) and 1 <= g <= _MAX_GRADE for g in chosen):
             msg = f"grades: expected a non-empty collection of grades in 1..5, got {grades!r}"
             raise InvalidArgument(msg)
     fractions(denominator)  # validates it
@@ -461,16 +474,17 @@ def dossiers(
     >>> len(dossier.services), set(dossier.services.values()), dossier.year
     (131, {<Status.DEPLOYED: 'deployed'>}, 2016)
     """
-    if isinstance(ruleset_or_taxonomy, Ruleset):
-        taxonomy = ruleset_or_taxonomy.taxonomy
-    elif isinstance(ruleset_or_taxonomy, Taxonomy):
-        taxonomy = ruleset_or_taxonomy
-    else:
+    if not _is_a(ruleset_or_taxonomy, (Ruleset, Taxonomy)):
         msg = (
             "ruleset_or_taxonomy: expected a Ruleset or a Taxonomy, "
             f"got {type(ruleset_or_taxonomy).__name__}"
         )
         raise InvalidArgument(msg)
+    taxonomy = (
+        ruleset_or_taxonomy.taxonomy
+        if isinstance(ruleset_or_taxonomy, Ruleset)
+        else ruleset_or_taxonomy
+    )
     service_ids = tuple(service.id for service in taxonomy.services)
     _check_range("services", min_services, max_services)
     high = len(service_ids) if max_services is None else min(max_services, len(service_ids))
@@ -478,7 +492,7 @@ def dossiers(
         msg = f"min_services: {min_services} is more than the {len(service_ids)} services"
         raise InvalidArgument(msg)
     _check_range("actions", 0, max_actions)
-    if year is not None and (not isinstance(year, int) or not _FIRST_YEAR <= year <= _LAST_YEAR):
+    if year is not None and (not _is_int(year) or not _FIRST_YEAR <= year <= _LAST_YEAR):
         msg = f"year: expected an int in {_FIRST_YEAR}..{_LAST_YEAR} or None, got {year!r}"
         raise InvalidArgument(msg)
     if territory is None:
@@ -539,22 +553,36 @@ def _dossiers(
 
 def _settings(max_examples: int | None) -> settings:
     # The current profile's settings (``max_examples``, ``derandomize``...) apply, but no
-    # example database: the function checked is a different one for every ruleset.
-    if max_examples is None:
-        return settings(deadline=None, database=None, suppress_health_check=_HEALTH)
+    # example database (the function checked is a different one for every ruleset) and
+    # no explain phase (tracing every line of a failure costs minutes here, and the
+    # message already says what went wrong).
+    current = settings()
+    phases = [phase for phase in current.phases if phase is not Phase.explain]
+    chosen = current.max_examples if max_examples is None else max_examples
     return settings(
-        max_examples=max_examples, deadline=None, database=None, suppress_health_check=_HEALTH
+        max_examples=chosen,
+        deadline=None,
+        database=None,
+        phases=phases,
+        suppress_health_check=_HEALTH,
     )
 
 
-def _raises(dossier: Dossier) -> list[tuple[str, str, Status, Status]]:
-    """Every way to raise one status of *dossier* by some levels: (where, id, from, to)."""
+def _raises(dossier: Dossier, ruleset: Ruleset) -> list[tuple[str, str, Status, Status]]:
+    """Every way to raise one status of *dossier*: (``"service"`` or ``"action"``, id, from, to).
+
+    Any service of the referential can be raised, named by the dossier or not
+    (then it is absent); a service declared not applicable is outside the order.
+    """
     moves: list[tuple[str, str, Status, Status]] = []
-    for sid, own in sorted(dossier.services.items()):
+    for service in ruleset.taxonomy.services:
+        own = dossier.services.get(service.id, Status.ABSENT)
         if own is not Status.NOT_APPLICABLE:
-            moves.extend(("service", sid, own, new) for new in _CREDITED if new > own)
+            moves.extend(("service", service.id, own, new) for new in _CREDITED if new > own)
     for action in dossier.actions:
-        moves.extend(("action", action.id, action.status, new) for new in _CREDITED if new > action.status)
+        moves.extend(
+            ("action", action.id, action.status, new) for new in _CREDITED if new > action.status
+        )
     return moves
 
 
@@ -602,7 +630,7 @@ def assert_monotone(
     >>> from villes_label import default_ruleset
     >>> assert_monotone(default_ruleset(), max_examples=10)
     """
-    if not isinstance(ruleset, Ruleset):
+    if not _is_a(ruleset, Ruleset):
         msg = f"ruleset: expected a Ruleset, got {type(ruleset).__name__}"
         raise InvalidArgument(msg)
     strategy = dossiers(ruleset, territory=territory)
@@ -612,7 +640,7 @@ def assert_monotone(
     @given(data=st.data())
     def raising_a_status_never_lowers_the_result(data: st.DataObject) -> None:
         dossier = data.draw(strategy, label="dossier")
-        moves = _raises(dossier)
+        moves = _raises(dossier, ruleset)
         if not moves:
             return
         move = data.draw(st.sampled_from(moves), label="raise")
@@ -661,7 +689,7 @@ def assert_scorer_agrees(
     """
     from villes_label import Scorer  # noqa: PLC0415 - only this law needs the batch scorer
 
-    if not isinstance(ruleset, Ruleset):
+    if not _is_a(ruleset, Ruleset):
         msg = f"ruleset: expected a Ruleset, got {type(ruleset).__name__}"
         raise InvalidArgument(msg)
     scorer = Scorer(ruleset)
@@ -743,12 +771,19 @@ def representative_territories(ruleset: Ruleset) -> tuple[Territory, ...]:
     found = []
     for kinds in classes.values():
         kind = kinds[0]
-        label = " or ".join(k.value.replace("_", " ") for k in kinds)
-        if len(kinds) == len(TerritoryKind) - 1 and TerritoryKind.COMMUNE not in kinds:
+        if len(kinds) == len(TerritoryKind):
+            label = "territory"
+        elif set(kinds) == {k for k in TerritoryKind if k.is_epci}:
             label = "intercommunality"
+        else:
+            label = " or ".join(k.value.replace("_", " ") for k in kinds)
         code = "01001" if kind is TerritoryKind.COMMUNE else "200000001"
         for low, high in zip(bounds, [*bounds[1:], None], strict=True):
-            size = f"{low:,} inhabitants or more" if high is None else f"{low:,} to {high - 1:,} inhabitants"
+            size = (
+                f"{low:,} inhabitants or more"
+                if high is None
+                else f"{low:,} to {high - 1:,} inhabitants"
+            )
             found.append(Territory(code=code, name=f"{label} of {size}", kind=kind, population=low))
     return tuple(found)
 
@@ -793,9 +828,7 @@ def _sequential(
 ) -> list[tuple[str, Status]]:
     """Steps that raise *services* one after the other, each to the top, in taxonomy order."""
     chosen = set(services)
-    return [
-        (s.id, level) for s in ruleset.taxonomy.services if s.id in chosen for level in levels
-    ]
+    return [(s.id, level) for s in ruleset.taxonomy.services if s.id in chosen for level in levels]
 
 
 def _members(ruleset: Ruleset, node_id: str) -> set[str]:
@@ -812,12 +845,18 @@ def _stricter(
 ) -> list[set[str]]:
     """The conditions of *following* stricter than *rule*'s that can fail for a territory.
 
-    Each is given by the services that decide it (every service for the minimum
-    score). A grade whose next rule has none can never be awarded alone.
+    Each is given by the services to raise last, so that the condition fails
+    while *rule* holds. A grade whose next rule has none can never be awarded
+    alone: whenever its rule holds, so does the next one.
     """
     found: list[set[str]] = []
-    if following.min_score > rule.min_score and concerned:
+    if following.min_score > rule.min_score:
+        # Every service at the same pace, or the rule's own gates met first, at the lowest score.
         found.append(set(concerned))
+        gated = set(rule.min_issue_scores) | set(rule.min_theme_scores)
+        early = set().union(*(_members(ruleset, node) for node in sorted(gated)))
+        if concerned & early and concerned - early:
+            found.append(concerned - early)
     found.extend(
         {sid}
         for sid in sorted(following.required_services - rule.required_services)
@@ -945,10 +984,10 @@ def example_dossiers(ruleset: Ruleset, territory: Territory) -> dict[int, Dossie
     >>> assess(found[4], default_ruleset()).grade
     4
     """
-    if not isinstance(ruleset, Ruleset):
+    if not _is_a(ruleset, Ruleset):
         msg = f"ruleset: expected a Ruleset, got {type(ruleset).__name__}"
         raise InvalidArgument(msg)
-    if not isinstance(territory, Territory):
+    if not _is_a(territory, Territory):
         msg = f"territory: expected a Territory, got {type(territory).__name__}"
         raise InvalidArgument(msg)
     search = _Search(ruleset, territory, min(max(ruleset.year, _FIRST_YEAR), _LAST_YEAR))
@@ -963,12 +1002,16 @@ def example_dossiers(ruleset: Ruleset, territory: Territory) -> dict[int, Dossie
     rules = list(ruleset.grades)
     for n, rule in enumerate(rules):
         following = rules[n + 1] if n + 1 < len(rules) else None
-        paths: list[tuple[Mapping[str, Status], list[tuple[str, Status]]]] = []
-        climbs: list[tuple[Mapping[str, Status], list[tuple[str, Status]]]] = []
+        paths: list[tuple[dict[str, Status], list[tuple[str, Status]]]] = []
+        climbs: list[tuple[dict[str, Status], list[tuple[str, Status]], list[str]]] = []
         for base in bases:
             units = [sid for sid, status in base.items() if status is Status.ABSENT]
-            lasts = [set()] if following is None else _stricter(ruleset, rule, following, set(units))
-            first = [(sid, Status.DEPLOYED) for sid in sorted(rule.required_services) if sid in base]
+            lasts = (
+                [set()] if following is None else _stricter(ruleset, rule, following, set(units))
+            )
+            first = [
+                (sid, Status.DEPLOYED) for sid in sorted(rule.required_services) if sid in base
+            ]
             rest = [sid for sid in units if sid not in rule.required_services]
             for last in lasts:
                 early = [sid for sid in rest if sid not in last]
@@ -977,14 +1020,25 @@ def example_dossiers(ruleset: Ruleset, territory: Territory) -> dict[int, Dossie
                     steps = [*first, *order(early, ruleset, levels), *order(late, ruleset, levels)]
                     paths.append((base, steps))
             if lasts:
-                # For narrow windows: large steps first, then smaller ones to fill the gap.
-                ranked = [sid for sid in search.by_gain(base) if sid in rest]
-                climbs.append((base, [*first, *((sid, lvl) for sid in ranked for lvl in levels)]))
+                climbs.append((base, first, rest))
         for base, steps in paths:
             if rule.arobases in search.found:
                 break
             search.first_reaching(base, steps, rule.arobases)
-        for base, steps in [*climbs, *paths]:
+        if rule.arobases in search.found:
+            continue
+        # For narrow windows: large steps first, then smaller ones to fill the gap.
+        largest_first = [
+            (
+                base,
+                [
+                    *first,
+                    *((sid, lvl) for sid in search.by_gain(base) if sid in rest for lvl in levels),
+                ],
+            )
+            for base, first, rest in climbs
+        ]
+        for base, steps in [*largest_first, *paths]:
             if rule.arobases in search.found:
                 break
             search.climb(base, steps, rule.arobases)
@@ -1019,13 +1073,11 @@ def assert_grades_reachable(
     >>> from villes_label import default_ruleset
     >>> assert_grades_reachable(default_ruleset())
     """
-    if not isinstance(ruleset, Ruleset):
+    if not _is_a(ruleset, Ruleset):
         msg = f"ruleset: expected a Ruleset, got {type(ruleset).__name__}"
         raise InvalidArgument(msg)
     tried = list(representative_territories(ruleset) if territories is None else territories)
-    wanted = sorted(
-        {rule.arobases for rule in ruleset.grades} if grades is None else set(grades)
-    )
+    wanted = sorted({rule.arobases for rule in ruleset.grades} if grades is None else set(grades))
     missing: dict[int, list[Territory]] = {}
     for territory in tried:
         found = example_dossiers(ruleset, territory)
