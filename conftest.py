@@ -5,7 +5,7 @@ Two sources of examples are collected by pytest:
 - the ``>>>`` examples in the docstrings of ``src/villes_label/**/*.py``, run in the
   namespace of their module (as ``python -m doctest`` would);
 - the ```` ```python ```` code blocks of ``docs/**/*.md`` (MyST), whether plain code or
-  ``>>>`` sessions; the blocks of one page share one namespace, top to bottom, so a page
+  ``>>>`` examples; the blocks of one page share one namespace, top to bottom, so a page
   reads and runs like a notebook. A block that must not run is preceded by the MyST
   comment ``% skip: next``.
 

@@ -177,9 +177,13 @@ class TestRecords:
     def test_rows(self, case):
         rules, cohort = case
         results = [assess(d, rules) for d in cohort]
-        rows = records(results)
+        rows = records(results, taxonomy=rules.taxonomy)
         assert len(rows) == len(results)
-        themes = [t.id for t in rules.taxonomy.themes if any(t.id in r.themes for r in results)]
+        themes = [t.id for t in rules.taxonomy.themes]
+        if results:
+            # Without the taxonomy, the columns are the themes scored somewhere.
+            plain = list(records(results)[0])
+            assert set(plain[len(self.FIXED) : -1]) == {t for r in results for t in r.themes}
         for row, result in zip(rows, results, strict=True):
             assert list(row) == [*self.FIXED, *themes, "mentions"]
             t = result.territory

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable, Iterator, Mapping
+from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 import villes_label as vl
 from villes_label import Dossier, InvalidInput, Ruleset, Taxonomy, from_dict, to_dict
 from villes_label._serialize import _key
+from villes_label.referential import default_ruleset, sample_dossier
 from villes_label.testing import dossiers, rulesets, taxonomies
 
 # --- valid documents to break ----------------------------------------------------------
@@ -96,10 +98,112 @@ def ruleset_doc() -> dict[str, Any]:
     }
 
 
+def action_doc() -> dict[str, Any]:
+    return {
+        "id": "a1",
+        "title": "Portail",
+        "services": ["site-internet", "wifi-public"],
+        "status": "deployed",
+    }
+
+
+def applicability_doc() -> dict[str, Any]:
+    return {"kinds": ["commune", "metropole"], "min_population": 3500, "opt_out": False}
+
+
+def grade_rule_doc() -> dict[str, Any]:
+    return {
+        "arobases": 2,
+        "min_score": "1/2",
+        "min_theme_scores": {"democratie": "1/4"},
+        "required_services": ["site-internet"],
+    }
+
+
+def mention_rule_doc() -> dict[str, Any]:
+    return {
+        "id": "civique",
+        "name": "Mention civique",
+        "required_services": ["budget-participatif"],
+        "min_grade": 1,
+    }
+
+
+def step_doc() -> dict[str, Any]:
+    return {
+        "service": "budget-participatif",
+        "current": "planned",
+        "proposed": "deployed",
+        "gain": "1/32",
+    }
+
+
+def plan_doc() -> dict[str, Any]:
+    return {"target": 4, "reachable": True, "steps": [step_doc()]}
+
+
+def reason_doc() -> dict[str, Any]:
+    return {"code": "min-score", "message": "short", "required": "1/2", "actual": "1/4"}
+
+
+def assessment_doc() -> dict[str, Any]:
+    return to_dict(vl.assess(sample_dossier(), default_ruleset()))
+
+
+def scenario_doc() -> dict[str, Any]:
+    return {
+        "name": "Montrouge",
+        "dossier": dossier_doc(),
+        "expect_grade": 2,
+        "expect_score": "1/4",
+        "expect_mentions": ["civique"],
+    }
+
+
+def comparison_doc() -> dict[str, Any]:
+    return {"transitions": {"3->3": 5, "3->4": 1}, "changed": [[territory_doc(), 3, 4]]}
+
+
+def migration_doc() -> dict[str, Any]:
+    return {"dossier": dossier_doc(), "dropped": ["minitel"], "dropped_actions": []}
+
+
+def diff_doc() -> dict[str, Any]:
+    return {"added": ["a"], "removed": ["b"], "renamed": [], "moved": [], "change_ratio": "1/4"}
+
+
+def territory_doc() -> dict[str, Any]:
+    return dossier_doc()["territory"]
+
+
+def nested_lists(depth: int) -> list[Any]:
+    """``[[[...]]]``, *depth* lists deep, built without recursion."""
+    inner: list[Any] = []
+    for _ in range(depth):
+        inner = [inner]
+    return inner
+
+
 def test_the_documents_are_valid():
     assert from_dict(dossier_doc(), Dossier).year == 2016
     assert len(from_dict(taxonomy_doc(), Taxonomy).services) == 3
     assert from_dict(ruleset_doc(), Ruleset).grade_rule(2) is not None
+    for make, cls in [
+        (action_doc, vl.Action),
+        (applicability_doc, vl.Applicability),
+        (grade_rule_doc, vl.GradeRule),
+        (mention_rule_doc, vl.MentionRule),
+        (step_doc, vl.Step),
+        (plan_doc, vl.Plan),
+        (reason_doc, vl.Reason),
+        (assessment_doc, vl.Assessment),
+        (scenario_doc, vl.Scenario),
+        (comparison_doc, vl.Comparison),
+        (migration_doc, vl.Migration),
+        (diff_doc, vl.TaxonomyDiff),
+        (territory_doc, vl.Territory),
+    ]:
+        assert type(from_dict(make(), cls)) is cls
 
 
 # --- the catalogue ----------------------------------------------------------------------
@@ -132,7 +236,7 @@ def paths_of(error: InvalidInput) -> list[str]:
     return sorted(paths)
 
 
-D, R = dossier_doc, ruleset_doc
+D, R, T = dossier_doc, ruleset_doc, taxonomy_doc
 CASES: list[tuple[str, type, Callable[[], object], list[str]]] = [
     # the territory of a dossier
     (
@@ -424,6 +528,434 @@ CASES: list[tuple[str, type, Callable[[], object], list[str]]] = [
         ),
         ["grades[0].min_score", "grades[1].min_score", "service_weights.wifi"],
     ),
+    # the taxonomy
+    ("a taxonomy with no theme", Taxonomy, lambda: changed(T(), (("themes",), [])), ["themes"]),
+    (
+        "a theme with no issue",
+        Taxonomy,
+        lambda: changed(T(), (("themes", 0, "issues"), [])),
+        ["themes[0].issues"],
+    ),
+    (
+        "duplicate issue id",
+        Taxonomy,
+        lambda: changed(T(), (("themes", 0, "issues", 1, "id"), "services-publics")),
+        ["themes[0].issues[1].id"],
+    ),
+    (
+        "empty service id",
+        Taxonomy,
+        lambda: changed(T(), (("themes", 0, "issues", 0, "services", 0, "id"), "")),
+        ["themes[0].issues[0].services[0].id"],
+    ),
+    (
+        "id with spaces around",
+        Taxonomy,
+        lambda: changed(T(), (("themes", 0, "issues", 0, "services", 1, "id"), " wifi ")),
+        ["themes[0].issues[0].services[1].id"],
+    ),
+    ("version as an int", Taxonomy, lambda: changed(T(), (("version",), 2016)), ["version"]),
+    (
+        "a theme wrapped in a list",
+        Taxonomy,
+        lambda: changed(T(), (("themes", 0), [T()["themes"][0]])),
+        ["themes[0]"],
+    ),
+    (
+        "a service with a numeric name and a misspelt field",
+        vl.Service,
+        lambda: {"id": "x", "name": 3, "desc": ""},
+        ["desc", "name"],
+    ),
+    ("an issue without services", vl.Issue, lambda: {"id": "x", "name": "n"}, ["services"]),
+    (
+        "issues as a string",
+        vl.Theme,
+        lambda: {"id": "x", "name": "n", "issues": "abc"},
+        ["issues"],
+    ),
+    # territories and actions on their own
+    (
+        "an INSEE code for a metropole",
+        vl.Territory,
+        lambda: changed(territory_doc(), (("kind",), "metropole")),
+        ["code"],
+    ),
+    (
+        "a service listed twice in an action",
+        vl.Action,
+        lambda: changed(
+            action_doc(), (("services",), ["wifi-public", "site-internet", "wifi-public"])
+        ),
+        ["services[2]"],
+    ),
+    (
+        "a service listed three times in a dossier's action",
+        Dossier,
+        lambda: changed(D(), (("actions", 1, "services"), ["open-data", "open-data", "open-data"])),
+        ["actions[1].services[1]", "actions[1].services[2]"],
+    ),
+    # rules on their own
+    (
+        "a kind listed twice",
+        vl.Applicability,
+        lambda: changed(applicability_doc(), (("kinds",), ["commune", "metropole", "commune"])),
+        ["kinds[2]"],
+    ),
+    (
+        "no kind",
+        vl.Applicability,
+        lambda: changed(applicability_doc(), (("kinds",), [])),
+        ["kinds"],
+    ),
+    (
+        "negative minimum population",
+        vl.Applicability,
+        lambda: changed(applicability_doc(), (("min_population",), -10)),
+        ["min_population"],
+    ),
+    (
+        "a required service listed twice",
+        vl.GradeRule,
+        lambda: changed(grade_rule_doc(), (("required_services",), ["site-internet"] * 2)),
+        ["required_services[1]"],
+    ),
+    (
+        "negative threshold",
+        vl.GradeRule,
+        lambda: changed(grade_rule_doc(), (("min_score",), "-1/2")),
+        ["min_score"],
+    ),
+    (
+        "theme threshold NaN",
+        vl.GradeRule,
+        lambda: changed(grade_rule_doc(), (("min_theme_scores", "democratie"), float("nan"))),
+        ["min_theme_scores.democratie"],
+    ),
+    (
+        "each-theme threshold minus infinity",
+        vl.GradeRule,
+        lambda: changed(grade_rule_doc(), (("min_each_theme",), float("-inf"))),
+        ["min_each_theme"],
+    ),
+    (
+        "threshold with an absurd exponent",
+        vl.GradeRule,
+        lambda: changed(grade_rule_doc(), (("min_score",), "1e99999999")),
+        ["min_score"],
+    ),
+    (
+        "a mention with no condition",
+        vl.MentionRule,
+        lambda: changed(mention_rule_doc(), (("required_services",), [])),
+        ["min_issue_scores"],
+    ),
+    (
+        "a mention for grade 7",
+        vl.MentionRule,
+        lambda: changed(mention_rule_doc(), (("min_grade",), 7)),
+        ["min_grade"],
+    ),
+    (
+        "duplicate mention id",
+        Ruleset,
+        lambda: changed(R(), (("mentions",), [mention_rule_doc(), mention_rule_doc()])),
+        ["mentions[1].id"],
+    ),
+    (
+        "two rules for one grade",
+        Ruleset,
+        lambda: changed(R(), (("grades", 1, "arobases"), 1)),
+        ["grades[1].arobases"],
+    ),
+    (
+        "a credit for not applicable",
+        Ruleset,
+        lambda: changed(R(), (("credits", "not_applicable"), "1")),
+        ["credits.not_applicable"],
+    ),
+    (
+        "a required service listed twice in a grade",
+        Ruleset,
+        lambda: changed(R(), (("grades", 1, "required_services"), ["wifi-public"] * 2)),
+        ["grades[1].required_services[1]"],
+    ),
+    (
+        "unknown theme in a gate",
+        Ruleset,
+        lambda: changed(R(), (("grades", 1, "min_theme_scores"), {"democracy": "1/2"})),
+        ["grades[1].min_theme_scores.democracy"],
+    ),
+    (
+        "theme weights as a string",
+        Ruleset,
+        lambda: changed(R(), (("theme_weights",), "democratie")),
+        ["theme_weights"],
+    ),
+    (
+        "a ruleset inside a scorer",
+        vl.Scorer,
+        lambda: {"ruleset": changed(R(), (("grades", 0, "min_score"), float("nan")))},
+        ["ruleset.grades[0].min_score"],
+    ),
+    ("a scorer without rules", vl.Scorer, dict, ["ruleset"]),
+    # results read back
+    (
+        "grade as a string",
+        vl.Assessment,
+        lambda: changed(assessment_doc(), (("grade",), "3")),
+        ["grade"],
+    ),
+    (
+        "score NaN",
+        vl.Assessment,
+        lambda: changed(assessment_doc(), (("score",), "nan")),
+        ["score"],
+    ),
+    (
+        "unknown effective status",
+        vl.Assessment,
+        lambda: changed(assessment_doc(), (("statuses", "site-internet"), "done")),
+        ["statuses.site-internet"],
+    ),
+    (
+        "reasons as an object",
+        vl.Assessment,
+        lambda: changed(assessment_doc(), (("reasons",), {})),
+        ["reasons"],
+    ),
+    (
+        "an assessment without territory",
+        vl.Assessment,
+        lambda: changed(assessment_doc(), (("territory",), _DROP)),
+        ["territory"],
+    ),
+    (
+        "grade 9 read back",
+        vl.Assessment,
+        lambda: changed(assessment_doc(), (("grade",), 9)),
+        ["grade"],
+    ),
+    (
+        "a score above 1 and a theme below 0",
+        vl.Assessment,
+        lambda: changed(
+            assessment_doc(),
+            (("score",), "3/2"),
+            (("themes", "democratie-services-publics"), "-1/2"),
+        ),
+        ["score", "themes.democratie-services-publics"],
+    ),
+    (
+        "rules for the year 99999",
+        vl.Ruleset,
+        lambda: changed(ruleset_doc(), (("year",), 99999)),
+        ["year"],
+    ),
+    (
+        "a negative change ratio",
+        vl.TaxonomyDiff,
+        lambda: changed(diff_doc(), (("change_ratio",), "-1/4")),
+        ["change_ratio"],
+    ),
+    (
+        "an undeclared service listed twice",
+        vl.Assessment,
+        lambda: changed(assessment_doc(), (("undeclared",), ["a", "b", "a"])),
+        ["undeclared[2]"],
+    ),
+    (
+        "a plan for grade 6",
+        vl.Plan,
+        lambda: changed(plan_doc(), (("target",), 6)),
+        ["target"],
+    ),
+    (
+        "the same step twice",
+        vl.Plan,
+        lambda: changed(plan_doc(), (("steps",), [step_doc(), step_doc()])),
+        ["steps[1].service"],
+    ),
+    (
+        "an unreachable plan with steps",
+        vl.Plan,
+        lambda: changed(plan_doc(), (("reachable",), False)),
+        ["steps"],
+    ),
+    (
+        "a step that lowers the score",
+        vl.Plan,
+        lambda: changed(plan_doc(), (("steps", 0, "gain"), "-1/32")),
+        ["steps[0].gain"],
+    ),
+    (
+        "a step to not applicable",
+        vl.Step,
+        lambda: changed(step_doc(), (("proposed",), "not_applicable")),
+        ["proposed"],
+    ),
+    (
+        "a gain as a list",
+        vl.Step,
+        lambda: changed(step_doc(), (("gain",), [1, 32])),
+        ["gain"],
+    ),
+    ("a reason code as an int", vl.Reason, lambda: changed(reason_doc(), (("code",), 3)), ["code"]),
+    (
+        "an infinite requirement",
+        vl.Reason,
+        lambda: changed(reason_doc(), (("required",), "Infinity")),
+        ["required"],
+    ),
+    (
+        "a malformed transition key",
+        vl.Comparison,
+        lambda: changed(comparison_doc(), (("transitions",), {"3-4": 1})),
+        ["transitions.3-4"],
+    ),
+    (
+        "transitions that disagree with the movers",
+        vl.Comparison,
+        lambda: changed(comparison_doc(), (("transitions", "3->4"), 2)),
+        ["changed"],
+    ),
+    (
+        "a mover to grade 7",
+        vl.Comparison,
+        lambda: changed(comparison_doc(), (("changed", 0, 2), 7)),
+        ["changed[0][2]"],
+    ),
+    (
+        "a mover of two items",
+        vl.Comparison,
+        lambda: changed(comparison_doc(), (("changed", 0), [3, 4])),
+        ["changed[0]"],
+    ),
+    (
+        "a dropped service still in the dossier",
+        vl.Migration,
+        lambda: changed(migration_doc(), (("dropped",), ["site-internet"])),
+        ["dropped"],
+    ),
+    (
+        "a dropped service listed twice",
+        vl.Migration,
+        lambda: changed(migration_doc(), (("dropped",), ["minitel", "minitel"])),
+        ["dropped[1]"],
+    ),
+    (
+        "a dropped action still in the dossier",
+        vl.Migration,
+        lambda: changed(migration_doc(), (("dropped_actions",), ["a1"])),
+        ["dropped_actions"],
+    ),
+    (
+        "added services as a string",
+        vl.TaxonomyDiff,
+        lambda: changed(diff_doc(), (("added",), "a")),
+        ["added"],
+    ),
+    (
+        "a change ratio in words",
+        vl.TaxonomyDiff,
+        lambda: changed(diff_doc(), (("change_ratio",), "a quarter")),
+        ["change_ratio"],
+    ),
+    # scenarios
+    (
+        "a scenario expecting grade 9",
+        vl.Scenario,
+        lambda: changed(scenario_doc(), (("expect_grade",), 9)),
+        ["expect_grade"],
+    ),
+    (
+        "a scenario expecting a score above one",
+        vl.Scenario,
+        lambda: changed(scenario_doc(), (("expect_score",), "3/2")),
+        ["expect_score"],
+    ),
+    (
+        "an expected mention listed twice",
+        vl.Scenario,
+        lambda: changed(scenario_doc(), (("expect_mentions",), ["civique", "civique"])),
+        ["expect_mentions[1]"],
+    ),
+    (
+        "a blank scenario name",
+        vl.Scenario,
+        lambda: changed(scenario_doc(), (("name",), " ")),
+        ["name"],
+    ),
+    (
+        "a bad dossier in a scenario",
+        vl.Scenario,
+        lambda: changed(scenario_doc(), (("dossier", "territory", "population"), -1)),
+        ["dossier.territory.population"],
+    ),
+    # huge inputs
+    (
+        "one bad action among thousands",
+        Dossier,
+        lambda: changed(
+            D(),
+            (
+                ("actions",),
+                [changed(action_doc(), (("id",), f"a{n}")) for n in range(5000)]
+                + [changed(action_doc(), (("status",), "done"))],
+            ),
+        ),
+        ["actions[5000].status"],
+    ),
+    (
+        "one bad status among a hundred thousand entries",
+        Dossier,
+        lambda: changed(
+            D(), (("services",), {**{f"s{n}": "deployed" for n in range(100_000)}, "x": "bad"})
+        ),
+        ["services.x"],
+    ),
+    (
+        "a megabyte as a kind",
+        Dossier,
+        lambda: changed(D(), (("territory", "kind"), "x" * 1_000_000)),
+        ["territory.kind"],
+    ),
+    (
+        "a megabyte as a threshold",
+        vl.GradeRule,
+        lambda: changed(grade_rule_doc(), (("min_score",), "1" * 1_000_000)),
+        ["min_score"],
+    ),
+    (
+        "a year of five thousand digits",
+        Dossier,
+        lambda: changed(D(), (("year",), 10**5000)),
+        ["year"],
+    ),
+    (
+        "a threshold of five thousand digits",
+        vl.GradeRule,
+        lambda: changed(grade_rule_doc(), (("min_score",), 10**5000)),
+        ["min_score"],
+    ),
+    (
+        "a fraction with a denominator of five thousand digits",
+        vl.Reason,
+        lambda: changed(reason_doc(), (("actual",), Fraction(1, 10**5000))),
+        ["actual"],
+    ),
+    (
+        "a transition key of five thousand digits",
+        vl.Comparison,
+        lambda: changed(comparison_doc(), (("transitions",), {"9" * 5000 + "->1": 1})),
+        ["transitions." + "9" * 5000 + "->1"],
+    ),
+    (
+        "a territory nested a hundred thousand lists deep",
+        Dossier,
+        lambda: changed(D(), (("territory",), nested_lists(100_000))),
+        ["territory"],
+    ),
 ]
 
 
@@ -431,8 +963,12 @@ class TestCatalogue:
     """Each malformed document is refused with exactly the expected problem paths."""
 
     def test_the_catalogue_is_large(self):
-        assert len(CASES) >= 30
+        assert len(CASES) >= 60
         assert len({name for name, *_ in CASES}) == len(CASES)
+
+    def test_every_public_class_has_a_case(self):
+        covered = {cls for _, cls, _, _ in CASES}
+        assert set(PUBLIC_CLASSES) <= covered, set(PUBLIC_CLASSES) - covered
 
     @pytest.mark.parametrize(
         ("cls", "make", "expected"),
@@ -444,6 +980,15 @@ class TestCatalogue:
             from_dict(make(), cls)
         assert paths_of(caught.value) == sorted(expected), caught.value.problems
         assert all(isinstance(p, str) and p for p in caught.value.problems)
+
+    @pytest.mark.parametrize(
+        ("cls", "make"),
+        [(case[1], case[2]) for case in CASES if "megabyte" in case[0]],
+    )
+    def test_a_huge_value_is_not_quoted_in_full(self, cls, make):
+        with pytest.raises(InvalidInput) as caught:
+            from_dict(make(), cls)
+        assert all(len(problem) < 300 for problem in caught.value.problems)
 
     def test_messages_name_the_offender(self):
         doc = changed(

@@ -24,6 +24,7 @@ from villes_label._batch import CohortSummary, Scorer
 from villes_label._errors import CalibrationError, InvalidInput
 from villes_label._rules import MAX_GRADE, GradeRule, Ruleset
 from villes_label._scoring import Assessment, arobases, assess, check_rule, points
+from villes_label._taxonomy import Taxonomy
 from villes_label._territory import Dossier, Territory
 from villes_label._values import FrozenMap, is_instance, is_int
 
@@ -181,7 +182,9 @@ def _merged_order(sequences: Sequence[Sequence[str]]) -> list[str]:
     return order
 
 
-def records(assessments: Iterable[Assessment]) -> list[dict[str, object]]:
+def records(
+    assessments: Iterable[Assessment], *, taxonomy: Taxonomy | None = None
+) -> list[dict[str, object]]:
     """One flat row per assessment, ready for ``pandas.DataFrame(records(...))``.
 
     Every row has the same keys, in the same order: ``code``, ``name``,
@@ -191,8 +194,10 @@ def records(assessments: Iterable[Assessment]) -> list[dict[str, object]]:
     theme has no concerned service), then ``mentions`` (the ids of the mentions
     awarded, joined by ``", "``; ``""`` when none). Theme columns come in taxonomy
     order (each assessment lists its themes in that order; themes that no
-    assessment orders come in the order they first appear). A theme whose id
-    is one of the fixed columns gets the column ``"theme:<id>"`` instead.
+    assessment orders come in the order they first appear). Give *taxonomy*
+    to fix the columns: one per theme of the taxonomy, in its order, whatever
+    the cohort. A theme whose id is one of the fixed columns gets the column
+    ``"theme:<id>"`` instead.
 
     Floats are for tables and charts; the exact scores stay on the assessments.
 
@@ -205,10 +210,17 @@ def records(assessments: Iterable[Assessment]) -> list[dict[str, object]]:
     (3, 0.512, 'commune')
     """
     items = _assessments(assessments)
+    if taxonomy is not None and not is_instance(taxonomy, Taxonomy):
+        msg = f"taxonomy: expected a Taxonomy, got {type(taxonomy).__name__}"
+        raise InvalidInput(msg)
     reserved = {*RECORD_COLUMNS, "mentions"}
+    order = (
+        [theme.id for theme in taxonomy.themes]
+        if taxonomy is not None
+        else _merged_order([tuple(a.themes) for a in items])
+    )
     themes = {
-        theme_id: f"theme:{theme_id}" if theme_id in reserved else theme_id
-        for theme_id in _merged_order([tuple(a.themes) for a in items])
+        theme_id: f"theme:{theme_id}" if theme_id in reserved else theme_id for theme_id in order
     }
     rows: list[dict[str, object]] = []
     for assessment in items:

@@ -11,7 +11,7 @@ import attrs
 
 from villes_label._errors import InvalidInput, unknown_id
 from villes_label._taxonomy import Taxonomy
-from villes_label._territory import Status, Territory, TerritoryKind
+from villes_label._territory import FIRST_YEAR, LAST_YEAR, Status, Territory, TerritoryKind
 from villes_label._values import FrozenMap, is_instance, is_int, to_fraction
 
 __all__ = [
@@ -393,8 +393,10 @@ def _ruleset_problems(rules: Ruleset) -> list[str]:
     services = tax.service_ids
     if not is_instance(rules.name, str) or not rules.name.strip():
         problems.append("name: a ruleset needs a non-empty name")
-    if isinstance(rules.year, bool) or not isinstance(rules.year, int):
+    if not is_int(rules.year):
         problems.append(f"year: expected an int, got {type(rules.year).__name__}")
+    elif not FIRST_YEAR <= rules.year <= LAST_YEAR:
+        problems.append(f"year: {rules.year} is outside {FIRST_YEAR}..{LAST_YEAR}")
 
     def check_ids(
         path: str, ids: Iterable[object], known: set[str] | frozenset[str], kind: str

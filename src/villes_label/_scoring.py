@@ -14,8 +14,8 @@ import attrs
 
 from villes_label._errors import InvalidInput, unknown_id
 from villes_label._rules import MAX_GRADE, GradeRule, MentionRule, Ruleset
-from villes_label._territory import Dossier, Status, Territory
-from villes_label._values import FrozenMap, is_instance
+from villes_label._territory import FIRST_YEAR, LAST_YEAR, Dossier, Status, Territory
+from villes_label._values import FrozenMap, is_instance, is_int
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -111,6 +111,30 @@ class Assessment:
     undeclared: frozenset[str] = attrs.field(converter=_id_set, factory=frozenset)
     mentions: tuple[str, ...] = attrs.field(converter=_str_tuple, default=())
     reasons: tuple[Reason, ...] = attrs.field(converter=_reason_tuple, default=())
+
+    def __attrs_post_init__(self) -> None:
+        # `assess` builds consistent values; this guards values read from data.
+        problems: list[str] = []
+        if not is_instance(self.territory, Territory):
+            problems.append(f"territory: expected a Territory, got {type(self.territory).__name__}")
+        if not is_int(self.year):
+            problems.append(f"year: expected an int, got {type(self.year).__name__}")
+        elif not FIRST_YEAR <= self.year <= LAST_YEAR:
+            problems.append(f"year: {self.year} is outside {FIRST_YEAR}..{LAST_YEAR}")
+        if not is_int(self.grade):
+            problems.append(f"grade: expected an int, got {type(self.grade).__name__}")
+        elif not 0 <= self.grade <= MAX_GRADE:
+            problems.append(f"grade: {self.grade} is outside 0..{MAX_GRADE}")
+        for name in ("score", "projected_score"):
+            value = getattr(self, name)
+            if not is_instance(value, Fraction) or not _ZERO <= value <= _ONE:
+                problems.append(f"{name}: {value!r} is not a fraction in [0, 1]")
+        for field, values in (("themes", self.themes), ("issues", self.issues)):
+            for key, value in values.items():
+                if not is_instance(value, Fraction) or not _ZERO <= value <= _ONE:
+                    problems.append(f"{field}.{key}: {value!r} is not a fraction in [0, 1]")
+        if problems:
+            raise InvalidInput(*problems)
 
     def reasons_of(self, code: str) -> tuple[Reason, ...]:
         """The reasons of one kind (``"min-score"``, ``"gate-waived"``, ...)."""

@@ -65,6 +65,10 @@ KEY_SEPARATOR: Final = "->"
 # huge power of ten: "1e999999999" must be refused, not hang the reader.
 _MAX_EXPONENT = 1000
 _EXPONENT = re.compile(r"[eE]\s*[+-]?(\d+)")
+# Python cannot write an int of more than 4300 digits in decimal (by default), so
+# no message could quote it: such ints are refused before any model sees them.
+_MAX_DIGITS: Final = 4000
+_TEN_TO_MAX_DIGITS: Final = 10**_MAX_DIGITS
 # A message longer than this quotes its input in full: it is shortened.
 _LONGEST_MESSAGE = 200
 _INT_KEY = re.compile(r"-?(?:0|[1-9]\d*)")
@@ -332,9 +336,16 @@ def _structure_str(value: object, path: str, problems: list[str]) -> object:
 
 def _structure_int(value: object, path: str, problems: list[str]) -> object:
     if isinstance(value, int) and not isinstance(value, bool):
+        if _too_long(value):
+            problems.append(_at(path, f"expected an int of at most {_MAX_DIGITS} digits"))
+            return _FAILED
         return int(value)
     problems.append(_at(path, f"expected an int, got {_show(value)}"))
     return _FAILED
+
+
+def _too_long(value: int) -> bool:
+    return abs(value) >= _TEN_TO_MAX_DIGITS
 
 
 def _structure_bool(value: object, path: str, problems: list[str]) -> object:
@@ -358,6 +369,13 @@ def _structure_fraction(value: object, path: str, problems: list[str]) -> object
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Fraction)):
         problems.append(
             _at(path, f"expected a fraction such as '7/20' or '0.35', got {_show(value)}")
+        )
+        return _FAILED
+    if isinstance(value, (int, Fraction)) and (
+        _too_long(value.numerator) or _too_long(value.denominator)
+    ):
+        problems.append(
+            _at(path, f"expected a fraction with terms of at most {_MAX_DIGITS} digits")
         )
         return _FAILED
     if isinstance(value, str):
@@ -543,8 +561,11 @@ def _key_reader(hint: object) -> Structurer:
 
 def _structure_int_key(value: object, path: str, problems: list[str]) -> object:
     if isinstance(value, int) and not isinstance(value, bool):
-        return int(value)
+        return _structure_int(value, path, problems)
     if isinstance(value, str) and _INT_KEY.fullmatch(value):
+        if len(value.lstrip("-")) > _MAX_DIGITS:
+            problems.append(_at(path, f"expected an int of at most {_MAX_DIGITS} digits"))
+            return _FAILED
         return int(value)
     problems.append(_at(path, f"expected an integer key such as '3', got {_show(value)}"))
     return _FAILED

@@ -100,6 +100,11 @@ class TaxonomyDiff:
     moved: frozenset[str] = attrs.field(converter=_ids_frozenset, factory=frozenset)
     change_ratio: Fraction = Fraction(0)
 
+    def __attrs_post_init__(self) -> None:
+        if not is_instance(self.change_ratio, Fraction) or self.change_ratio < 0:
+            msg = f"change_ratio: {self.change_ratio!r} is not a fraction >= 0"
+            raise InvalidInput(msg)
+
     @property
     def empty(self) -> bool:
         """Whether nothing changed."""

@@ -2,7 +2,8 @@
 
 ``python -m villes_label demo | taxonomy | score | plan | check``. Bad input
 prints its problems on stderr and exits with status 2; a failing scenario
-exits with status 1.
+exits with status 1. A JSON object that gives a key twice is bad input: a
+JSON reader would keep one of the values and drop the others silently.
 """
 
 from __future__ import annotations

@@ -313,10 +313,12 @@ def rulesets(
         applicability: whether services may concern only some territories.
         denominator: the denominator of every threshold (small ones make ties likely).
 
-    >>> from hypothesis import find
-    >>> rules = find(rulesets(grades=range(1, 6), gates=False), lambda r: True)
-    >>> [rule.arobases for rule in rules.grades]
-    [1, 2, 3, 4, 5]
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=5)
+    ... @given(rulesets(grades=range(1, 6), gates=False))
+    ... def test_five_grades(rules):
+    ...     assert [rule.arobases for rule in rules.grades] == [1, 2, 3, 4, 5]
+    >>> test_five_grades()
     """
     if taxonomy is not None and not _is_a(taxonomy, Taxonomy):
         msg = f"taxonomy: expected a Taxonomy or None, got {type(taxonomy).__name__}"
@@ -467,12 +469,16 @@ def dossiers(
         max_actions: most actions (their statuses are any but ``NOT_APPLICABLE``).
         year: the label year (default: drawn in 2000..2030).
 
-    >>> from hypothesis import find
+    >>> from hypothesis import given, settings
     >>> from villes_label import default_taxonomy
-    >>> dossier = find(dossiers(default_taxonomy(), status=Status.DEPLOYED, min_services=131,
-    ...                         max_actions=0, year=2016), lambda d: True)
-    >>> len(dossier.services), set(dossier.services.values()), dossier.year
-    (131, {<Status.DEPLOYED: 'deployed'>}, 2016)
+    >>> everything = dossiers(default_taxonomy(), status=Status.DEPLOYED, min_services=131,
+    ...                       max_actions=0, year=2016)
+    >>> @settings(max_examples=5)
+    ... @given(everything)
+    ... def test_everything_deployed(dossier):
+    ...     assert set(dossier.services.values()) == {Status.DEPLOYED}
+    ...     assert len(dossier.services) == 131
+    >>> test_everything_deployed()
     """
     if not _is_a(ruleset_or_taxonomy, (Ruleset, Taxonomy)):
         msg = (
@@ -903,9 +909,10 @@ class _Search:
     def first_reaching(
         self, base: Mapping[str, Status], steps: Sequence[tuple[str, Status]], grade: int
     ) -> None:
-        """Along a path the grade never goes down: find the first step that reaches *grade*."""
-        if self.grade(base, steps) < grade:
-            return
+        """Along a path the grade never goes down: find the first step that reaches *grade*.
+
+        The path's last dossier must reach it.
+        """
         low, high = 0, len(steps)
         while low < high:
             middle = (low + high) // 2
@@ -999,13 +1006,23 @@ def example_dossiers(ruleset: Ruleset, territory: Territory) -> dict[int, Dossie
         base = {sid: Status.ABSENT for sid in concerned if sid not in opted_out}
         base.update(dict.fromkeys(opted_out, Status.NOT_APPLICABLE))
         bases.append(base)
+    # Every path of a base ends with all its services deployed: a grade that this dossier
+    # misses is missed by every dossier of the base.
+    tops = [
+        search.grade(
+            base, [(sid, Status.DEPLOYED) for sid, old in base.items() if old is Status.ABSENT]
+        )
+        for base in bases
+    ]
     rules = list(ruleset.grades)
     for n, rule in enumerate(rules):
         following = rules[n + 1] if n + 1 < len(rules) else None
         paths: list[tuple[dict[str, Status], list[tuple[str, Status]]]] = []
         climbs: list[tuple[dict[str, Status], list[tuple[str, Status]], list[str]]] = []
-        for base in bases:
+        for base, top in zip(bases, tops, strict=True):
             units = [sid for sid, status in base.items() if status is Status.ABSENT]
+            if top < rule.arobases:
+                continue
             lasts = (
                 [set()] if following is None else _stricter(ruleset, rule, following, set(units))
             )

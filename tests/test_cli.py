@@ -1,0 +1,704 @@
+"""The command line: each command works, and bad input exits 2 with every problem on stderr."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import villes_label as vl
+from villes_label import (
+    Assessment,
+    Dossier,
+    Plan,
+    Taxonomy,
+    assess,
+    default_ruleset,
+    default_taxonomy,
+    from_dict,
+    recommend,
+    to_dict,
+)
+from villes_label._scenarios import scenarios_from_data
+from villes_label.cli import main
+from villes_label.referential import sample_dossier
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+SCENARIO_FILES = (EXAMPLES / "scenarios_2016.json", EXAMPLES / "scenarios_2016.toml")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
+    """Run the command line in this process: its exit status, stdout and stderr."""
+    code = main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def changed(data: Any, *edits: tuple[tuple[str | int, ...], object]) -> Any:
+    """A copy of *data* with the value at each path replaced."""
+    data = copy.deepcopy(data)
+    for path, value in edits:
+        *parents, last = path
+        node = data
+        for step in parents:
+            node = node[step]
+        node[last] = value
+    return data
+
+
+def dossier_data(*edits: tuple[tuple[str | int, ...], object]) -> dict[str, Any]:
+    return changed(to_dict(sample_dossier()), *edits)
+
+
+def rules_data(*edits: tuple[tuple[str | int, ...], object]) -> dict[str, Any]:
+    return changed(to_dict(default_ruleset()), *edits)
+
+
+def text(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False)
+
+
+SAMPLE = text(to_dict(sample_dossier()))
+
+
+def scenario(name: str = "sample", **fields: object) -> dict[str, Any]:
+    return {"name": name, "dossier": to_dict(sample_dossier()), **fields}
+
+
+def scenario_count(*paths: Path) -> int:
+    total = 0
+    for path in paths:
+        if path.suffix == ".toml":
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        else:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        total += len(scenarios_from_data(data))
+    return total
+
+
+# --- the commands ---------------------------------------------------------------------------
+
+
+class TestCommands:
+    """Each command prints what the library computes and exits 0 (check: 1 when a scenario fails)."""
+
+    def test_demo(self, capsys):
+        code, out, err = run(capsys, "demo")
+        rules, dossier = default_ruleset(), sample_dossier()
+        assert (code, err) == (0, "")
+        assert out == (
+            assess(dossier, rules).explain() + "\n\n" + recommend(dossier, rules).explain() + "\n"
+        )
+
+    def test_demo_in_english(self, capsys):
+        code, out, _ = run(capsys, "demo", "--lang", "en")
+        assert code == 0
+        assert out.startswith(assess(sample_dossier(), default_ruleset()).explain("en"))
+
+    def test_taxonomy(self, capsys):
+        code, out, err = run(capsys, "taxonomy", "--services")
+        assert (code, err) == (0, "")
+        taxonomy = default_taxonomy()
+        for node in (*taxonomy.themes, *taxonomy.issues, *taxonomy.services):
+            assert f"[{node.id}]" in out
+        assert len(out.splitlines()) == 1 + 4 + 16 + 131
+
+    def test_taxonomy_as_json(self, capsys):
+        code, out, err = run(capsys, "taxonomy", "--json")
+        assert (code, err) == (0, "")
+        assert from_dict(json.loads(out), Taxonomy) == default_taxonomy()
+
+    def test_taxonomy_of_rules(self, capsys, tmp_path):
+        taxonomy = vl.Taxonomy(
+            name="Mini",
+            version="1",
+            themes=[
+                vl.Theme(
+                    id="t",
+                    name="T",
+                    issues=[vl.Issue(id="i", name="I", services=[vl.Service(id="s", name="S")])],
+                )
+            ],
+        )
+        rules = vl.Ruleset(
+            name="mini",
+            year=2016,
+            taxonomy=taxonomy,
+            grades=[vl.GradeRule(arobases=1, min_score=0)],
+        )
+        (tmp_path / "r.json").write_text(text(to_dict(rules)), encoding="utf-8")
+        code, out, _ = run(capsys, "taxonomy", "--json", "--rules", tmp_path / "r.json")
+        assert code == 0
+        assert from_dict(json.loads(out), Taxonomy) == taxonomy
+
+    def test_score(self, capsys, tmp_path):
+        (tmp_path / "d.json").write_text(SAMPLE, encoding="utf-8")
+        code, out, err = run(capsys, "score", tmp_path / "d.json")
+        assert (code, err) == (0, "")
+        assert out == assess(sample_dossier(), default_ruleset()).explain() + "\n"
+
+    def test_score_as_json(self, capsys, tmp_path):
+        (tmp_path / "d.json").write_text(SAMPLE, encoding="utf-8")
+        code, out, err = run(capsys, "score", tmp_path / "d.json", "--json")
+        assert (code, err) == (0, "")
+        expected = assess(sample_dossier(), default_ruleset())
+        assert from_dict(json.loads(out), Assessment) == expected
+        assert out == json.dumps(to_dict(expected), ensure_ascii=False, indent=2) + "\n"
+
+    def test_score_with_rules(self, capsys, tmp_path):
+        rules = default_ruleset().replace(name="stricter", credits={vl.Status.PARTIAL: 0})
+        (tmp_path / "d.json").write_text(SAMPLE, encoding="utf-8")
+        (tmp_path / "r.json").write_text(text(to_dict(rules)), encoding="utf-8")
+        code, out, _ = run(
+            capsys, "score", tmp_path / "d.json", "--rules", tmp_path / "r.json", "--json"
+        )
+        assert code == 0
+        assert from_dict(json.loads(out), Assessment) == assess(sample_dossier(), rules)
+
+    def test_a_byte_order_mark_is_accepted(self, capsys, tmp_path):
+        (tmp_path / "d.json").write_bytes(b"\xef\xbb\xbf" + SAMPLE.encode())
+        assert run(capsys, "score", tmp_path / "d.json")[0] == 0
+
+    def test_a_huge_but_valid_dossier(self, capsys, tmp_path):
+        ids = [service.id for service in default_taxonomy().services]
+        actions = [
+            {
+                "id": f"action-{n}",
+                "title": "Une initiative " * 20,
+                "services": sorted({ids[(7 * n + k) % len(ids)] for k in range(12)}),
+                "status": ("planned", "partial", "deployed")[n % 3],
+            }
+            for n in range(4000)
+        ]
+        data = dossier_data((("services",), {}), (("actions",), actions))
+        (tmp_path / "d.json").write_text(text(data), encoding="utf-8")
+        assert (tmp_path / "d.json").stat().st_size > 2_000_000
+        code, out, err = run(capsys, "score", tmp_path / "d.json", "--json")
+        assert (code, err) == (0, "")
+        expected = assess(from_dict(data, Dossier), default_ruleset())
+        assert from_dict(json.loads(out), Assessment) == expected
+
+    def test_plan(self, capsys, tmp_path):
+        (tmp_path / "d.json").write_text(SAMPLE, encoding="utf-8")
+        code, out, err = run(capsys, "plan", tmp_path / "d.json")
+        assert (code, err) == (0, "")
+        assert out == recommend(sample_dossier(), default_ruleset()).explain() + "\n"
+
+    @pytest.mark.parametrize("target", [None, 0, 3, 4, 5])
+    def test_plan_as_json(self, capsys, tmp_path, target):
+        (tmp_path / "d.json").write_text(SAMPLE, encoding="utf-8")
+        extra = [] if target is None else ["--target", target]
+        code, out, _ = run(capsys, "plan", tmp_path / "d.json", "--json", *extra)
+        assert code == 0
+        expected = recommend(sample_dossier(), default_ruleset(), target=target)
+        assert from_dict(json.loads(out), Plan) == expected
+
+    @pytest.mark.parametrize(
+        "files",
+        [SCENARIO_FILES[:1], SCENARIO_FILES[1:], SCENARIO_FILES],
+        ids=["json", "toml", "both"],
+    )
+    def test_check_the_example_scenarios(self, capsys, files):
+        code, out, err = run(capsys, "check", *files)
+        count = scenario_count(*files)
+        assert count >= 5
+        assert (code, err) == (0, "")
+        lines = out.splitlines()
+        assert lines[-1] == f"{count} passed, 0 failed"
+        assert sum(line.startswith("ok   ") for line in lines) == count
+
+    def test_a_failing_scenario(self, capsys, tmp_path):
+        data = {
+            "scenarios": [
+                scenario("holds", expect_grade=3),
+                scenario("fails", expect_grade=4, expect_mentions=["libre"]),
+            ]
+        }
+        (tmp_path / "s.json").write_text(text(data), encoding="utf-8")
+        code, out, err = run(capsys, "check", tmp_path / "s.json")
+        assert (code, err) == (1, "")
+        lines = out.splitlines()
+        assert lines[0] == f"ok   {tmp_path / 's.json'}: holds"
+        assert lines[1] == f"FAIL {tmp_path / 's.json'}: fails"
+        assert lines[2].startswith("  - fails: expected grade 4, got 3")
+        assert lines[3].startswith("  - fails: expected mentions {'libre'}, got none")
+        assert lines[-1] == "1 passed, 1 failed"
+
+    def test_help(self, capsys):
+        code, out, _ = run(capsys, "--help")
+        assert code == 0
+        assert "score" in out
+
+
+# --- the catalogue of bad input ---------------------------------------------------------------
+
+# Each case: the files to write (a name and its content: text, bytes or DIRECTORY),
+# the arguments and the problems expected on stderr, each given by how its line starts
+# after "error: ". "@name" stands for the path of the file "name" in a temporary folder.
+DIRECTORY = object()
+Files = dict[str, object]
+
+
+def deep_lists(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def with_repeated_key(data: dict[str, Any], key: str, value: object) -> str:
+    """The JSON text of *data* with *key* given once more, first."""
+    return "{" + json.dumps(key) + ": " + json.dumps(value) + ", " + text(data)[1:]
+
+
+def scenarios_text(*items: dict[str, Any]) -> str:
+    return text({"scenarios": list(items)})
+
+
+TAIL_TOML = """
+[[scenarios]]
+name = "empty village"
+expect_grade = "1"
+
+[scenarios.dossier]
+year = 2016
+
+[scenarios.dossier.territory]
+code = "48001"
+name = "Albaret"
+kind = "commune"
+population = 500
+"""
+
+CLI_CASES: list[tuple[str, Files, list[str], list[str]]] = [
+    # files that cannot be read as a dossier
+    ("missing dossier", {}, ["score", "@d.json"], ["@d.json: no such file"]),
+    ("a directory", {"d.json": DIRECTORY}, ["score", "@d.json"], ["@d.json: cannot be read"]),
+    ("not UTF-8", {"d.json": b"\xff\xfe{\x00}\x00"}, ["score", "@d.json"], ["@d.json: not UTF-8"]),
+    (
+        "Latin-1 text",
+        {"d.json": '{"name": "Montrouge-é"}'.encode("latin-1")},
+        ["score", "@d.json"],
+        ["@d.json: not UTF-8 text (byte 20)"],
+    ),
+    ("an empty file", {"d.json": ""}, ["score", "@d.json"], ["@d.json: not valid JSON"]),
+    (
+        "not JSON",
+        {"d.json": "territory = 'Montrouge'"},
+        ["score", "@d.json"],
+        ["@d.json: not valid JSON (Expecting value at line 1, column 1)"],
+    ),
+    ("truncated JSON", {"d.json": SAMPLE[:300]}, ["score", "@d.json"], ["@d.json: not valid JSON"]),
+    (
+        "two documents",
+        {"d.json": SAMPLE + SAMPLE},
+        ["score", "@d.json"],
+        ["@d.json: not valid JSON (Extra data"],
+    ),
+    (
+        "a hundred thousand nested lists",
+        {"d.json": deep_lists(100_000)},
+        ["score", "@d.json"],
+        ["@d.json: JSON nested too deeply"],
+    ),
+    (
+        "a hundred thousand nested objects",
+        {"d.json": '{"a": ' * 100_000 + "1" + "}" * 100_000},
+        ["score", "@d.json"],
+        ["@d.json: JSON nested too deeply"],
+    ),
+    (
+        "a number of five thousand digits",
+        {"d.json": '{"year": ' + "9" * 5000 + "}"},
+        ["score", "@d.json"],
+        ["@d.json: not valid JSON (a number has too many digits)"],
+    ),
+    (
+        "a list instead of a dossier",
+        {"d.json": "[]"},
+        ["score", "@d.json"],
+        ["@d.json: expected a Dossier (an object), got list []"],
+    ),
+    (
+        "null",
+        {"d.json": "null"},
+        ["score", "@d.json"],
+        ["@d.json: expected a Dossier (an object), got None"],
+    ),
+    # dossiers that lose or hide data
+    (
+        "a repeated key",
+        {"d.json": with_repeated_key(dossier_data(), "year", 2017)},
+        ["score", "@d.json"],
+        ["@d.json: year: key given 2 times"],
+    ),
+    (
+        "a repeated service entry, with another problem",
+        {
+            "d.json": text(dossier_data((("year",), "2016"))).replace(
+                '"services": {', '"services": {"site-internet": "absent", '
+            )
+        },
+        ["score", "@d.json"],
+        ["@d.json: services.site-internet: key given 2 times", "@d.json: year: expected an int"],
+    ),
+    (
+        "a service twice in an action",
+        {
+            "d.json": text(
+                dossier_data((("actions", 0, "services"), ["fablab", "open-data", "fablab"]))
+            )
+        },
+        ["score", "@d.json"],
+        [
+            "@d.json: actions[0].services[2]: duplicate item 'fablab' (the same as actions[0].services[0])"
+        ],
+    ),
+    # dossiers the rules cannot read
+    (
+        "an unknown service",
+        {"d.json": text(dossier_data((("services", "site-internte"), "deployed")))},
+        ["score", "@d.json"],
+        [
+            (
+                "@d.json: services.site-internte: unknown service 'site-internte' "
+                "(did you mean 'site-internet'?)"
+            )
+        ],
+    ),
+    (
+        "an unknown service in an action",
+        {"d.json": text(dossier_data((("actions", 1, "services"), ["open-dta"])))},
+        ["score", "@d.json"],
+        ["@d.json: actions[1].services: unknown service 'open-dta' (did you mean 'open-data'?)"],
+    ),
+    (
+        "NaN population",
+        {
+            "d.json": text(dossier_data((("territory", "population"), 0))).replace(
+                '"population": 0', '"population": NaN'
+            )
+        },
+        ["score", "@d.json"],
+        ["@d.json: territory.population: expected an int, got float nan"],
+    ),
+    (
+        "an infinite year",
+        {"d.json": text(dossier_data((("year",), 0))).replace('"year": 0', '"year": Infinity')},
+        ["score", "@d.json"],
+        ["@d.json: year: expected an int, got float inf"],
+    ),
+    (
+        "every problem at once",
+        {
+            "d.json": text(
+                dossier_data(
+                    (("territory", "population"), "many"),
+                    (("year",), 1999),
+                    (("actions", 2, "status"), "done"),
+                    (("comment",), "hello"),
+                )
+            )
+        },
+        ["score", "@d.json"],
+        [
+            "@d.json: territory.population: expected an int",
+            "@d.json: year: 1999 is outside 2000..2100",
+            "@d.json: actions[2].status: unknown status 'done'",
+            "@d.json: comment: unknown field",
+        ],
+    ),
+    # rules
+    (
+        "grade rules not monotone",
+        {"d.json": SAMPLE, "r.json": text(rules_data((("grades", 4, "min_score"), "1/10")))},
+        ["score", "@d.json", "--rules", "@r.json"],
+        ["@r.json: grades[4]: grade 5"],
+    ),
+    (
+        "a NaN threshold",
+        {
+            "d.json": SAMPLE,
+            "r.json": text(rules_data((("grades", 2, "min_score"), 0))).replace(
+                '"min_score": 0,', '"min_score": NaN,'
+            ),
+        },
+        ["score", "@d.json", "--rules", "@r.json"],
+        ["@r.json: grades[2].min_score: expected a finite number, got nan"],
+    ),
+    (
+        "an unknown service weight",
+        {"d.json": SAMPLE, "r.json": text(rules_data((("service_weights", "site-internte"), 2)))},
+        ["score", "@d.json", "--rules", "@r.json"],
+        ["@r.json: service_weights.site-internte: unknown service 'site-internte' (did you mean"],
+    ),
+    (
+        "a dossier given as rules",
+        {"d.json": SAMPLE},
+        ["score", "@d.json", "--rules", "@d.json"],
+        [
+            "@d.json: name: missing required field",
+            "@d.json: taxonomy: missing required field",
+            "@d.json: grades: missing required field",
+            "@d.json: territory: unknown field",
+            "@d.json: services: unknown field",
+            "@d.json: actions: unknown field",
+        ],
+    ),
+    (
+        "both files bad",
+        {"d.json": "nope"},
+        ["score", "@d.json", "--rules", "@r.json"],
+        ["@r.json: no such file", "@d.json: not valid JSON"],
+    ),
+    # plan
+    (
+        "a target above 5",
+        {"d.json": SAMPLE},
+        ["plan", "@d.json", "--target", "9"],
+        ["target: 9 is outside 0..5"],
+    ),
+    (
+        "a negative target",
+        {"d.json": SAMPLE},
+        ["plan", "@d.json", "--target", "-1"],
+        ["target: -1 is outside 0..5"],
+    ),
+    (
+        "plan: an unknown service",
+        {"d.json": text(dossier_data((("services", "wifi"), "deployed")))},
+        ["plan", "@d.json"],
+        ["@d.json: services.wifi: unknown service 'wifi' (did you mean 'wifi-public'?)"],
+    ),
+    ("plan: no file", {}, ["plan", "@d.json", "--target", "4"], ["@d.json: no such file"]),
+    (
+        "plan: an unknown kind",
+        {"d.json": text(dossier_data((("territory", "kind"), "comune")))},
+        ["plan", "@d.json"],
+        ["@d.json: territory.kind: unknown territory kind 'comune' (did you mean 'commune'?)"],
+    ),
+    # check
+    ("invalid TOML", {"s.toml": "a = = 1"}, ["check", "@s.toml"], ["@s.toml: not valid TOML"]),
+    (
+        "a TOML key given twice",
+        {"s.toml": "a = 1\na = 2\n"},
+        ["check", "@s.toml"],
+        ["@s.toml: not valid TOML (Cannot overwrite a value"],
+    ),
+    (
+        "a hundred thousand nested TOML arrays",
+        {"s.toml": "a = " + deep_lists(100_000)},
+        ["check", "@s.toml"],
+        ["@s.toml: TOML nested too deeply"],
+    ),
+    ("TOML not UTF-8", {"s.toml": b"name = '\xe9'"}, ["check", "@s.toml"], ["@s.toml: not UTF-8"]),
+    (
+        "a TOML scenario with a grade as text",
+        {"s.toml": TAIL_TOML},
+        ["check", "@s.toml"],
+        ["@s.toml: scenarios[0].expect_grade: expected an int"],
+    ),
+    (
+        "no scenarios key",
+        {"s.json": '{"tests": []}'},
+        ["check", "@s.json"],
+        ["@s.json: tests: unknown key", "@s.json: scenarios: missing"],
+    ),
+    (
+        "scenarios as an object",
+        {"s.json": '{"scenarios": {}}'},
+        ["check", "@s.json"],
+        ["@s.json: scenarios: expected a list of scenarios, got dict"],
+    ),
+    (
+        "a scenario with an unknown status",
+        {"s.json": scenarios_text(changed(scenario(), (("dossier", "services", "fablab"), "yes")))},
+        ["check", "@s.json"],
+        ["@s.json: scenarios[0].dossier.services.fablab: unknown status 'yes'"],
+    ),
+    (
+        "two scenarios of the same name",
+        {"s.json": scenarios_text(scenario("a"), scenario("b"), scenario("a"))},
+        ["check", "@s.json"],
+        ["@s.json: scenarios[2].name: duplicate scenario name 'a' (also scenarios[0])"],
+    ),
+    (
+        "an unknown expected mention",
+        {"s.json": scenarios_text(scenario(expect_mentions=["libres"]))},
+        ["check", "@s.json"],
+        ["@s.json: scenarios[0].expect_mentions: unknown mention 'libres' (did you mean 'libre'?)"],
+    ),
+    (
+        "an unknown service in a scenario",
+        {
+            "s.json": scenarios_text(
+                scenario("x"),
+                changed(scenario("y"), (("dossier", "services", "fablabs"), "deployed")),
+            )
+        },
+        ["check", "@s.json"],
+        [
+            "@s.json: scenarios[1].dossier.services.fablabs: unknown service 'fablabs' (did you mean 'fablab'?)"
+        ],
+    ),
+    (
+        "an expected grade of 9",
+        {"s.json": scenarios_text(scenario(expect_grade=9))},
+        ["check", "@s.json"],
+        ["@s.json: scenarios[0].expect_grade: 9 is outside 0..5"],
+    ),
+    (
+        "a repeated key in a scenario",
+        {"s.json": text([scenario()]).replace('"name": "sample"', '"name": "a", "name": "b"')},
+        ["check", "@s.json"],
+        ["@s.json: [0].name: key given 2 times"],
+    ),
+    (
+        "a missing file among good ones",
+        {},
+        ["check", *map(str, SCENARIO_FILES), "@s.json"],
+        ["@s.json: no such file"],
+    ),
+    (
+        "bad rules and a bad scenario file",
+        {"r.json": "{", "s.json": "[1]"},
+        ["check", "@s.json", "--rules", "@r.json"],
+        ["@r.json: not valid JSON", "@s.json: scenarios[0]: expected a scenario table, got int"],
+    ),
+    # taxonomy
+    (
+        "taxonomy: rules not JSON",
+        {"r.json": "<rules/>"},
+        ["taxonomy", "--rules", "@r.json"],
+        ["@r.json: not valid JSON"],
+    ),
+    (
+        "taxonomy: no rules file",
+        {},
+        ["taxonomy", "--json", "--rules", "@r.json"],
+        ["@r.json: no such file"],
+    ),
+    (
+        "taxonomy: a taxonomy given as rules",
+        {"r.json": text(to_dict(default_taxonomy()))},
+        ["taxonomy", "--rules", "@r.json"],
+        [
+            "@r.json: taxonomy: missing required field",
+            "@r.json: grades: missing required field",
+            "@r.json: year: missing required field",
+            "@r.json: version: unknown field",
+            "@r.json: themes: unknown field",
+        ],
+    ),
+]
+
+# Mistakes in the arguments themselves: argparse prints the usage and the error.
+USAGE_CASES: list[tuple[str, list[str]]] = [
+    ("no command", []),
+    ("an unknown command", ["grade", "d.json"]),
+    ("score without a file", ["score"]),
+    ("check without a file", ["check"]),
+    ("a target that is not a number", ["plan", "d.json", "--target", "four"]),
+    ("an unknown language", ["demo", "--lang", "de"]),
+    ("an unknown option", ["score", "d.json", "--format", "xml"]),
+]
+
+
+def materialise(tmp_path: Path, files: Files, words: list[str]) -> list[str]:
+    """Write *files* in *tmp_path*; *words* with each "@name" replaced by its path."""
+    for name, content in files.items():
+        target = tmp_path / name
+        if content is DIRECTORY:
+            target.mkdir()
+        elif isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            assert isinstance(content, str)
+            target.write_text(content, encoding="utf-8")
+    return [re.sub(r"@([\w.]+)", lambda name: str(tmp_path / name[1]), word) for word in words]
+
+
+class TestBadInput:
+    """Bad input exits 2, prints nothing on stdout and every problem on stderr, never a traceback."""
+
+    def test_the_catalogue_is_large(self):
+        assert len(CLI_CASES) + len(USAGE_CASES) >= 40
+        names = [name for name, *_ in CLI_CASES] + [name for name, _ in USAGE_CASES]
+        assert len(set(names)) == len(names)
+        commands = {argv[0] for _, _, argv, _ in CLI_CASES}
+        assert commands == {"score", "plan", "check", "taxonomy"}
+
+    @pytest.mark.parametrize(
+        ("files", "argv", "expected"),
+        [case[1:] for case in CLI_CASES],
+        ids=[case[0] for case in CLI_CASES],
+    )
+    def test_refused(self, capsys, tmp_path, files, argv, expected):
+        code, out, err = run(capsys, *materialise(tmp_path, files, argv))
+        assert "Traceback" not in err
+        assert (code, out) == (2, ""), err
+        lines = err.splitlines()
+        assert all(line.startswith("error: ") for line in lines), err
+        starts = ["error: " + start for start in materialise(tmp_path, {}, expected)]
+        assert len(lines) == len(starts), err
+        for start in starts:
+            assert sum(line.startswith(start) for line in lines) == 1, (start, err)
+
+    @pytest.mark.parametrize(
+        "argv", [case[1] for case in USAGE_CASES], ids=[c[0] for c in USAGE_CASES]
+    )
+    def test_usage_errors(self, capsys, argv):
+        code, out, err = run(capsys, *argv)
+        assert (code, out) == (2, "")
+        assert err.startswith("usage: python -m villes_label")
+        assert "error: " in err
+        assert "Traceback" not in err
+
+    def test_a_problem_is_one_line(self, capsys, tmp_path):
+        huge = text(dossier_data((("territory", "kind"), "x" * 100_000)))
+        (tmp_path / "d.json").write_text(huge, encoding="utf-8")
+        code, _, err = run(capsys, "score", tmp_path / "d.json")
+        assert code == 2
+        assert len(err.splitlines()) == 1
+        assert len(err) < 400
+
+
+class TestFromAnotherProcess:
+    """`python -m villes_label` gives the same bytes whatever PYTHONHASHSEED, and exits 2 on bad input."""
+
+    def command(self, *argv: object, seed: str = "0") -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        return subprocess.run(
+            [sys.executable, "-m", "villes_label", *map(str, argv)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+
+    def test_score_and_plan_json_across_hash_seeds(self, capsys, tmp_path):
+        (tmp_path / "d.json").write_text(SAMPLE, encoding="utf-8")
+        for argv in (
+            ("score", tmp_path / "d.json", "--json"),
+            ("plan", tmp_path / "d.json", "--json", "--target", "5"),
+        ):
+            outputs = set()
+            for seed in ("0", "1", "2"):
+                done = self.command(*argv, seed=seed)
+                assert (done.returncode, done.stderr) == (0, "")
+                outputs.add(done.stdout)
+            assert len(outputs) == 1
+            # ... and the same bytes as in this process.
+            assert run(capsys, *argv)[1] == outputs.pop()
+
+    def test_bad_input_exits_2(self, tmp_path):
+        (tmp_path / "d.json").write_text(deep_lists(100_000), encoding="utf-8")
+        done = self.command("score", tmp_path / "d.json")
+        assert done.returncode == 2
+        assert done.stdout == ""
+        assert done.stderr == f"error: {tmp_path / 'd.json'}: JSON nested too deeply\n"

@@ -1,0 +1,469 @@
+"""The promises of docs/explanation/guarantees.md that no single module owns.
+
+Immutability and pickling of every public model, nothing lost between a JSON
+dossier and its assessment, the same results from threads, and the same bytes
+whatever the hash seed.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+import inspect
+import json
+import os
+import pickle
+import re
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import villes_label as vl
+from villes_label import (
+    Dossier,
+    InvalidInput,
+    Ruleset,
+    Scorer,
+    Status,
+    Taxonomy,
+    assess,
+    default_ruleset,
+    from_dict,
+    recommend,
+    to_dict,
+)
+from villes_label._values import FrozenMap
+from villes_label.referential import sample_dossier, synthetic_cohort
+from villes_label.testing import dossiers, rulesets
+
+PUBLIC_ATTRS_CLASSES = sorted(
+    (obj for name in vl.__all__ if isinstance(obj := getattr(vl, name), type) and attrs.has(obj)),
+    key=lambda cls: cls.__name__,
+)
+
+# The sample commune declares both; the next year's referential lacks them.
+GONE = ("site-internet", "espace-public-numerique")
+
+
+def next_year(taxonomy: Taxonomy) -> Taxonomy:
+    """A later referential: two services removed and one renamed."""
+    data = to_dict(taxonomy)
+    for theme in data["themes"]:
+        for issue in theme["issues"]:
+            issue["services"] = [s for s in issue["services"] if s["id"] not in GONE]
+    data["themes"][1]["issues"][0]["services"][0]["name"] += " (2017)"
+    data["version"] = "2017"
+    return from_dict(data, Taxonomy)
+
+
+def examples() -> dict[str, object]:
+    """One value of each public model class, each with non-empty collections."""
+    rules, dossier = default_ruleset(), sample_dossier()
+    taxonomy = rules.taxonomy
+    result = assess(dossier, rules)
+    plan = recommend(dossier, rules, target=5)
+    stricter = rules.replace(credits={Status.PARTIAL: Fraction(1, 4)})
+    comparison = vl.compare(synthetic_cohort(30, seed=1), rules, stricter)
+    later = next_year(taxonomy)
+    applicability = next(iter(rules.applicability.values()))
+    return {
+        "Action": dossier.actions[0],
+        "Applicability": applicability,
+        "Assessment": result,
+        "Comparison": comparison,
+        "Dossier": dossier,
+        "GradeRule": rules.grades[-1],
+        "Issue": taxonomy.issues[0],
+        "MentionRule": rules.mentions[0],
+        "Migration": vl.migrate(dossier, later),
+        "Plan": plan,
+        "Reason": result.reasons[0],
+        "Ruleset": rules,
+        "Scenario": vl.Scenario(
+            name="sample", dossier=dossier, expect_grade=3, expect_mentions=frozenset({"libre"})
+        ),
+        "Scorer": Scorer(rules),
+        "Service": taxonomy.services[0],
+        "Step": plan.steps[0],
+        "Taxonomy": taxonomy,
+        "TaxonomyDiff": taxonomy.diff(later),
+        "Territory": dossier.territory,
+        "Theme": taxonomy.themes[0],
+    }
+
+
+EXAMPLES = examples()
+
+
+def example_of(cls: type) -> Any:
+    if cls.__name__ not in EXAMPLES:
+        pytest.fail(f"villes_label exports {cls.__name__}: add an example to EXAMPLES")
+    value = EXAMPLES[cls.__name__]
+    assert type(value) is cls
+    return value
+
+
+def public_fields(cls: type) -> list[attrs.Attribute[Any]]:
+    return [field for field in attrs.fields(cls) if field.init]
+
+
+def mutable_parts(value: object, path: str = "") -> list[str]:
+    """The paths, inside *value*, of every part of a mutable type."""
+    if value is None or isinstance(value, (str, int, float, Fraction, enum.Enum)):
+        return []
+    if isinstance(value, FrozenMap):
+        return [
+            found
+            for key, item in value.items()
+            for found in mutable_parts(key, f"{path}[{key!r}]")
+            + mutable_parts(item, f"{path}[{key!r}]")
+        ]
+    if isinstance(value, (tuple, frozenset)):
+        return [
+            found for n, item in enumerate(value) for found in mutable_parts(item, f"{path}[{n}]")
+        ]
+    if attrs.has(type(value)) and type(value).__setattr__ is not object.__setattr__:
+        return [
+            found
+            for field in public_fields(type(value))
+            for found in mutable_parts(getattr(value, field.name), f"{path}.{field.name}")
+        ]
+    return [f"{path}: {type(value).__name__}"]
+
+
+# --- purity -------------------------------------------------------------------------------------
+
+PACKAGE = Path(vl.__file__).parent
+# The modules that compute: every private module but the converter (which also
+# reads the package's own type hints through sys.modules).
+CORE = sorted(
+    path
+    for path in PACKAGE.glob("_*.py")
+    if path.name not in {"__init__.py", "__main__.py", "_serialize.py"}
+)
+# Files, environment, clock, randomness, logging, processes, network.
+IMPURE_MODULES = frozenset(
+    {
+        "os", "io", "sys", "pathlib", "shutil", "tempfile", "glob", "time", "datetime",
+        "random", "secrets", "uuid", "logging", "warnings", "locale", "socket", "urllib",
+        "http", "subprocess", "multiprocessing", "sqlite3", "shelve", "dbm",
+    }
+)  # fmt: skip
+IMPURE_CALLS = frozenset({"open", "print", "input", "eval", "exec", "breakpoint", "__import__"})
+
+
+def impurities(path: Path) -> list[str]:
+    """Imports of impure modules, calls of impure built-ins and `global` statements."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            names = []
+        found += [
+            f"line {node.lineno}: import {n}" for n in names if n.split(".")[0] in IMPURE_MODULES
+        ]
+        call = node.func if isinstance(node, ast.Call) else None
+        if isinstance(call, ast.Name) and call.id in IMPURE_CALLS:
+            found.append(f"line {node.lineno}: {call.id}()")
+        if isinstance(node, ast.Global):
+            found.append(f"line {node.lineno}: global")
+    return found
+
+
+class TestPurity:
+    """The computing modules touch no file, clock, environment, randomness or global state."""
+
+    def test_the_core_is_found(self):
+        names = {path.name for path in CORE}
+        assert {"_scoring.py", "_batch.py", "_plans.py", "_cohorts.py", "_rules.py"} <= names
+
+    @pytest.mark.parametrize("path", CORE, ids=lambda path: path.name)
+    def test_no_impure_import_or_call(self, path):
+        assert impurities(path) == []
+
+    def test_the_check_bites(self):
+        assert impurities(PACKAGE / "cli.py")  # the command line reads files and prints
+
+
+# --- immutability -------------------------------------------------------------------------------
+
+
+class TestImmutability:
+    """A model value never changes: no field can be set or deleted, and every part is immutable."""
+
+    def test_every_public_class_has_an_example(self):
+        assert {cls.__name__ for cls in PUBLIC_ATTRS_CLASSES} <= set(EXAMPLES)
+
+    @pytest.mark.parametrize("cls", PUBLIC_ATTRS_CLASSES, ids=lambda cls: cls.__name__)
+    def test_fields_cannot_be_set_or_deleted(self, cls):
+        value = example_of(cls)
+        assert "__dict__" not in dir(value)  # slotted: no attribute can be added
+        for field in public_fields(cls):
+            before = getattr(value, field.name)
+            with pytest.raises(attrs.exceptions.FrozenInstanceError):
+                setattr(value, field.name, before)
+            with pytest.raises(attrs.exceptions.FrozenInstanceError):
+                delattr(value, field.name)
+            assert getattr(value, field.name) is before
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            value.new_attribute = 1
+
+    @pytest.mark.parametrize("cls", PUBLIC_ATTRS_CLASSES, ids=lambda cls: cls.__name__)
+    def test_every_part_is_immutable(self, cls):
+        assert mutable_parts(example_of(cls)) == []
+
+    @pytest.mark.parametrize("cls", PUBLIC_ATTRS_CLASSES, ids=lambda cls: cls.__name__)
+    def test_mappings_refuse_item_assignment(self, cls):
+        value = example_of(cls)
+        mappings = [
+            getattr(value, f.name)
+            for f in public_fields(cls)
+            if isinstance(getattr(value, f.name), FrozenMap)
+        ]
+        for mapping in mappings:
+            key = next(iter(mapping), "x")
+            with pytest.raises(TypeError):
+                mapping[key] = mapping.get(key)
+            with pytest.raises(TypeError):
+                del mapping[key]
+            for method in ("update", "pop", "popitem", "clear", "setdefault"):
+                assert not hasattr(mapping, method)
+
+    def test_every_kind_of_mapping_is_checked(self):
+        """The examples hold mappings, tuples and frozensets, so the laws above bite."""
+        kinds = {
+            type(getattr(value, f.name)).__name__
+            for value in EXAMPLES.values()
+            for f in public_fields(type(value))
+        }
+        assert {"FrozenMap", "tuple", "frozenset"} <= kinds
+
+    def test_the_inputs_are_copied(self):
+        """Changing what was given to a constructor afterwards changes nothing."""
+        rules, dossier = default_ruleset(), sample_dossier()
+        services = dict(dossier.services)
+        delivered = {"fablab", "open-data"}
+        weights = {"site-internet": 3}
+        copy = Dossier(territory=dossier.territory, year=dossier.year, services=services)
+        action = vl.Action(id="a", title="t", services=delivered, status=Status.DEPLOYED)
+        weighted = rules.replace(service_weights=weights)
+        services["fablab"] = Status.DEPLOYED
+        services.pop("site-internet")
+        delivered.add("wifi-public")
+        weights["site-internet"] = 1000
+        assert copy.services == dossier.services
+        assert action.services == {"fablab", "open-data"}
+        assert weighted.service_weights == {"site-internet": 3}
+
+
+# --- pickling -----------------------------------------------------------------------------------
+
+
+class TestPickle:
+    """Every public model pickles with every protocol to an equal value with equal hash and JSON."""
+
+    @pytest.mark.parametrize("cls", PUBLIC_ATTRS_CLASSES, ids=lambda cls: cls.__name__)
+    @pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+    def test_round_trip(self, cls, protocol):
+        value = example_of(cls)
+        again = pickle.loads(pickle.dumps(value, protocol=protocol))
+        assert type(again) is cls
+        assert again == value
+        assert hash(again) == hash(value)
+        assert json.dumps(to_dict(again)) == json.dumps(to_dict(value))
+
+
+# --- nothing lost -------------------------------------------------------------------------------
+
+
+@st.composite
+def rules_and_documents(draw: st.DrawFn) -> tuple[Ruleset, dict[str, Any]]:
+    rules = draw(rulesets())
+    return rules, to_dict(draw(dossiers(rules)))
+
+
+def named_ids(document: dict[str, Any]) -> set[str]:
+    """Every service id that a dossier document names, as an entry or in an action."""
+    return set(document["services"]) | {
+        sid for action in document["actions"] for sid in action["services"]
+    }
+
+
+class TestNothingLost:
+    """Every service a JSON dossier names reaches the assessment; a repeated one is refused, not merged."""
+
+    @given(rules_and_documents())
+    def test_every_named_service_reaches_the_assessment(self, case):
+        rules, document = case
+        dossier = from_dict(json.loads(json.dumps(document)), Dossier)
+        assert dossier.declared == named_ids(document)
+        assert len(dossier.services) == len(document["services"])
+        assert [len(a.services) for a in dossier.actions] == [
+            len(a["services"]) for a in document["actions"]
+        ]
+        for result in (assess(dossier, rules), Scorer(rules).assess(dossier)):
+            assert named_ids(document) <= set(result.statuses)
+            for sid in named_ids(document):
+                assert result.statuses[sid] is dossier.status(sid)
+            assert result.undeclared.isdisjoint(named_ids(document))
+
+    @given(rules_and_documents(), st.data())
+    def test_a_repeated_service_of_an_action_is_refused(self, case, data):
+        _, document = case
+        if not document["actions"]:
+            document["actions"] = [
+                {"id": "a", "title": "t", "services": ["x"], "status": "deployed"}
+            ]
+        n = data.draw(st.integers(0, len(document["actions"]) - 1))
+        listed = document["actions"][n]["services"]
+        listed.append(data.draw(st.sampled_from(listed)))
+        with pytest.raises(InvalidInput) as caught:
+            from_dict(document, Dossier)
+        where = f"actions[{n}].services[{len(listed) - 1}]: duplicate item"
+        assert any(p.startswith(where) for p in caught.value.problems), caught.value.problems
+
+
+# --- threads ------------------------------------------------------------------------------------
+
+WORKERS = 4
+
+
+def in_threads(work, count: int = WORKERS) -> list[Any]:
+    """Run work(k) for k < count in as many threads, started together."""
+    barrier = threading.Barrier(count, timeout=60)
+
+    def start(k: int) -> Any:
+        barrier.wait()
+        return work(k)
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(start, range(count)))
+
+
+class TestThreads:
+    """A scorer, ruleset or taxonomy shared by threads gives the results it gives alone."""
+
+    @settings(max_examples=10)
+    @given(rules=rulesets(), data=st.data())
+    def test_a_shared_scorer(self, rules, data):
+        cohort = data.draw(st.lists(dossiers(rules), min_size=1, max_size=8))
+        alone = Scorer(rules)
+        expected = [(alone.assess(d), alone.grades([d])[0], alone.scores([d])[0]) for d in cohort]
+        shared = Scorer(rules)  # fresh: the threads race to fill its caches
+
+        def work(k: int) -> list[Any]:
+            order = list(range(len(cohort)))
+            order = order[k % len(order) :] + order[: k % len(order)]
+            mine = [cohort[n] for n in order]
+            grades, scores = shared.grades(mine), shared.scores(mine)
+            got = [(shared.assess(d), g, s) for d, g, s in zip(mine, grades, scores, strict=True)]
+            return [got[order.index(n)] for n in range(len(cohort))]
+
+        for got in in_threads(work):
+            assert got == expected
+
+    def test_fresh_rules_from_threads(self):
+        """Rules just read (their look-up tables not built yet) used by threads at once."""
+        cohort = list(synthetic_cohort(12, seed=11, epci_share=0.25))
+        data = to_dict(default_ruleset())
+        alone = from_dict(data, Ruleset)
+        expected = [(assess(d, alone), recommend(d, alone)) for d in cohort]
+        shared = from_dict(data, Ruleset)
+
+        def work(k: int) -> list[Any]:
+            return [(assess(d, shared), recommend(d, shared)) for d in cohort[k:] + cohort[:k]]
+
+        for k, got in enumerate(in_threads(work)):
+            assert got == expected[k:] + expected[:k]
+
+
+# --- the same bytes whatever the hash seed ------------------------------------------------------
+
+# Run in fresh interpreters; `next_year` is copied in by its source.
+SCRIPT_HEAD = f"""
+import json
+from fractions import Fraction
+import villes_label as vl
+from villes_label import Taxonomy, from_dict, to_dict
+from villes_label.referential import sample_dossier, synthetic_cohort
+
+GONE = {GONE!r}
+"""
+SCRIPT_BODY = """
+rules, dossier = vl.default_ruleset(), sample_dossier()
+cohort = synthetic_cohort(30, seed=1)
+stricter = rules.replace(credits={vl.Status.PARTIAL: Fraction(1, 4)})
+later = next_year(rules.taxonomy)
+plan = vl.recommend(dossier, rules, target=5)
+comparison = vl.compare(cohort, rules, stricter)
+migration = vl.migrate(dossier, later)
+scorer = vl.Scorer(rules)
+values = [plan, comparison, migration, rules.taxonomy.diff(later), vl.assess(dossier, rules)]
+print(json.dumps({
+    "values": [vl.to_dict(value) for value in values],
+    "texts": [plan.explain(), plan.explain("en"), str(comparison), str(migration)],
+    "questions": list(vl.next_questions(dossier, rules)),
+    "records": vl.records([scorer.assess(d) for d in cohort]),
+    "grades": scorer.grades(cohort),
+    "scores": [str(s) for s in scorer.scores(cohort)],
+}, ensure_ascii=False))
+"""
+SCRIPT = SCRIPT_HEAD + inspect.getsource(next_year) + SCRIPT_BODY
+
+
+class TestHashSeed:
+    """Plans, comparisons, migrations, diffs and their texts are the same bytes whatever PYTHONHASHSEED."""
+
+    def test_across_processes(self):
+        outputs = set()
+        for seed in ("0", "1", "123"):
+            env = {**os.environ, "PYTHONHASHSEED": seed}
+            done = subprocess.run(
+                [sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, check=True
+            )
+            outputs.add(done.stdout)
+        assert len(outputs) == 1
+        result = json.loads(outputs.pop())
+        assert result["values"][0] == to_dict(
+            recommend(sample_dossier(), default_ruleset(), target=5)
+        )
+        assert sorted(result["values"][2]["dropped"]) == sorted(GONE)
+
+
+# --- the page that lists these promises ---------------------------------------------------------
+
+TESTS = Path(__file__).resolve().parent
+GUARANTEES_PAGE = TESTS.parent / "docs" / "explanation" / "guarantees.md"
+
+
+class TestTheGuaranteesPage:
+    """Every test that docs/explanation/guarantees.md names exists, so the page cannot drift."""
+
+    def test_every_named_test_exists(self):
+        page = GUARANTEES_PAGE.read_text(encoding="utf-8")
+        references = re.findall(r"`(test_\w+\.py)::(\w+)(?:::(\w+))?`", page)
+        assert len(references) >= 30
+        missing = []
+        for file, cls, function in references:
+            tree = ast.parse((TESTS / file).read_text(encoding="utf-8"))
+            classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+            methods = {
+                node.name
+                for node in getattr(classes.get(cls), "body", [])
+                if isinstance(node, ast.FunctionDef)
+            }
+            if cls not in classes or (function and function not in methods):
+                missing.append("::".join(filter(None, (file, cls, function))))
+        assert missing == []
