@@ -7,7 +7,6 @@ caller, so the same arguments always give the same dossiers.
 from __future__ import annotations
 
 import math
-import random
 from functools import cache
 
 from villes_label._territory import Action, Dossier, Status, Territory, TerritoryKind
@@ -205,6 +204,8 @@ def synthetic_cohort(
     if size < 0:
         msg = f"size must be >= 0, got {size}"
         raise ValueError(msg)
+    import random  # noqa: PLC0415 - only cohorts need it; keeps `import villes_label` light
+
     rng = random.Random(seed)  # noqa: S311 - fictional data, not secrets
     service_ids = [service.id for service in default_taxonomy().services]
     low, high = math.log10(max(min_population, 1)), math.log10(max_population)
