@@ -499,6 +499,9 @@ class Scorer:
     def __attrs_post_init__(self) -> None:
         self._reset()
 
+    def __str__(self) -> str:
+        return f"Scorer for {self.ruleset}"
+
     def _reset(self) -> None:
         bounds: set[int] = set()
         for rule in self.ruleset.applicability.values():
