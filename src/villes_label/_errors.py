@@ -11,7 +11,15 @@ __all__ = ["CalibrationError", "InvalidInput", "VillesLabelError", "unknown_id"]
 
 
 class VillesLabelError(Exception):
-    """Base class of every error raised on purpose by villes_label."""
+    """Base class of every error raised on purpose by villes_label.
+
+    >>> from villes_label import default_taxonomy
+    >>> try:
+    ...     default_taxonomy().service("nope")
+    ... except VillesLabelError as error:
+    ...     print(type(error).__name__)
+    InvalidInput
+    """
 
 
 class InvalidInput(VillesLabelError, ValueError):
@@ -42,7 +50,17 @@ class InvalidInput(VillesLabelError, ValueError):
 
 
 class CalibrationError(VillesLabelError):
-    """A calibration target that no choice of thresholds can meet, and why."""
+    """A calibration target that no choice of thresholds can meet, and why.
+
+    >>> from villes_label import calibrate, default_ruleset, referential
+    >>> cohort = referential.synthetic_cohort(10, seed=1)
+    >>> try:
+    ...     calibrate(default_ruleset(), cohort, {5: 10})
+    ... except CalibrationError as error:
+    ...     print(error)  # doctest: +NORMALIZE_WHITESPACE
+    grade 2 cannot be matched: the target puts 10 territories at 2 @ or more, but only 9 of
+    the 10 pass the gates of grade 2 (required service 'site-internet' missed by 1)
+    """
 
 
 def _is_str(value: object) -> bool:

@@ -96,7 +96,15 @@ def arobases(grade: int) -> str:
 
 @attrs.frozen(kw_only=True)
 class Assessment:
-    """The result of `assess`: score, grade, mentions and the reasons for them."""
+    """The result of `assess`: score, grade, mentions and the reasons for them.
+
+    >>> from villes_label import assess, default_ruleset, referential
+    >>> result = assess(referential.sample_dossier(), default_ruleset())
+    >>> str(result)
+    'Saint-Exemple-sur-Vilaine 2016: @@@ (score 51.2/100)'
+    >>> result.themes["democratie-services-publics"], sorted(result.not_concerned)[:2]
+    (Fraction(53, 96), ['collecte-dechets-connectee', 'conseils-de-quartier-numeriques'])
+    """
 
     territory: Territory
     year: int

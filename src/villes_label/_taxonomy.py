@@ -92,6 +92,10 @@ class TaxonomyDiff:
 
     Every field but ``change_ratio`` is a set of **service** ids.
     ``change_ratio`` is (added + removed + renamed + moved) / services of the older one.
+
+    >>> diff = TaxonomyDiff(added={"s9"}, removed={"s1"}, change_ratio=Fraction(2, 131))
+    >>> str(diff)
+    '1 added, 1 removed, 0 renamed, 0 moved (1.5% of the services)'
     """
 
     added: frozenset[str] = attrs.field(converter=_ids_frozenset, factory=frozenset)

@@ -20,7 +20,11 @@ LAST_YEAR = 2100
 
 
 class TerritoryKind(enum.StrEnum):
-    """The kind of a collectivité: a commune or an intercommunal body (EPCI)."""
+    """The kind of a collectivité: a commune or an intercommunal body (EPCI).
+
+    >>> TerritoryKind("metropole").is_epci, TerritoryKind.COMMUNE.value
+    (True, 'commune')
+    """
 
     COMMUNE = "commune"
     COMMUNAUTE_DE_COMMUNES = "communaute_de_communes"
