@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 import villes_label as vl
+from processes import run_python
 from villes_label import (
     Assessment,
     Dossier,
@@ -30,6 +28,9 @@ from villes_label import (
 from villes_label._scenarios import scenarios_from_data
 from villes_label.cli import main
 from villes_label.referential import sample_dossier
+
+if TYPE_CHECKING:
+    import subprocess
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCENARIO_FILES = (EXAMPLES / "scenarios_2016.json", EXAMPLES / "scenarios_2016.toml")
@@ -672,14 +673,7 @@ class TestFromAnotherProcess:
     """`python -m villes_label` gives the same bytes whatever PYTHONHASHSEED, and exits 2 on bad input."""
 
     def command(self, *argv: object, seed: str = "0") -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "PYTHONHASHSEED": seed}
-        return subprocess.run(
-            [sys.executable, "-m", "villes_label", *map(str, argv)],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=False,
-        )
+        return run_python("-m", "villes_label", *map(str, argv), seed=seed, check=False)
 
     def test_score_and_plan_json_across_hash_seeds(self, capsys, tmp_path):
         (tmp_path / "d.json").write_text(SAMPLE, encoding="utf-8")

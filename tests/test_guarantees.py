@@ -11,11 +11,8 @@ import ast
 import enum
 import inspect
 import json
-import os
 import pickle
 import re
-import subprocess
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
@@ -28,6 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import villes_label as vl
+from processes import same_output_across_seeds
 from villes_label import (
     Dossier,
     InvalidInput,
@@ -427,15 +425,7 @@ class TestHashSeed:
     """Plans, comparisons, migrations, diffs and their texts are the same bytes whatever PYTHONHASHSEED."""
 
     def test_across_processes(self):
-        outputs = set()
-        for seed in ("0", "1", "123"):
-            env = {**os.environ, "PYTHONHASHSEED": seed}
-            done = subprocess.run(
-                [sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, check=True
-            )
-            outputs.add(done.stdout)
-        assert len(outputs) == 1
-        result = json.loads(outputs.pop())
+        result = json.loads(same_output_across_seeds("-c", SCRIPT))
         assert result["values"][0] == to_dict(
             recommend(sample_dossier(), default_ruleset(), target=5)
         )

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from fractions import Fraction
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from processes import same_output_across_seeds
 from villes_label import (
     Action,
     Applicability,
@@ -148,15 +146,7 @@ class TestOrderIndependence:
             "                [[r.code, r.subject, r.message] for r in a.reasons], a.explain()])\n"
             "print(json.dumps(out))\n"
         )
-        outputs = set()
-        for seed in ("0", "1", "4242"):
-            env = {**os.environ, "PYTHONHASHSEED": seed}
-            done = subprocess.run(
-                [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
-            )
-            outputs.add(done.stdout)
-        assert len(outputs) == 1
-        assert json.loads(outputs.pop())
+        assert json.loads(same_output_across_seeds("-c", script))
 
 
 class TestExactThresholds:
