@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 import villes_label as vl
-from processes import run_python
+from helpers import run_python
 from villes_label import (
     Assessment,
     Dossier,

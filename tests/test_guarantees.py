@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import villes_label as vl
-from processes import same_output_across_seeds
+from helpers import same_output_across_seeds
 from villes_label import (
     Dossier,
     InvalidInput,

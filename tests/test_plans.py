@@ -8,7 +8,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import villes_label as vl
-from processes import same_output_across_seeds
+from helpers import same_output_across_seeds, shuffled
 from villes_label import (
     Action,
     Dossier,
@@ -284,18 +284,9 @@ class TestTies:
     @given(small_cases(max_services=4), st.randoms(use_true_random=False))
     def test_entry_order_does_not_matter(self, case, random):
         rules, dossier, target = case
-        entries = list(dossier.services.items())
-        random.shuffle(entries)
-        actions = list(dossier.actions)
-        random.shuffle(actions)
-        shuffled = Dossier(
-            territory=dossier.territory,
-            year=dossier.year,
-            services=dict(entries),
-            actions=tuple(actions),
-        )
-        assert recommend(shuffled, rules, target) == recommend(dossier, rules, target)
-        assert next_questions(shuffled, rules) == next_questions(dossier, rules)
+        other = shuffled(dossier, random)
+        assert recommend(other, rules, target) == recommend(dossier, rules, target)
+        assert next_questions(other, rules) == next_questions(dossier, rules)
 
     def test_equal_gains_go_to_taxonomy_order(self):
         rules = tiny_rules((GradeRule(arobases=1, min_score=Fraction(1, 2)),))

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from processes import same_output_across_seeds
+from helpers import same_output_across_seeds, shuffled
 from villes_label import (
     Action,
     Applicability,
@@ -122,17 +122,7 @@ class TestOrderIndependence:
     @given(case(), st.randoms(use_true_random=False))
     def test_shuffled_entries(self, pair, rng):
         rules, dossier = pair
-        items = list(dossier.services.items())
-        rng.shuffle(items)
-        actions = list(dossier.actions)
-        rng.shuffle(actions)
-        shuffled = Dossier(
-            territory=dossier.territory,
-            year=dossier.year,
-            services=dict(items),
-            actions=tuple(actions),
-        )
-        same_result(assess(dossier, rules), assess(shuffled, rules))
+        same_result(assess(dossier, rules), assess(shuffled(dossier, rng), rules))
 
     def test_across_hash_seeds(self):
         script = (

@@ -1,10 +1,16 @@
-"""Run Python in fresh processes under several hash seeds, for the determinism tests."""
+"""Helpers shared by the determinism tests: fresh processes, shuffled dossiers."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from typing import TYPE_CHECKING
+
+from villes_label import Dossier
+
+if TYPE_CHECKING:
+    import random
 
 SEEDS = ("0", "1", "4242")
 
@@ -22,3 +28,17 @@ def same_output_across_seeds(*args: str, seeds: tuple[str, ...] = SEEDS) -> str:
     outputs = {run_python(*args, seed=seed).stdout for seed in seeds}
     assert len(outputs) == 1, f"the output differs across PYTHONHASHSEED values {seeds}"
     return outputs.pop()
+
+
+def shuffled(dossier: Dossier, rng: random.Random) -> Dossier:
+    """The same dossier with its entries and its actions in another order."""
+    entries = list(dossier.services.items())
+    rng.shuffle(entries)
+    actions = list(dossier.actions)
+    rng.shuffle(actions)
+    return Dossier(
+        territory=dossier.territory,
+        year=dossier.year,
+        services=dict(entries),
+        actions=tuple(actions),
+    )
