@@ -29,7 +29,6 @@ from villes_label import (
     default_ruleset,
     default_taxonomy,
 )
-from villes_label._scoring import coefficients, concern, credit
 from villes_label.referential import sample_dossier
 from villes_label.testing import dossiers, rulesets, statuses, territories
 
@@ -97,23 +96,6 @@ class TestBounds:
             assert result.statuses[sid] is dossier.status(sid)
         assert result.undeclared.isdisjoint(dossier.declared)
         assert result.undeclared.isdisjoint(result.not_concerned)
-
-
-class TestLinearForm:
-    """Once the concerned services are known, the score is Σ coefficientₛ · creditₛ."""
-
-    @given(case())
-    def test_coefficients_reproduce_the_nested_means(self, pair):
-        rules, dossier = pair
-        scope = concern(dossier, rules)
-        coefficient = coefficients(rules, scope.concerned)
-        linear = sum(
-            (coefficient[sid] * credit(rules, dossier.status(sid)) for sid in scope.concerned),
-            Fraction(0),
-        )
-        assert linear == assess(dossier, rules).score
-        if scope.concerned:
-            assert sum(coefficient.values()) == 1
 
 
 class TestOrderIndependence:

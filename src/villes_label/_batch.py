@@ -44,16 +44,17 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from villes_label._errors import InvalidInput
+from villes_label._linear import CREDITED, Quantity, QuantityKind, Structure
 from villes_label._rules import Ruleset
 from villes_label._scoring import Assessment, assess
-from villes_label._territory import Dossier, Status, Territory, TerritoryKind
+from villes_label._territory import Dossier, Status, Territory, TerritoryKind, effective_entries
+from villes_label._values import plain_dict
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
 
 __all__ = ["CohortSummary", "Scorer"]
 
-_CREDITED = (Status.ABSENT, Status.PLANNED, Status.PARTIAL, Status.DEPLOYED)
 _UNDECIDED = -1
 """What a profile's memo answers for a dossier that opted out of a service."""
 _MAX_OPT_OUT_PROFILES = 512
@@ -63,7 +64,7 @@ _REPRESENTATIVE_CODES = {
 }
 
 # Readers applied at C speed over whole cohorts.
-_SERVICES = operator.attrgetter("services._data")
+_SERVICES = operator.attrgetter("services")
 _ACTIONS = operator.attrgetter("actions")
 _KIND = operator.attrgetter("territory.kind")
 _POPULATION = operator.attrgetter("territory.population")
@@ -201,87 +202,23 @@ def _lcm(values: Iterable[int]) -> int:
 class _Prepared:
     """What every profile of one ruleset shares, read from the ruleset once."""
 
-    __slots__ = ("absent", "delta", "opt_outs", "restricted", "ruleset", "scale", "structure")
+    __slots__ = ("absent", "delta", "opt_outs", "ruleset", "scale", "structure")
 
     def __init__(self, ruleset: Ruleset) -> None:
         self.ruleset = ruleset
-        sw, iw = dict(ruleset.service_weights), dict(ruleset.issue_weights)
-        tw = dict(ruleset.theme_weights)
-        self.structure = tuple(
-            (
-                theme.id,
-                tw.get(theme.id, 1),
-                tuple(
-                    (
-                        issue.id,
-                        iw.get(issue.id, 1),
-                        tuple((s.id, sw.get(s.id, 1)) for s in issue.services),
-                    )
-                    for issue in theme.issues
-                ),
-            )
-            for theme in ruleset.taxonomy.themes
-        )
-        # Services absent from `applicability` concern every territory, with no opt-out.
-        self.restricted = dict(ruleset.applicability)
-        self.opt_outs = frozenset(sid for sid, rule in self.restricted.items() if rule.opt_out)
-        credits = ruleset.credits
-        self.absent = credits[Status.ABSENT]
-        self.scale = _lcm(credits[status].denominator for status in _CREDITED)
+        self.structure = Structure(ruleset)
+        self.opt_outs = self.structure.opt_outs
+        self.absent = ruleset.credits[Status.ABSENT]
+        self.scale = self.structure.scale
+        units = self.structure.units
         # Entries add their credit above ABSENT's: never negative, since
         # credits grow with the status.
-        self.delta = {
-            status: int((credits[status] - self.absent) * self.scale) for status in _CREDITED
-        }
+        self.delta = {status: units[status] - units[Status.ABSENT] for status in CREDITED}
 
     def concerned(self, territory: Territory, opted_out: frozenset[str]) -> tuple[str, ...]:
         """The services that count for *territory* once it opted out of *opted_out*."""
-        restricted = self.restricted
-        return tuple(
-            sid
-            for _, _, issues in self.structure
-            for _, _, services in issues
-            for sid, _ in services
-            if (sid not in restricted or restricted[sid].concerns(territory))
-            and sid not in opted_out
-        )
-
-    def shares(self, counted: frozenset[str]) -> dict[_Quantity, dict[str, tuple[int, int]]]:
-        """Each concerned service's share of its issue, its theme and the overall score.
-
-        Shares are (numerator, denominator) pairs of ints: the nested weighted
-        means of `nested_scores`, expanded once the concerned set is fixed. Only
-        the issues and themes that have a concerned service get a score.
-        """
-        themes = []
-        for theme_id, theme_weight, all_issues in self.structure:
-            issues = []
-            for issue_id, issue_weight, all_services in all_issues:
-                services = [(sid, weight) for sid, weight in all_services if sid in counted]
-                if services:
-                    issues.append((issue_id, issue_weight, services))
-            if issues:
-                themes.append((theme_id, theme_weight, issues))
-        shares: dict[_Quantity, dict[str, tuple[int, int]]] = {}
-        overall: dict[str, tuple[int, int]] = {}
-        theme_total = sum(weight for _, weight, _ in themes)
-        for theme_id, theme_weight, issues in themes:
-            issue_total = sum(weight for _, weight, _ in issues)
-            in_theme: dict[str, tuple[int, int]] = {}
-            for issue_id, issue_weight, services in issues:
-                service_total = sum(weight for _, weight in services)
-                in_issue: dict[str, tuple[int, int]] = {}
-                for sid, weight in services:
-                    in_issue[sid] = (weight, service_total)
-                    in_theme[sid] = (issue_weight * weight, issue_total * service_total)
-                    overall[sid] = (
-                        theme_weight * issue_weight * weight,
-                        theme_total * issue_total * service_total,
-                    )
-                shares["issue", issue_id] = in_issue
-            shares["theme", theme_id] = in_theme
-        shares["score", ""] = overall
-        return shares
+        statuses = dict.fromkeys(opted_out, Status.NOT_APPLICABLE)
+        return self.structure.concern(territory, statuses).concerned
 
 
 def _compile(profile: _Profile, prepared: _Prepared, concerned: Sequence[str]) -> None:
@@ -291,19 +228,25 @@ def _compile(profile: _Profile, prepared: _Prepared, concerned: Sequence[str]) -
     absent, scale, delta = prepared.absent, prepared.scale, prepared.delta
     top = delta[Status.DEPLOYED]
     # A quantity is `absent + field / (common · scale)`, its field the sum of
-    # unit · delta over the dossier's entries.
-    shares = prepared.shares(counted)
+    # unit · delta over the dossier's entries; the linear form gives each
+    # quantity's coefficients (unit) and denominator (common).
+    form = prepared.structure.form(tuple(concerned))
     units: dict[_Quantity, tuple[int, dict[str, int]]] = {}
+
+    def quantity(key: _Quantity) -> Quantity | None:
+        return form.quantity(QuantityKind(key[0]), key[1])
 
     def unit(key: _Quantity) -> tuple[int, dict[str, int]]:
         if key not in units:
-            share = shares[key]
-            common = _lcm({den for _, den in share.values()})
-            units[key] = (common, {sid: num * (common // den) for sid, (num, den) in share.items()})
+            found = quantity(key)
+            if found is None:  # pragma: no cover - `threshold` reads present quantities only
+                msg = f"no quantity {key!r}"
+                raise LookupError(msg)
+            units[key] = (found.denominator or 1, found.coefficient_of())
         return units[key]
 
     def threshold(key: _Quantity, minimum: Fraction) -> _Condition:
-        if key not in shares:
+        if quantity(key) is None:
             return None  # a gate on a theme or issue with no concerned service is waived
         if not counted:
             return None if minimum <= 0 else False  # the score of nothing is 0
@@ -313,7 +256,7 @@ def _compile(profile: _Profile, prepared: _Prepared, concerned: Sequence[str]) -
             return None
         return False if needed > common * top else (key, needed)
 
-    themes = [key for key in shares if key[0] == "theme"]
+    themes = [("theme", theme_id) for theme_id in form.themes]
     members: dict[_Quantity, frozenset[str]] = {}
     compiled: list[tuple[int, list[_Condition], list[_Condition]]] = []
     for rule in ruleset.grades:
@@ -402,11 +345,11 @@ def _compile(profile: _Profile, prepared: _Prepared, concerned: Sequence[str]) -
     # One table per status, status first: a dossier is read as its values (to
     # pick the table) beside its keys, which is faster than hashing pairs.
     tables: dict[Status, dict[str, int]] = {status: {} for status in Status}
-    for _, _, issues in prepared.structure:
+    for _, _, issues in prepared.structure.themes:
         for _, _, services in issues:
             for sid, _ in services:
                 packed = per_credit.get(sid, 0)
-                for status in _CREDITED:
+                for status in CREDITED:
                     tables[status][sid] = delta[status] * packed
                 tables[Status.DEPLOYED][sid] += deployed.get(sid, 0)
                 # An opt-out changes the profile; a refused one earns as ABSENT (0).
@@ -612,10 +555,10 @@ class Scorer:
 
     def _pack(self, cohort: Sequence[Dossier]) -> tuple[list[_Profile], list[int]]:
         """The profile and the packed sum of each dossier, at C speed."""
-        sources: list[dict[str, Status]] = list(map(_SERVICES, cohort))
+        sources: list[dict[str, Status]] = list(map(plain_dict, map(_SERVICES, cohort)))
         for n in compress(count(), map(_ACTIONS, cohort)):
             # Actions raise statuses: read the dossier's effective entries.
-            sources[n] = cohort[n]._effective  # noqa: SLF001
+            sources[n] = effective_entries(cohort[n])
         brackets = map(bisect_right, repeat(self._bounds), map(_POPULATION, cohort))
         keys = zip(map(_KIND, cohort), brackets, strict=True)
         profiles = list(map(self._profiles.__getitem__, keys))
@@ -647,7 +590,7 @@ class Scorer:
         territory = dossier.territory
         key = (territory.kind, bisect_right(self._bounds, territory.population))
         profile = self._profiles[key]
-        entries = dossier._effective if dossier.actions else dossier.services  # noqa: SLF001
+        entries = effective_entries(dossier)
         packed = profile.packed(entries)
         if profile.opted_out(packed):
             opted_out = frozenset(

@@ -20,20 +20,11 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from villes_label._errors import InvalidInput
+from villes_label._linear import LinearForm, Quantity, Structure
 from villes_label._rules import MAX_GRADE, GradeRule, Ruleset
-from villes_label._scoring import (
-    Assessment,
-    assess,
-    check_ids,
-    check_rule,
-    coefficients,
-    concern,
-    credit,
-    nested_scores,
-    points,
-)
 from villes_label._scoring import arobases as _arobases
-from villes_label._territory import Dossier, Status
+from villes_label._scoring import assess, check_ids, check_rule, points
+from villes_label._territory import Dossier, Status, effective_entries
 from villes_label._values import to_fraction
 
 if TYPE_CHECKING:
@@ -314,102 +305,104 @@ def _target_problems(target: object, ruleset: Ruleset) -> list[str]:
 
 # --- the plan ------------------------------------------------------------------------
 
-# A choice of steps, as (gain, mask) on integers: the gain over the common
-# denominator, and one bit per service with the higher bits for the services
-# that come first in the taxonomy. Among sets of the same size, a larger mask is
-# exactly a set whose sorted taxonomy ranks are lexicographically smaller, so
-# "larger gain, then taxonomy order" is plain tuple order, and joining two
-# disjoint choices is adding their pairs: an order that a DP may build on.
-_Choice = tuple[int, int]
-_Table = dict[int, _Choice]
+
+class _Pool:
+    """Services chosen for sure (``base``) and those still open, best first (``rest``).
+
+    Every quantity a gate reads is a weighted sum of the services under it,
+    so a choice of services is measured in one unit: its gain of the score's
+    numerator. ``rest`` is sorted by that gain, largest first, then in
+    taxonomy order: the order in which the plan takes them.
+    """
+
+    __slots__ = ("base", "gain", "rest")
+
+    def __init__(self, base: list[str], gain: int, rest: list[tuple[int, int, str]]) -> None:
+        self.base, self.gain, self.rest = base, gain, rest
+
+    def reach(self, need: int) -> bool:
+        """Move the fewest best open services into ``base`` so that its gain reaches *need*."""
+        taken = 0
+        gain = self.gain
+        rest = self.rest
+        while gain < need and taken < len(rest):
+            gain -= rest[taken][0]  # gains are stored negated, to sort largest first
+            taken += 1
+        if gain < need:
+            return False
+        self.base.extend(sid for _, _, sid in rest[:taken])
+        self.gain = gain
+        del rest[:taken]
+        return True
 
 
-def _join(left: _Table, right: _Table) -> _Table:
-    """The best choice for each count, taking some steps from each side."""
-    joined: _Table = {}
-    for j, (gain, mask) in left.items():
-        for k, (more, bits) in right.items():
-            candidate = (gain + more, mask + bits)
-            best = joined.get(j + k)
-            if best is None or candidate > best:
-                joined[j + k] = candidate
-    return joined
+def _merge(pools: Sequence[_Pool]) -> _Pool:
+    base = [sid for pool in pools for sid in pool.base]
+    rest = sorted(item for pool in pools for item in pool.rest)
+    return _Pool(base, sum(pool.gain for pool in pools), rest)
 
 
-def _theme_threshold(rule: GradeRule, theme_id: str) -> Fraction | None:
-    thresholds = [rule.min_theme_scores[theme_id]] if theme_id in rule.min_theme_scores else []
-    if rule.min_each_theme > _ZERO:
-        thresholds.append(rule.min_each_theme)
-    return max(thresholds) if thresholds else None
+def _need(threshold: Fraction, quantity: Quantity, numerator: int, form: LinearForm) -> int:
+    """How much *quantity*'s numerator must still grow to reach *threshold* (rounded up)."""
+    return math.ceil(threshold * quantity.denominator * form.scale) - numerator
 
 
 def _search(
-    ruleset: Ruleset,
+    form: LinearForm,
     rule: GradeRule,
     *,
-    concerned: Sequence[str],
     candidates: Sequence[str],
-    gains: Mapping[str, Fraction],
-    coefficient: Mapping[str, Fraction],
-    current: Assessment,
+    gain_of: Mapping[str, int],
+    credits: Mapping[str, int],
 ) -> frozenset[str] | None:
     """The best set of services to deploy for *rule*, or ``None`` when none reaches it.
 
     Best: fewest services, then largest gain, then earliest in taxonomy order.
+    *gain_of* is each candidate's gain of the score's numerator; *credits*
+    every concerned service's credit, in the form's units.
     """
-    services = ruleset.taxonomy.services
-    size = len(services)
-    bit = {service.id: 1 << (size - 1 - n) for n, service in enumerate(services)}
-    rank = {service.id: n for n, service in enumerate(services)}
-    # Integers over the common denominator of the gains: exact, and fast to add.
-    # Each bound is rounded up: an integer sum reaches a fraction iff it reaches its ceiling.
-    scale = math.lcm(1, *(gains[sid].denominator for sid in candidates))
-    gain_of = {sid: int(gains[sid] * scale) for sid in candidates}
-    counted = set(concerned)
+    if not form.concerned:
+        # Nothing concerns the territory: every gate is waived and the score is 0.
+        return frozenset() if rule.min_score <= 0 else None
+    rank = {sid: n for n, sid in enumerate(form.concerned)}
     open_ = set(candidates)
-
-    overall: _Table = {0: (0, 0)}
-    for theme in ruleset.taxonomy.themes:
-        in_theme: _Table = {0: (0, 0)}
-        theme_weight = _ZERO
-        for issue in theme.issues:
-            members = [s.id for s in issue.services if s.id in counted]
-            if not members:
-                continue  # no score, so any gate on the issue is waived
-            # The issue's share of the overall score: its score is the weighted
-            # mean of its services' credits, so an overall gain g raises it by g / share.
-            share = sum((coefficient[sid] for sid in members), _ZERO)
-            theme_weight += share
-            forced = [sid for sid in members if sid in open_ and sid in rule.required_services]
-            others = sorted(
-                (sid for sid in members if sid in open_ and sid not in rule.required_services),
-                key=lambda sid: (-gain_of[sid], rank[sid]),
+    required = rule.required_services
+    score, theme_numerators, issue_numerators = form.numerators(credits)
+    themes: list[_Pool] = []
+    for theme_id, issue_ids in form.issues_of_theme.items():
+        theme_factor = form.theme_factor[theme_id]
+        pools = []
+        for issue_id in issue_ids:
+            quantity = form.issues[issue_id]
+            forced = [sid for sid in quantity.services if sid in open_ and sid in required]
+            rest = sorted(
+                (-gain_of[sid], rank[sid], sid)
+                for sid in quantity.services
+                if sid in open_ and sid not in required
             )
-            gain = sum(gain_of[sid] for sid in forced)
-            mask = sum(bit[sid] for sid in forced)
-            options: _Table = {len(forced): (gain, mask)}
-            for sid in others:
-                gain += gain_of[sid]
-                mask += bit[sid]
-                options[len(forced) + len(options)] = (gain, mask)
-            threshold = rule.min_issue_scores.get(issue.id)
+            pool = _Pool(forced, sum(gain_of[sid] for sid in forced), rest)
+            threshold = rule.min_issue_scores.get(issue_id)
             if threshold is not None:
-                need = math.ceil((threshold - current.issues[issue.id]) * share * scale)
-                options = {k: choice for k, choice in options.items() if choice[0] >= need}
-            in_theme = _join(in_theme, options)
-        if not theme_weight:
-            continue  # no score, so any gate on the theme is waived
-        threshold = _theme_threshold(rule, theme.id)
-        if threshold is not None:
-            need = math.ceil((threshold - current.themes[theme.id]) * theme_weight * scale)
-            in_theme = {j: choice for j, choice in in_theme.items() if choice[0] >= need}
-        overall = _join(overall, in_theme)
-
-    need = math.ceil((rule.min_score - current.score) * scale)
-    for _, (gain, mask) in sorted(overall.items()):
-        if gain >= need:
-            return frozenset(sid for sid in candidates if mask & bit[sid])
-    return None
+                # In the score's units: an issue's numerator weighs factor times more there.
+                factor = form.issue_factor[issue_id] * theme_factor
+                need = _need(threshold, quantity, issue_numerators[issue_id], form)
+                if not pool.reach(need * factor):
+                    return None
+            pools.append(pool)
+        pool = _merge(pools)
+        thresholds = [rule.min_theme_scores[theme_id]] if theme_id in rule.min_theme_scores else []
+        if rule.min_each_theme > 0:
+            thresholds.append(rule.min_each_theme)
+        if thresholds:
+            theme = form.themes[theme_id]
+            need = _need(max(thresholds), theme, theme_numerators[theme_id], form)
+            if not pool.reach(need * theme_factor):
+                return None
+        themes.append(pool)
+    overall = _merge(themes)
+    if not overall.reach(_need(rule.min_score, form.score, score, form)):
+        return None
+    return frozenset(overall.base)
 
 
 def recommend(dossier: Dossier, ruleset: Ruleset, target: int | None = None) -> Plan:
@@ -459,28 +452,27 @@ def recommend(dossier: Dossier, ruleset: Ruleset, target: int | None = None) -> 
         msg = f"target: the ruleset has no rule for grade {target}"
         raise InvalidInput(msg)
 
-    scope = concern(dossier, ruleset)
-    coefficient = coefficients(ruleset, scope.concerned)
-    credits = {sid: credit(ruleset, dossier.status(sid)) for sid in scope.concerned}
-    top = ruleset.credits[Status.DEPLOYED]
+    entries = effective_entries(dossier)
+    structure = Structure(ruleset)
+    scope = structure.concern(dossier.territory, entries)
+    form = structure.form(scope.concerned)
+    units = structure.units
+    credits = {sid: units[entries.get(sid, Status.ABSENT)] for sid in scope.concerned}
+    top = units[Status.DEPLOYED]
     # A refused NOT_APPLICABLE is not DEPLOYED: it is a candidate like an ABSENT one.
-    candidates = [sid for sid in scope.concerned if dossier.status(sid) is not Status.DEPLOYED]
-    gains = {sid: coefficient[sid] * (top - credits[sid]) for sid in candidates}
-    chosen = _search(
-        ruleset,
-        rule,
-        concerned=scope.concerned,
-        candidates=candidates,
-        gains=gains,
-        coefficient=coefficient,
-        current=current,
-    )
+    candidates = [sid for sid in scope.concerned if entries.get(sid) is not Status.DEPLOYED]
+    coefficient = form.score.coefficient_of()
+    gain_of = {sid: coefficient[sid] * (top - credits[sid]) for sid in candidates}
+    chosen = _search(form, rule, candidates=candidates, gain_of=gain_of, credits=credits)
     if chosen is None:
         return Plan(target=target, reachable=False)
 
-    # The search works on the score's linear form; the one formula must agree.
-    after = {sid: top if sid in chosen else credits[sid] for sid in scope.concerned}
-    score, themes, issues = nested_scores(ruleset, scope.concerned, after)
+    # The search works on the score's linear form; the rule's check must agree.
+    after = {sid: top if sid in chosen else unit for sid, unit in credits.items()}
+    numerator, theme_numerators, issue_numerators = form.numerators(after)
+    score = form.fraction(form.score, numerator)
+    themes = {t: form.fraction(form.themes[t], n) for t, n in theme_numerators.items()}
+    issues = {i: form.fraction(form.issues[i], n) for i, n in issue_numerators.items()}
     statuses = {
         sid: Status.DEPLOYED if sid in chosen else status
         for sid, status in current.statuses.items()
@@ -493,11 +485,12 @@ def recommend(dossier: Dossier, ruleset: Ruleset, target: int | None = None) -> 
         msg = f"internal error: the plan misses {check.failures[0].message}"
         raise RuntimeError(msg)
 
+    gains = {sid: form.fraction(form.score, gain_of[sid]) for sid in chosen}
     rank = {sid: n for n, sid in enumerate(scope.concerned)}
     steps = tuple(
         Step(
             service=sid,
-            current=dossier.status(sid),
+            current=entries.get(sid, Status.ABSENT),
             proposed=Status.DEPLOYED,
             gain=gains[sid],
         )
@@ -535,12 +528,13 @@ def next_questions(dossier: Dossier, ruleset: Ruleset, limit: int = 10) -> tuple
         problems.append(f"limit: must be >= 0, got {limit}")
     if problems:
         raise InvalidInput(*problems)
-    scope = concern(dossier, ruleset)
-    coefficient = coefficients(ruleset, scope.concerned)
-    # Never mentioned means ABSENT for the score: deploying it gains the full step.
-    step = ruleset.credits[Status.DEPLOYED] - credit(ruleset, Status.ABSENT)
-    declared = dossier.declared
-    undeclared = [sid for sid in scope.concerned if sid not in declared]
+    entries = effective_entries(dossier)
+    structure = Structure(ruleset)
+    scope = structure.concern(dossier.territory, entries)
+    # Never mentioned means ABSENT for the score: deploying it gains the same
+    # step everywhere, so the score's coefficients rank the questions.
+    coefficient = structure.form(scope.concerned).score.coefficient_of()
+    undeclared = [sid for sid in scope.concerned if sid not in entries]
     # sorted() is stable and scope.concerned is in taxonomy order: ties keep that order.
-    ranked = sorted(undeclared, key=lambda sid: -coefficient[sid] * step)
+    ranked = sorted(undeclared, key=lambda sid: -coefficient[sid])
     return tuple(ranked[:limit])

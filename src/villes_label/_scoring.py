@@ -13,8 +13,16 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from villes_label._errors import InvalidInput, unknown_id
+from villes_label._linear import LinearForm, Structure
 from villes_label._rules import MAX_GRADE, GradeRule, MentionRule, Ruleset
-from villes_label._territory import FIRST_YEAR, LAST_YEAR, Dossier, Status, Territory
+from villes_label._territory import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Dossier,
+    Status,
+    Territory,
+    effective_entries,
+)
 from villes_label._values import FrozenMap, is_instance, is_int
 
 if TYPE_CHECKING:
@@ -195,17 +203,6 @@ class Assessment:
 # --- the formula -------------------------------------------------------------------
 
 
-@attrs.frozen
-class Concern:
-    """Which services count for one dossier under one ruleset."""
-
-    concerned: tuple[str, ...]
-    """Concerned service ids, in taxonomy order."""
-    not_concerned: frozenset[str]
-    refused_opt_outs: tuple[str, ...]
-    """Services declared not applicable although the rules do not allow it."""
-
-
 def check_ids(dossier: Dossier, ruleset: Ruleset) -> None:
     """Raise `InvalidInput` naming every service id of *dossier* unknown to *ruleset*."""
     known = ruleset.taxonomy.service_ids
@@ -222,105 +219,6 @@ def check_ids(dossier: Dossier, ruleset: Ruleset) -> None:
         )
     if problems:
         raise InvalidInput(*problems)
-
-
-def concern(dossier: Dossier, ruleset: Ruleset) -> Concern:
-    """Sort the services of *ruleset* into concerned and not concerned for *dossier*."""
-    concerned: list[str] = []
-    not_concerned: set[str] = set()
-    refused: list[str] = []
-    territory = dossier.territory
-    for service in ruleset.taxonomy.services:
-        rule = ruleset.applicability_of(service.id)
-        if not rule.concerns(territory):
-            not_concerned.add(service.id)
-        elif dossier.status(service.id) is Status.NOT_APPLICABLE:
-            if rule.opt_out:
-                not_concerned.add(service.id)
-            else:
-                refused.append(service.id)
-                concerned.append(service.id)
-        else:
-            concerned.append(service.id)
-    return Concern(tuple(concerned), frozenset(not_concerned), tuple(refused))
-
-
-def credit(ruleset: Ruleset, status: Status) -> Fraction:
-    """The credit of *status* (a refused ``NOT_APPLICABLE`` earns as ``ABSENT``)."""
-    if status is Status.NOT_APPLICABLE:
-        return ruleset.credits[Status.ABSENT]
-    return ruleset.credits[status]
-
-
-def nested_scores(
-    ruleset: Ruleset, concerned: Iterable[str], credits: Mapping[str, Fraction]
-) -> tuple[Fraction, dict[str, Fraction], dict[str, Fraction]]:
-    """The score, theme scores and issue scores for credits of the concerned services.
-
-    issue = Σ wₛ·creditₛ / Σ wₛ over its concerned services; theme = weighted
-    mean of its issues that have a concerned service; overall = weighted mean of
-    the themes that have one (0 when none has).
-    """
-    counted = set(concerned)
-    issues: dict[str, Fraction] = {}
-    themes: dict[str, Fraction] = {}
-    sw, iw, tw = ruleset.service_weights, ruleset.issue_weights, ruleset.theme_weights
-    total = weight_sum = 0
-    overall_num = _ZERO
-    for theme in ruleset.taxonomy.themes:
-        theme_num, theme_den = _ZERO, 0
-        for issue in theme.issues:
-            num, den = _ZERO, 0
-            for service in issue.services:
-                if service.id in counted:
-                    weight = sw.get(service.id, 1)
-                    num += weight * credits[service.id]
-                    den += weight
-            if den:
-                issues[issue.id] = num / den
-                weight = iw.get(issue.id, 1)
-                theme_num += weight * issues[issue.id]
-                theme_den += weight
-        if theme_den:
-            themes[theme.id] = theme_num / theme_den
-            weight = tw.get(theme.id, 1)
-            overall_num += weight * themes[theme.id]
-            weight_sum += weight
-            total += 1
-    score = overall_num / weight_sum if weight_sum else _ZERO
-    return score, themes, issues
-
-
-def coefficients(ruleset: Ruleset, concerned: Iterable[str]) -> dict[str, Fraction]:
-    """The share of the overall score that each concerned service carries.
-
-    The score is linear in the credits once the concerned services are known:
-    ``score = Σ coefficientₛ · creditₛ``; deploying a service from credit c
-    raises the score by ``coefficientₛ · (credit(DEPLOYED) − c)``.
-    """
-    counted = set(concerned)
-    sw, iw, tw = ruleset.service_weights, ruleset.issue_weights, ruleset.theme_weights
-    per_theme: list[tuple[int, list[tuple[int, list[tuple[str, int]]]]]] = []
-    for theme in ruleset.taxonomy.themes:
-        issues = []
-        for issue in theme.issues:
-            services = [(s.id, sw.get(s.id, 1)) for s in issue.services if s.id in counted]
-            if services:
-                issues.append((iw.get(issue.id, 1), services))
-        if issues:
-            per_theme.append((tw.get(theme.id, 1), issues))
-    result: dict[str, Fraction] = {}
-    theme_total = sum(weight for weight, _ in per_theme)
-    for theme_weight, issues in per_theme:
-        issue_total = sum(weight for weight, _ in issues)
-        for issue_weight, services in issues:
-            service_total = sum(weight for _, weight in services)
-            for sid, weight in services:
-                result[sid] = Fraction(
-                    theme_weight * issue_weight * weight,
-                    theme_total * issue_total * service_total,
-                )
-    return result
 
 
 @attrs.frozen
@@ -456,15 +354,24 @@ def assess(dossier: Dossier, ruleset: Ruleset) -> Assessment:
         msg = f"ruleset: expected a Ruleset, got {type(ruleset).__name__}"
         raise InvalidInput(msg)
     check_ids(dossier, ruleset)
-    scope = concern(dossier, ruleset)
-    statuses = {s.id: dossier.status(s.id) for s in ruleset.taxonomy.services}
-    credits = {sid: credit(ruleset, statuses[sid]) for sid in scope.concerned}
+    entries = effective_entries(dossier)
+    structure = Structure(ruleset)
+    scope = structure.concern(dossier.territory, entries)
+    form = structure.form(scope.concerned)
+    absent = Status.ABSENT
+    statuses = {sid: entries.get(sid, absent) for sid in structure.order}
+    # Credits as integers over `structure.scale`: exact, and fast to add.
+    units = structure.units
+    credits = {sid: units[statuses[sid]] for sid in scope.concerned}
+    numerator, theme_numerators, issue_numerators = form.numerators(credits)
+    score = form.fraction(form.score, numerator)
+    themes = {t: form.fraction(form.themes[t], n) for t, n in theme_numerators.items()}
+    issues = {i: form.fraction(form.issues[i], n) for i, n in issue_numerators.items()}
+    deployed = units[Status.DEPLOYED]
     projected = {
-        sid: credit(ruleset, Status.DEPLOYED if statuses[sid] is Status.PLANNED else statuses[sid])
-        for sid in scope.concerned
+        sid: deployed if statuses[sid] is Status.PLANNED else unit for sid, unit in credits.items()
     }
-    score, themes, issues = nested_scores(ruleset, scope.concerned, credits)
-    projected_score, _, _ = nested_scores(ruleset, scope.concerned, projected)
+    projected_score = form.fraction(form.score, form.numerators(projected)[0])
     # A refused opt-out earns as ABSENT; the required-service check must see that too.
     effective = dict(statuses)
     for sid in scope.refused_opt_outs:
@@ -524,7 +431,7 @@ def assess(dossier: Dossier, ruleset: Ruleset) -> Assessment:
         check = checks[target.arobases]
         reasons.extend(check.failures)
         reasons.extend(check.waived)
-        reasons.extend(_potential(ruleset, scope.concerned, credits, target, score))
+        reasons.extend(_potential(form, credits, target, score))
 
     mentions: list[str] = []
     for mention in ruleset.mentions:
@@ -561,16 +468,15 @@ def assess(dossier: Dossier, ruleset: Ruleset) -> Assessment:
         issues=issues,
         statuses=statuses,
         not_concerned=scope.not_concerned,
-        undeclared=frozenset(sid for sid in scope.concerned if sid not in dossier.declared),
+        undeclared=frozenset(sid for sid in scope.concerned if sid not in entries),
         mentions=tuple(mentions),
         reasons=tuple(reasons),
     )
 
 
-def _potential(  # noqa: PLR0917 - internal
-    ruleset: Ruleset,
-    concerned: tuple[str, ...],
-    credits: Mapping[str, Fraction],
+def _potential(
+    form: LinearForm,
+    credits: Mapping[str, int],
     target: GradeRule,
     score: Fraction,
     limit: int = 3,
@@ -578,27 +484,31 @@ def _potential(  # noqa: PLR0917 - internal
     """Where the missing points of the next grade can come from: the richest issues."""
     if score >= target.min_score:
         return []
-    coefficient = coefficients(ruleset, concerned)
-    top = ruleset.credits[Status.DEPLOYED]
-    by_issue: dict[str, Fraction] = {}
-    for sid in concerned:
-        gain = coefficient[sid] * (top - credits[sid])
+    top = form.units[Status.DEPLOYED]
+    # Each issue's possible gain, as a numerator of the score.
+    by_issue: dict[str, int] = {}
+    issue_of = form.issue_of
+    for sid, coefficient in zip(form.score.services, form.score.coefficients, strict=True):
+        gain = coefficient * (top - credits[sid])
         if gain:
-            issue = ruleset.taxonomy.issue_of(sid).id
-            by_issue[issue] = by_issue.get(issue, _ZERO) + gain
-    order = {issue.id: n for n, issue in enumerate(ruleset.taxonomy.issues)}
+            issue = issue_of[sid]
+            by_issue[issue] = by_issue.get(issue, 0) + gain
+    order = {issue_id: n for n, issue_id in enumerate(form.issues)}
     ranked = sorted(by_issue.items(), key=lambda item: (-item[1], order[item[0]]))
-    return [
-        Reason(
-            code="potential",
-            subject=issue_id,
-            message=f"issue {issue_id!r} can still bring {points(gain)} points "
-            f"toward the {points(target.min_score)} of {_grade_label(target.arobases)}",
-            required=target.min_score - score,
-            actual=gain,
+    reasons = []
+    for issue_id, numerator in ranked[:limit]:
+        share = form.fraction(form.score, numerator)
+        reasons.append(
+            Reason(
+                code="potential",
+                subject=issue_id,
+                message=f"issue {issue_id!r} can still bring {points(share)} points "
+                f"toward the {points(target.min_score)} of {_grade_label(target.arobases)}",
+                required=target.min_score - score,
+                actual=share,
+            )
         )
-        for issue_id, gain in ranked[:limit]
-    ]
+    return reasons
 
 
 # --- reports -------------------------------------------------------------------------

@@ -5,12 +5,11 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable, Mapping
-from functools import cached_property
 
 import attrs
 
 from villes_label._errors import InvalidInput
-from villes_label._values import FrozenMap, is_instance
+from villes_label._values import FrozenMap, is_instance, plain_dict
 
 __all__ = ["Action", "Dossier", "Status", "Territory", "TerritoryKind"]
 
@@ -280,28 +279,22 @@ class Dossier:
         # Plain strings given as statuses are normalised to Status members.
         object.__setattr__(self, "services", FrozenMap(statuses))
 
-    @cached_property
-    def _effective(self) -> dict[str, Status]:
-        best: dict[str, Status] = dict(self.services)
-        for action in self.actions:
-            for service in action.services:
-                current = best.get(service)
-                if current is None or action.status.rank > current.rank:
-                    best[service] = action.status
-        return best
-
     @property
     def declared(self) -> frozenset[str]:
         """Every service id named by the dossier, directly or through an action."""
-        return frozenset(self._effective)
+        return frozenset(effective_entries(self))
 
     def status(self, service_id: str) -> Status:
         """The effective status of *service_id* (``ABSENT`` when named nowhere)."""
-        return self._effective.get(service_id, Status.ABSENT)
+        best = self.services.get(service_id)
+        for action in self.actions:
+            if service_id in action.services and (best is None or action.status.rank > best.rank):
+                best = action.status
+        return Status.ABSENT if best is None else best
 
     def effective_statuses(self) -> Mapping[str, Status]:
         """The effective status of every declared service."""
-        return FrozenMap(self._effective)
+        return FrozenMap(effective_entries(self))
 
     def with_status(self, service_id: str, status: Status) -> Dossier:
         """Return a copy whose own entry for *service_id* is *status*.
@@ -318,3 +311,25 @@ class Dossier:
             f"Dossier {self.year} of {self.territory.name}: {len(self.services)} entries, "
             f"{len(self.actions)} actions"
         )
+
+
+def effective_entries(dossier: Dossier) -> dict[str, Status]:
+    """The effective status of every service *dossier* declares, computed afresh.
+
+    Linear in the entries and the actions' services. For the package's fast
+    paths: the dict is the caller's to read (a new one when the dossier has
+    actions, the dossier's own entries otherwise, so it must not be changed).
+    Nothing is cached on the dossier.
+    """
+    entries = plain_dict(dossier.services)
+    if not dossier.actions:
+        return entries
+    best = dict(entries)
+    for action in dossier.actions:
+        status = action.status
+        rank = status.rank
+        for service in action.services:
+            current = best.get(service)
+            if current is None or rank > current.rank:
+                best[service] = status
+    return best

@@ -7,7 +7,7 @@ from collections.abc import Hashable, ItemsView, Iterator, KeysView, Mapping, Va
 from fractions import Fraction
 from typing import Any, Generic, TypeVar
 
-__all__ = ["FrozenMap", "is_instance", "is_int", "to_fraction"]
+__all__ = ["FrozenMap", "is_instance", "is_int", "plain_dict", "to_fraction"]
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -69,6 +69,17 @@ class FrozenMap(Mapping[K, V], Generic[K, V]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (FrozenMap, (self._data,))
+
+
+def plain_dict(mapping: Mapping[K, V]) -> dict[K, V]:
+    """The items of *mapping* as a dict, without a copy for a `FrozenMap`.
+
+    For the package's fast paths, which read it at C speed: the result must
+    never be changed.
+    """
+    if isinstance(mapping, FrozenMap):
+        return mapping._data  # noqa: SLF001 - the class of this module
+    return dict(mapping)
 
 
 def to_fraction(value: object) -> Fraction:
