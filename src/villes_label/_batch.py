@@ -39,10 +39,12 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from itertools import compress, count, repeat
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, assert_never
 
 import attrs
 
+from villes_label._conditions import AtLeast, Deployed, GradeAtLeast, MinScore
+from villes_label._conditions import conditions as conditions_of
 from villes_label._errors import InvalidInput
 from villes_label._linear import CREDITED, Quantity, QuantityKind, Structure
 from villes_label._rules import Ruleset
@@ -256,21 +258,32 @@ def _compile(profile: _Profile, prepared: _Prepared, concerned: Sequence[str]) -
             return None
         return False if needed > common * top else (key, needed)
 
-    themes = [("theme", theme_id) for theme_id in form.themes]
     members: dict[_Quantity, frozenset[str]] = {}
     compiled: list[tuple[int, list[_Condition], list[_Condition]]] = []
     for rule in ruleset.grades:
+        minimum: list[_Condition] = []
         gates: list[_Condition] = []
-        gates.extend(threshold(("theme", k), v) for k, v in sorted(rule.min_theme_scores.items()))
-        gates.extend(threshold(("issue", k), v) for k, v in sorted(rule.min_issue_scores.items()))
-        if rule.min_each_theme > 0:
-            gates.extend(threshold(key, rule.min_each_theme) for key in themes)
-        required = rule.required_services & counted
+        required: set[str] = set()
+        for condition in conditions_of(rule):
+            # Calibration moves the minimum score only: the rest are the rule's gates.
+            into = minimum if isinstance(condition, MinScore) else gates
+            for atom in condition.atoms(form):
+                match atom:
+                    case AtLeast():
+                        into.append(threshold((atom.kind.value, atom.id), atom.threshold))
+                    case Deployed():
+                        if atom.service in counted:  # else waived
+                            required.add(atom.service)
+                    case GradeAtLeast():  # pragma: no cover - a mention's condition
+                        msg = f"a grade rule cannot hold {condition!r}"
+                        raise TypeError(msg)
+                    case _:
+                        assert_never(atom)
         if required:
             key = ("required", ",".join(sorted(required)))
-            members[key] = required
+            members[key] = frozenset(required)
             gates.append((key, len(required)))
-        compiled.append((rule.arobases, [threshold(("score", ""), rule.min_score), *gates], gates))
+        compiled.append((rule.arobases, [*minimum, *gates], gates))
 
     # One field per quantity read, the overall score lowest, opt-outs on top.
     widths = {key: (unit(key)[0] * top).bit_length() for key in (*units, ("score", ""))}

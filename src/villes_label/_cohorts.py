@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING
 import attrs
 
 from villes_label._batch import CohortSummary, Scorer
+from villes_label._conditions import Values, evaluate
 from villes_label._errors import CalibrationError, InvalidInput
 from villes_label._rules import MAX_GRADE, GradeRule, Ruleset
-from villes_label._scoring import Assessment, arobases, assess, check_rule, points
+from villes_label._scoring import Assessment, arobases, assess, points
 from villes_label._taxonomy import Taxonomy
 from villes_label._territory import Dossier, Territory
 from villes_label._values import FrozenMap, is_instance, is_int
@@ -502,21 +503,18 @@ def _gate_failures(rule: GradeRule, failing: Sequence[Assessment]) -> str:
     gates = attrs.evolve(rule, min_score=_ZERO)
     missed: Counter[str] = Counter()
     for result in failing:
-        check = check_rule(
-            gates, "", result.score, result.themes, result.issues,
-            result.statuses, result.not_concerned,
-        )  # fmt: skip
-        kinds = set()
-        for reason in check.failures:
-            if reason.code == "each-theme":
-                kinds.add(f"each theme at {points(rule.min_each_theme)} or more")
-            elif reason.code == "theme-gate":
-                kinds.add(f"theme {reason.subject!r}")
-            elif reason.code == "issue-gate":
-                kinds.add(f"issue {reason.subject!r}")
-            else:
-                kinds.add(f"required service {reason.subject!r}")
-        missed.update(kinds)
+        values = Values(
+            score=result.score,
+            themes=result.themes,
+            issues=result.issues,
+            statuses=result.statuses,
+            not_concerned=result.not_concerned,
+            grade=result.grade,
+        )
+        # Each kind of condition words its own gate; a kind missed twice counts once.
+        missed.update(
+            {condition.gate(atom) for condition, atom, _ in evaluate(gates, values).failed}
+        )
     ranked = sorted(missed.items(), key=lambda item: (-item[1], item[0]))
     return ", ".join(f"{gate} missed by {n}" for gate, n in ranked)
 

@@ -15,12 +15,13 @@ from __future__ import annotations
 import html
 import math
 from fractions import Fraction
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, assert_never
 
 import attrs
 
+from villes_label._conditions import AtLeast, Deployed, GradeAtLeast, Values, conditions
 from villes_label._errors import InvalidInput
-from villes_label._linear import LinearForm, Quantity, Structure
+from villes_label._linear import LinearForm, Quantity, QuantityKind, Structure
 from villes_label._rules import MAX_GRADE, GradeRule, Ruleset
 from villes_label._scoring import arobases as _arobases
 from villes_label._scoring import assess, check_ids, check_rule, points
@@ -361,12 +362,28 @@ def _search(
     *gain_of* is each candidate's gain of the score's numerator; *credits*
     every concerned service's credit, in the form's units.
     """
+    # What the rule asks, by quantity: every bound is a minimum of a sum of gains.
+    minimum: dict[tuple[QuantityKind, str], Fraction] = {}
+    required: set[str] = set()
+    for condition in conditions(rule):
+        for atom in condition.atoms(form):
+            match atom:
+                case AtLeast():
+                    key = (atom.kind, atom.id)
+                    minimum[key] = max(minimum.get(key, atom.threshold), atom.threshold)
+                case Deployed():
+                    required.add(atom.service)
+                case GradeAtLeast():  # pragma: no cover - a mention's condition, not a grade's
+                    msg = f"a grade rule cannot hold {condition!r}"
+                    raise TypeError(msg)
+                case _:
+                    assert_never(atom)
+    score_minimum = minimum.get((QuantityKind.SCORE, ""), _ZERO)
     if not form.concerned:
         # Nothing concerns the territory: every gate is waived and the score is 0.
-        return frozenset() if rule.min_score <= 0 else None
+        return frozenset() if score_minimum <= 0 else None
     rank = {sid: n for n, sid in enumerate(form.concerned)}
     open_ = set(candidates)
-    required = rule.required_services
     score, theme_numerators, issue_numerators = form.numerators(credits)
     themes: list[_Pool] = []
     for theme_id, issue_ids in form.issues_of_theme.items():
@@ -381,7 +398,7 @@ def _search(
                 if sid in open_ and sid not in required
             )
             pool = _Pool(forced, sum(gain_of[sid] for sid in forced), rest)
-            threshold = rule.min_issue_scores.get(issue_id)
+            threshold = minimum.get((QuantityKind.ISSUE, issue_id))
             if threshold is not None:
                 # In the score's units: an issue's numerator weighs factor times more there.
                 factor = form.issue_factor[issue_id] * theme_factor
@@ -390,17 +407,15 @@ def _search(
                     return None
             pools.append(pool)
         pool = _merge(pools)
-        thresholds = [rule.min_theme_scores[theme_id]] if theme_id in rule.min_theme_scores else []
-        if rule.min_each_theme > 0:
-            thresholds.append(rule.min_each_theme)
-        if thresholds:
+        threshold = minimum.get((QuantityKind.THEME, theme_id))
+        if threshold is not None:
             theme = form.themes[theme_id]
-            need = _need(max(thresholds), theme, theme_numerators[theme_id], form)
+            need = _need(threshold, theme, theme_numerators[theme_id], form)
             if not pool.reach(need * theme_factor):
                 return None
         themes.append(pool)
     overall = _merge(themes)
-    if not overall.reach(_need(rule.min_score, form.score, score, form)):
+    if not overall.reach(_need(score_minimum, form.score, score, form)):
         return None
     return frozenset(overall.base)
 
@@ -480,7 +495,14 @@ def recommend(dossier: Dossier, ruleset: Ruleset, target: int | None = None) -> 
     for sid in scope.refused_opt_outs:
         if sid not in chosen:
             statuses[sid] = Status.ABSENT
-    check = check_rule(rule, "plan", score, themes, issues, statuses, scope.not_concerned)
+    values = Values(
+        score=score,
+        themes=themes,
+        issues=issues,
+        statuses=statuses,
+        not_concerned=scope.not_concerned,
+    )
+    check = check_rule(rule, "plan", values)
     if not check.holds:  # pragma: no cover - a bug, never a user error
         msg = f"internal error: the plan misses {check.failures[0].message}"
         raise RuntimeError(msg)

@@ -14,6 +14,7 @@ from fractions import Fraction
 
 import attrs
 
+from villes_label._conditions import GRADE_KINDS
 from villes_label._errors import InvalidInput, unknown_id
 from villes_label._rules import MAX_GRADE, Ruleset
 from villes_label._scoring import Assessment, arobases, assess, points
@@ -26,9 +27,7 @@ _ZERO = Fraction(0)
 _ONE = Fraction(1)
 
 # The reason codes of a grade rule's failed conditions (see `Reason`).
-_FAILURE_CODES = frozenset(
-    {"min-score", "theme-gate", "issue-gate", "each-theme", "required-service"}
-)
+_FAILURE_CODES = frozenset(kind.code for kind in GRADE_KINDS)
 
 
 def _fraction_problem(value: object) -> str | None:

@@ -8,10 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, assert_never
 
 import attrs
 
+from villes_label._conditions import (
+    GRADE_KINDS,
+    AtLeast,
+    Atom,
+    Condition,
+    Deployed,
+    GradeAtLeast,
+    Outcome,
+    RequiredService,
+    Values,
+    evaluate,
+    kind_of,
+)
 from villes_label._errors import InvalidInput, unknown_id
 from villes_label._linear import LinearForm, Structure
 from villes_label._rules import MAX_GRADE, GradeRule, MentionRule, Ruleset
@@ -24,6 +37,7 @@ from villes_label._territory import (
     effective_entries,
 )
 from villes_label._values import FrozenMap, is_instance, is_int
+from villes_label._vocabulary import ReasonCode
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -36,6 +50,11 @@ _ONE = Fraction(1)
 
 def _fraction_or_none(value: Fraction | None) -> Fraction | None:
     return None if value is None else Fraction(value)
+
+
+def _plain_str(value: str) -> str:
+    # A `ReasonCode` is stored as its plain value: reasons print and compare as strings.
+    return str(value) if isinstance(value, ReasonCode) else value
 
 
 @attrs.frozen(kw_only=True)
@@ -51,7 +70,7 @@ class Reason:
     'the score is 2 points short'
     """
 
-    code: str
+    code: str = attrs.field(converter=_plain_str)
     message: str
     subject: str | None = None
     required: Fraction | None = attrs.field(default=None, converter=_fraction_or_none)
@@ -223,7 +242,7 @@ def check_ids(dossier: Dossier, ruleset: Ruleset) -> None:
 
 @attrs.frozen
 class RuleCheck:
-    """The outcome of one grade or mention rule: what failed, what was waived."""
+    """The outcome of one grade or mention rule as reasons: what failed, what was waived."""
 
     failures: tuple[Reason, ...]
     waived: tuple[Reason, ...]
@@ -233,102 +252,45 @@ class RuleCheck:
         return not self.failures
 
 
-def _gate_waived(kind: str, subject: str, label: str) -> Reason:
+def _failure(label: str, condition: Condition, atom: Atom, actual: object) -> Reason:
+    required = value = None
+    match atom:
+        case AtLeast():
+            required = atom.threshold
+            value = actual if isinstance(actual, Fraction) else None
+        case Deployed() | GradeAtLeast():
+            pass
+        case _:
+            assert_never(atom)
     return Reason(
-        code="gate-waived",
-        subject=subject,
-        message=f"{label}: the gate on {kind} {subject!r} is waived "
-        f"(no service of it concerns this territory)",
+        code=condition.code,
+        subject=atom.subject,
+        message=condition.failure(label, atom, actual),
+        required=required,
+        actual=value,
     )
 
 
-def check_rule(  # noqa: PLR0917 - the seven parts of one evaluation, internal
-    rule: GradeRule | MentionRule,
-    label: str,
-    score: Fraction,
-    themes: Mapping[str, Fraction],
-    issues: Mapping[str, Fraction],
-    statuses: Mapping[str, Status],
-    not_concerned: frozenset[str],
-) -> RuleCheck:
-    """Check every condition of a grade or mention rule against computed scores."""
-    failures: list[Reason] = []
-    waived: list[Reason] = []
-    if isinstance(rule, GradeRule) and score < rule.min_score:
-        failures.append(
+def reasons_of(label: str, outcome: Outcome) -> RuleCheck:
+    """The reasons of an evaluated rule, each message prefixed by *label*."""
+    return RuleCheck(
+        tuple(
+            _failure(label, condition, atom, actual) for condition, atom, actual in outcome.failed
+        ),
+        tuple(
             Reason(
-                code="min-score",
-                message=f"{label}: the score {points(score)} is "
-                f"{points(rule.min_score - score)} points below the {points(rule.min_score)} required",
-                required=rule.min_score,
-                actual=score,
+                code=ReasonCode.GATE_WAIVED,
+                subject=atom.subject,
+                message=condition.waiver(label, atom),
             )
-        )
-    for theme_id, threshold in rule.min_theme_scores.items():
-        if theme_id not in themes:
-            waived.append(_gate_waived("theme", theme_id, label))
-        elif themes[theme_id] < threshold:
-            failures.append(
-                Reason(
-                    code="theme-gate",
-                    subject=theme_id,
-                    message=f"{label}: theme {theme_id!r} scores {points(themes[theme_id])}, "
-                    f"{points(threshold - themes[theme_id])} points below the "
-                    f"{points(threshold)} required",
-                    required=threshold,
-                    actual=themes[theme_id],
-                )
-            )
-    for issue_id, threshold in rule.min_issue_scores.items():
-        if issue_id not in issues:
-            waived.append(_gate_waived("issue", issue_id, label))
-        elif issues[issue_id] < threshold:
-            failures.append(
-                Reason(
-                    code="issue-gate",
-                    subject=issue_id,
-                    message=f"{label}: issue {issue_id!r} scores {points(issues[issue_id])}, "
-                    f"{points(threshold - issues[issue_id])} points below the "
-                    f"{points(threshold)} required",
-                    required=threshold,
-                    actual=issues[issue_id],
-                )
-            )
-    if isinstance(rule, GradeRule) and rule.min_each_theme > _ZERO:
-        for theme_id, value in themes.items():
-            if value < rule.min_each_theme:
-                failures.append(
-                    Reason(
-                        code="each-theme",
-                        subject=theme_id,
-                        message=f"{label}: theme {theme_id!r} scores {points(value)}, "
-                        f"{points(rule.min_each_theme - value)} points below the "
-                        f"{points(rule.min_each_theme)} every theme needs",
-                        required=rule.min_each_theme,
-                        actual=value,
-                    )
-                )
-    for service_id in sorted(rule.required_services):
-        if service_id in not_concerned:
-            waived.append(
-                Reason(
-                    code="gate-waived",
-                    subject=service_id,
-                    message=f"{label}: the required service {service_id!r} is waived "
-                    "(it does not concern this territory)",
-                )
-            )
-        elif statuses.get(service_id, Status.ABSENT) is not Status.DEPLOYED:
-            current = statuses.get(service_id, Status.ABSENT)
-            failures.append(
-                Reason(
-                    code="required-service",
-                    subject=service_id,
-                    message=f"{label}: the required service {service_id!r} is "
-                    f"{current.value}, it must be deployed",
-                )
-            )
-    return RuleCheck(tuple(failures), tuple(waived))
+            for condition, atom in outcome.waived
+        ),
+    )
+
+
+def check_rule(rule: GradeRule | MentionRule, label: str, values: Values) -> RuleCheck:
+    """Check every condition of a grade or mention rule against computed scores."""
+    return reasons_of(label, evaluate(rule, values))
 
 
 def _grade_label(arobases_count: int) -> str:
@@ -379,7 +341,7 @@ def assess(dossier: Dossier, ruleset: Ruleset) -> Assessment:
 
     reasons: list[Reason] = [
         Reason(
-            code="opt-out-refused",
+            code=ReasonCode.OPT_OUT_REFUSED,
             subject=sid,
             message=f"service {sid!r} is declared not applicable, but the rules do not "
             "allow this territory to opt out of it: it counts as absent",
@@ -389,73 +351,62 @@ def assess(dossier: Dossier, ruleset: Ruleset) -> Assessment:
     if not scope.concerned:
         reasons.append(
             Reason(
-                code="no-concerned-service",
+                code=ReasonCode.NO_CONCERNED_SERVICE,
                 message="no service of the referential concerns this territory: the score is 0",
             )
         )
 
-    checks = {
-        rule.arobases: check_rule(
-            rule,
-            _grade_label(rule.arobases),
-            score,
-            themes,
-            issues,
-            effective,
-            scope.not_concerned,
-        )
-        for rule in ruleset.grades
-    }
-    grade = max((g for g, check in checks.items() if check.holds), default=0)
+    values = Values(
+        score=score,
+        themes=themes,
+        issues=issues,
+        statuses=effective,
+        not_concerned=scope.not_concerned,
+    )
+    outcomes = {rule.arobases: evaluate(rule, values) for rule in ruleset.grades}
+    grade = max((g for g, outcome in outcomes.items() if outcome.holds), default=0)
     next_rules = [rule for rule in ruleset.grades if rule.arobases > grade]
     if grade:
         reasons.append(
             Reason(
-                code="grade",
+                code=ReasonCode.GRADE,
                 message=f"{_grade_label(grade)} awarded: every condition of its rule holds "
                 f"(score {points(score)})",
                 actual=score,
             )
         )
-        reasons.extend(checks[grade].waived)
+        reasons.extend(reasons_of(_grade_label(grade), outcomes[grade]).waived)
     else:
         reasons.append(
             Reason(
-                code="grade",
+                code=ReasonCode.GRADE,
                 message=f"no grade awarded (score {points(score)}): the lowest rule fails",
                 actual=score,
             )
         )
     if next_rules:
         target = next_rules[0]
-        check = checks[target.arobases]
+        check = reasons_of(_grade_label(target.arobases), outcomes[target.arobases])
         reasons.extend(check.failures)
         reasons.extend(check.waived)
         reasons.extend(_potential(form, credits, target, score))
 
     mentions: list[str] = []
+    values.grade = grade
     for mention in ruleset.mentions:
-        check = check_rule(
-            mention,
-            f"mention {mention.id!r}",
-            score,
-            themes,
-            issues,
-            effective,
-            scope.not_concerned,
-        )
+        outcome = evaluate(mention, values)
         # A mention whose every condition is waived rewards nothing: it is not awarded.
-        checked = mention.conditions - len(check.waived)
-        if check.holds and checked > 0 and grade >= mention.min_grade:
+        checked = mention.conditions - len(outcome.waived)
+        if outcome.holds and checked > 0:
             mentions.append(mention.id)
             reasons.append(
                 Reason(
-                    code="mention",
+                    code=ReasonCode.MENTION,
                     subject=mention.id,
                     message=f"mention {mention.id!r} ({mention.name}) awarded",
                 )
             )
-            reasons.extend(check.waived)
+            reasons.extend(reasons_of(f"mention {mention.id!r}", outcome).waived)
 
     return Assessment(
         territory=dossier.territory,
@@ -500,7 +451,7 @@ def _potential(
         share = form.fraction(form.score, numerator)
         reasons.append(
             Reason(
-                code="potential",
+                code=ReasonCode.POTENTIAL,
                 subject=issue_id,
                 message=f"issue {issue_id!r} can still bring {points(share)} points "
                 f"toward the {points(target.min_score)} of {_grade_label(target.arobases)}",
@@ -513,14 +464,6 @@ def _potential(
 
 # --- reports -------------------------------------------------------------------------
 
-_FR_CODES = {
-    "min-score": "score global",
-    "theme-gate": "seuil du thème",
-    "issue-gate": "seuil de l'enjeu",
-    "each-theme": "minimum sur chaque thème",
-    "required-service": "service obligatoire",
-}
-
 
 def _reason_fr(reason: Reason) -> str:
     code, subject = reason.code, reason.subject
@@ -531,21 +474,17 @@ def _reason_fr(reason: Reason) -> str:
         )
     if code == "gate-waived":
         return f"condition levée sur « {subject} » : rien ne concerne ce territoire"
-    if code == "required-service":
-        return f"le service obligatoire « {subject} » doit être déployé"
     if code == "potential" and reason.actual is not None:
         return f"l'enjeu « {subject} » peut encore apporter {_points_fr(reason.actual)} points"
     if code == "mention":
         return f"mention « {subject} » obtenue"
     if code == "no-concerned-service":
         return "aucun service du référentiel ne concerne ce territoire : le score est 0"
-    if reason.required is not None and reason.actual is not None and code in _FR_CODES:
-        target = f" « {subject} »" if subject else ""
-        return (
-            f"{_FR_CODES[code]}{target} : {_points_fr(reason.actual)} pour "
-            f"{_points_fr(reason.required)} requis, il manque "
-            f"{_points_fr(reason.required - reason.actual)} points"
-        )
+    kind = kind_of(code)
+    if kind is RequiredService:
+        return kind.reason_fr(subject, reason.required, reason.actual)
+    if kind is not None and reason.required is not None and reason.actual is not None:
+        return kind.reason_fr(subject, reason.required, reason.actual)
     return reason.message
 
 
@@ -590,7 +529,7 @@ def _explain(result: Assessment, lang: Literal["fr", "en"]) -> str:
         ("Entrées corrigées :" if fr else "Overridden inputs:", ("opt-out-refused",)),
         (
             f"Pour {arobases(result.grade + 1)} :" if fr else f"For {arobases(result.grade + 1)}:",
-            ("min-score", "theme-gate", "issue-gate", "each-theme", "required-service"),
+            tuple(kind.code for kind in GRADE_KINDS),
         ),
         ("Où trouver les points :" if fr else "Where the points are:", ("potential",)),
         ("Conditions levées :" if fr else "Waived gates:", ("gate-waived",)),

@@ -27,7 +27,7 @@ of `assess`) and `assert_scenarios` (a file of scenarios holds). Each raises
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
 
 import attrs
 from hypothesis import HealthCheck, Phase, given, settings
@@ -53,6 +53,15 @@ from villes_label import (
     assess,
     check_scenario,
 )
+from villes_label._conditions import (
+    AtLeast,
+    Deployed,
+    EachTheme,
+    GradeAtLeast,
+    Values,
+    conditions,
+)
+from villes_label._linear import QuantityKind
 from villes_label._scenarios import scenarios_from_data
 
 if TYPE_CHECKING:
@@ -855,35 +864,58 @@ def _stricter(
     while *rule* holds. A grade whose next rule has none can never be awarded
     alone: whenever its rule holds, so does the next one.
     """
+    # Every theme and issue may have a score, for some territory.
+    tax = ruleset.taxonomy
+    everything = Values(
+        score=Fraction(0),
+        themes=dict.fromkeys((theme.id for theme in tax.themes), Fraction(0)),
+        issues=dict.fromkeys((issue.id for issue in tax.issues), Fraction(0)),
+        statuses={},
+        not_concerned=frozenset(),
+    )
+    # What *rule* already asks: the largest minimum on each quantity, its deployed services.
+    asked: dict[tuple[QuantityKind, str], Fraction] = {}
+    deployed: set[str] = set()
+    gated: set[str] = set()  # the theme and issue gates named by *rule* (not "each theme")
+    for condition in conditions(rule):
+        for atom in condition.atoms(everything):
+            match atom:
+                case AtLeast():
+                    key = (atom.kind, atom.id)
+                    asked[key] = max(asked.get(key, atom.threshold), atom.threshold)
+                    if atom.id and not isinstance(condition, EachTheme):
+                        gated.add(atom.id)
+                case Deployed():
+                    deployed.add(atom.service)
+                case GradeAtLeast():
+                    pass  # a mention's condition: grade rules hold none
+                case _:
+                    assert_never(atom)
     found: list[set[str]] = []
-    if following.min_score > rule.min_score:
-        # Every service at the same pace, or the rule's own gates met first, at the lowest score.
-        found.append(set(concerned))
-        gated = set(rule.min_issue_scores) | set(rule.min_theme_scores)
-        early = set().union(*(_members(ruleset, node) for node in sorted(gated)))
-        if concerned & early and concerned - early:
-            found.append(concerned - early)
-    found.extend(
-        {sid}
-        for sid in sorted(following.required_services - rule.required_services)
-        if sid in concerned
-    )
-    gates = [
-        (node, threshold, rule.min_issue_scores.get(node, Fraction(0)))
-        for node, threshold in sorted(following.min_issue_scores.items())
-    ]
-    gates.extend(
-        (node, threshold, rule.min_theme_scores.get(node, Fraction(0)))
-        for node, threshold in sorted(following.min_theme_scores.items())
-    )
-    if following.min_each_theme > rule.min_each_theme:
-        gates.extend(
-            (theme.id, following.min_each_theme, Fraction(0)) for theme in ruleset.taxonomy.themes
-        )
-    for node, threshold, own in gates:
-        services = _members(ruleset, node) & concerned
-        if threshold > own and services:
-            found.append(services)
+    for condition in conditions(following):
+        for atom in condition.atoms(everything):
+            match atom:
+                case AtLeast():
+                    if atom.threshold <= asked.get((atom.kind, atom.id), Fraction(0)):
+                        continue
+                    if atom.kind is QuantityKind.SCORE:
+                        # Every service at the same pace, or the rule's own gates met first,
+                        # at the lowest score.
+                        found.append(set(concerned))
+                        early = set().union(*(_members(ruleset, node) for node in sorted(gated)))
+                        if concerned & early and concerned - early:
+                            found.append(concerned - early)
+                    else:
+                        services = _members(ruleset, atom.id) & concerned
+                        if services:
+                            found.append(services)
+                case Deployed():
+                    if atom.service not in deployed and atom.service in concerned:
+                        found.append({atom.service})
+                case GradeAtLeast():
+                    pass
+                case _:
+                    assert_never(atom)
     return found
 
 
