@@ -25,6 +25,7 @@ CONTRACT = {
     "Dossier",
     # rules
     "Applicability",
+    "Expectation",
     "GradeRule",
     "MentionRule",
     "Ruleset",

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from villes_label import referential as referential
 from villes_label._errors import CalibrationError, InvalidInput, VillesLabelError
-from villes_label._rules import Applicability, GradeRule, MentionRule, Ruleset
+from villes_label._rules import Applicability, Expectation, GradeRule, MentionRule, Ruleset
 from villes_label._scoring import Assessment, Reason, assess
 from villes_label._taxonomy import Issue, Service, Taxonomy, TaxonomyDiff, Theme
 from villes_label._territory import Action, Dossier, Status, Territory, TerritoryKind
@@ -36,6 +36,7 @@ __all__ = [
     "CalibrationError",
     "Comparison",
     "Dossier",
+    "Expectation",
     "GradeRule",
     "InvalidInput",
     "Issue",

@@ -451,6 +451,7 @@ class Scorer:
     )
     _prepared: _Prepared = attrs.field(init=False, repr=False)
     _by_concerned: dict[tuple[str, ...], _Profile] = attrs.field(init=False, repr=False)
+    _gateless: Ruleset | None = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self._reset()
@@ -469,6 +470,15 @@ class Scorer:
         object.__setattr__(self, "_opt_out_profiles", {})
         object.__setattr__(self, "_prepared", _Prepared(self.ruleset))
         object.__setattr__(self, "_by_concerned", {})
+        # Size-aware expectations make an issue's score saturate: not a linear
+        # sum, so such rulesets are scored by `assess` itself until the packed
+        # tables learn saturation.
+        gateless = None
+        if self.ruleset.expectations:
+            gateless = self.ruleset.replace(
+                grades=tuple(attrs.evolve(rule, min_score=0) for rule in self.ruleset.grades)
+            )
+        object.__setattr__(self, "_gateless", gateless)
 
     # Pickle the ruleset only: the compiled tables are rebuilt on demand.
     def __getstate__(self) -> dict[str, Any]:
@@ -500,6 +510,8 @@ class Scorer:
                 an item is not a `Dossier` (the error `assess` would raise).
         """
         cohort = _sequence(dossiers)
+        if self._gateless is not None:
+            return [self._assessed_row(dossier, self._gateless)[0] for dossier in cohort]
         try:
             profiles, packed = self._pack(cohort)
             grades = list(
@@ -518,6 +530,8 @@ class Scorer:
             InvalidInput: as `grades`.
         """
         cohort = _sequence(dossiers)
+        if self._gateless is not None:
+            return [assess(dossier, self.ruleset).score for dossier in cohort]
         try:
             profiles, packed = self._pack(cohort)
         except (AttributeError, KeyError, TypeError):
@@ -542,20 +556,11 @@ class Scorer:
             InvalidInput: as `grades`.
         """
         cohort = _sequence(dossiers)
-        try:
-            profiles, packed = self._pack(cohort)
-            patterns = list(_patterns(profiles, packed))
-            grades = list(map(_Memo.__getitem__, map(_GRADES, profiles), patterns))
-            gates = list(map(_Memo.__getitem__, map(_GATES, profiles), patterns))
-        except (AttributeError, KeyError, TypeError):
-            rows = [self._row(dossier) for dossier in cohort]
-        else:
-            rows = [
-                (grade, gate, profile.numerator(value), profile.denominator)
-                for grade, gate, profile, value in zip(grades, gates, profiles, packed, strict=True)
-            ]
-            for n in _undecided(grades):
-                rows[n] = self._row(cohort[n])
+        rows = (
+            [self._row(dossier) for dossier in cohort]
+            if self._gateless is not None
+            else self._packed_rows(cohort)
+        )
         common = _lcm({row[3] for row in rows})
         return CohortSummary(
             grades=tuple(row[0] for row in rows),
@@ -565,6 +570,23 @@ class Scorer:
         )
 
     # --- the machinery ----------------------------------------------------------
+
+    def _packed_rows(self, cohort: Sequence[Dossier]) -> list[tuple[int, int, int, int]]:
+        """`_row` of every dossier, through the packed tables where they apply."""
+        try:
+            profiles, packed = self._pack(cohort)
+            patterns = list(_patterns(profiles, packed))
+            grades = list(map(_Memo.__getitem__, map(_GRADES, profiles), patterns))
+            gates = list(map(_Memo.__getitem__, map(_GATES, profiles), patterns))
+        except (AttributeError, KeyError, TypeError):
+            return [self._row(dossier) for dossier in cohort]
+        rows = [
+            (grade, gate, profile.numerator(value), profile.denominator)
+            for grade, gate, profile, value in zip(grades, gates, profiles, packed, strict=True)
+        ]
+        for n in _undecided(grades):
+            rows[n] = self._row(cohort[n])
+        return rows
 
     def _pack(self, cohort: Sequence[Dossier]) -> tuple[list[_Profile], list[int]]:
         """The profile and the packed sum of each dossier, at C speed."""
@@ -624,14 +646,14 @@ class Scorer:
         Raises:
             InvalidInput: what `assess` raises for this dossier.
         """
+        if self._gateless is not None:
+            return self._assessed_row(dossier, self._gateless)
         try:
             profile, packed = self._evaluate(dossier)
         except (AttributeError, KeyError, TypeError):
-            result = assess(dossier, self.ruleset)  # raises the proper InvalidInput
             # Only a dossier the tables cannot read gets here: grade it the slow way.
             gateless = tuple(attrs.evolve(rule, min_score=0) for rule in self.ruleset.grades)
-            gate = assess(dossier, self.ruleset.replace(grades=gateless)).grade
-            return result.grade, gate, result.score.numerator, result.score.denominator
+            return self._assessed_row(dossier, self.ruleset.replace(grades=gateless))
         pattern = profile.pattern(packed)
         return (
             profile.grade_memo[pattern],
@@ -639,6 +661,16 @@ class Scorer:
             profile.numerator(packed),
             profile.denominator,
         )
+
+    def _assessed_row(self, dossier: Dossier, gateless: Ruleset) -> tuple[int, int, int, int]:
+        """`_row` by `assess` itself (*gateless*: the ruleset with every minimum score at 0).
+
+        Raises:
+            InvalidInput: what `assess` raises for this dossier.
+        """
+        result = assess(dossier, self.ruleset)
+        gate = assess(dossier, gateless).grade
+        return result.grade, gate, result.score.numerator, result.score.denominator
 
 
 def _patterns(profiles: list[_Profile], packed: list[int]) -> Iterator[int]:

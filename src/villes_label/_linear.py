@@ -41,6 +41,7 @@ from villes_label._values import plain_dict
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from villes_label._expectations import Expectation
     from villes_label._rules import Applicability, Ruleset
     from villes_label._territory import Territory
 
@@ -62,11 +63,14 @@ class Quantity:
     """One quantity (the score, a theme or an issue) as a weighted sum of credits.
 
     ``value = Σ coefficients[k] · credit(services[k]) / denominator``, where
-    the coefficients are positive integers whose sum is the denominator (a
-    weighted mean). ``services`` are in taxonomy order.
+    the coefficients are positive integers (for the share-of-potential model
+    they sum to the denominator: a weighted mean). ``services`` are in
+    taxonomy order. An issue under a size-aware expectation has a ``cap``: its
+    numerator saturates there (``min(Σ …, cap)``), which is the credit of a
+    deployed service times ``denominator``: the issue is covered.
     """
 
-    __slots__ = ("coefficients", "denominator", "id", "kind", "services")
+    __slots__ = ("cap", "coefficients", "denominator", "id", "kind", "services")
 
     def __init__(
         self,
@@ -74,12 +78,16 @@ class Quantity:
         id_: str,
         services: tuple[str, ...],
         coefficients: tuple[int, ...],
+        *,
+        denominator: int | None = None,
+        cap: int | None = None,
     ) -> None:
         self.kind = kind
         self.id = id_
         self.services = services
         self.coefficients = coefficients
-        self.denominator = sum(coefficients)
+        self.denominator = sum(coefficients) if denominator is None else denominator
+        self.cap = cap
 
     @property
     def key(self) -> tuple[QuantityKind, str]:
@@ -90,9 +98,18 @@ class Quantity:
         """Each service's coefficient, by service id."""
         return dict(zip(self.services, self.coefficients, strict=True))
 
-    def numerator(self, units: Mapping[str, int]) -> int:
-        """``Σ coefficientₛ · units[s]``: the value times ``denominator · scale``."""
+    def raw(self, units: Mapping[str, int]) -> int:
+        """``Σ coefficientₛ · units[s]``, before any saturation."""
         return sum(map(mul, self.coefficients, map(units.__getitem__, self.services)))
+
+    def numerator(self, units: Mapping[str, int]) -> int:
+        """The value times ``denominator · scale``: `raw`, saturated at ``cap`` if any.
+
+        Only an issue saturates by itself; a theme's or the score's numerator
+        is composed from its issues' by `LinearForm.numerators`.
+        """
+        raw = sum(map(mul, self.coefficients, map(units.__getitem__, self.services)))
+        return raw if self.cap is None or raw < self.cap else self.cap
 
 
 class Concern:
@@ -125,7 +142,7 @@ class Structure:
     ``NOT_APPLICABLE`` earns as ``ABSENT``).
     """
 
-    __slots__ = ("opt_outs", "order", "restricted", "scale", "themes", "units")
+    __slots__ = ("expectations", "opt_outs", "order", "restricted", "scale", "themes", "units")
 
     def __init__(self, ruleset: Ruleset) -> None:
         sw, iw = plain_dict(ruleset.service_weights), plain_dict(ruleset.issue_weights)
@@ -154,6 +171,7 @@ class Structure:
         units = {status: int(credits[status] * self.scale) for status in CREDITED}
         units[Status.NOT_APPLICABLE] = units[Status.ABSENT]
         self.units: dict[Status, int] = units
+        self.expectations = ruleset.expectations
 
     def concern(self, territory: Territory, statuses: Mapping[str, Status]) -> Concern:
         """Sort the services into concerned and not concerned for *territory*.
@@ -181,9 +199,22 @@ class Structure:
                 concerned.append(sid)
         return Concern(tuple(concerned), frozenset(not_concerned), tuple(refused))
 
-    def form(self, concerned: tuple[str, ...]) -> LinearForm:
-        """The linear form of the scores once *concerned* (in taxonomy order) is known."""
-        return LinearForm(self, concerned)
+    def expectation(self, territory: Territory) -> Expectation | None:
+        """The expectation of *territory*'s stratum, or ``None`` (share of potential)."""
+        for expectation in self.expectations:
+            if expectation.covers(territory):
+                return expectation
+        return None
+
+    def form(
+        self, concerned: tuple[str, ...], expectation: Expectation | None = None
+    ) -> LinearForm:
+        """The linear form of the scores once *concerned* (in taxonomy order) is known.
+
+        Under *expectation* (the territory's stratum, see `expectation`) an
+        issue saturates once covered: its quantity gets a ``cap``.
+        """
+        return LinearForm(self, concerned, expectation)
 
 
 class LinearForm:
@@ -197,8 +228,12 @@ class LinearForm:
     theme's numerator, ``theme_factor[t]`` turns theme *t*'s into its share of
     the score's.
 
-    Extending the model (say, a quantity that saturates) means changing how a
-    quantity is evaluated here, and nowhere else.
+    Under a size-aware expectation an issue *saturates*: its numerator stops
+    at its quantity's ``cap`` (`Quantity.numerator`), and its denominator is
+    the expected credit rather than its potential when that is smaller. The
+    themes and the score are then composed from the issues (`numerators`);
+    their expanded coefficients hold only below every cap, and ``saturating``
+    says whether some issue can saturate before its potential is reached.
     """
 
     __slots__ = (
@@ -207,6 +242,7 @@ class LinearForm:
         "issue_of",
         "issues",
         "issues_of_theme",
+        "saturating",
         "scale",
         "score",
         "theme_factor",
@@ -215,7 +251,12 @@ class LinearForm:
         "units",
     )
 
-    def __init__(self, structure: Structure, concerned: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        structure: Structure,
+        concerned: tuple[str, ...],
+        expectation: Expectation | None = None,
+    ) -> None:
         self.concerned = concerned
         self.scale = structure.scale
         self.units = structure.units
@@ -240,21 +281,33 @@ class LinearForm:
         self.issue_of: dict[str, str] = {}
         self.theme_of: dict[str, str] = {}
         theme_parts: list[tuple[str, int, int, tuple[str, ...], tuple[int, ...]]] = []
+        top = structure.units[Status.DEPLOYED]
+        self.saturating = False
         for theme_id, theme_weight, kept_issues in kept:
-            common = math.lcm(*(sum(weights) for _, _, _, weights in kept_issues))
+            issue_quantities: list[tuple[int, Quantity]] = []
+            for issue_id, issue_weight, ids, weights in kept_issues:
+                quantity = self._issue(issue_id, ids, weights, expectation, top)
+                issue_quantities.append((issue_weight, quantity))
+            common = math.lcm(*(q.denominator for _, q in issue_quantities))
             services: list[str] = []
             coefficients: list[int] = []
-            for issue_id, issue_weight, ids, weights in kept_issues:
-                quantity = Quantity(QuantityKind.ISSUE, issue_id, ids, weights)
+            for issue_weight, quantity in issue_quantities:
+                issue_id, ids = quantity.id, quantity.services
                 self.issues[issue_id] = quantity
                 factor = issue_weight * (common // quantity.denominator)
                 self.issue_factor[issue_id] = factor
                 services.extend(ids)
-                coefficients.extend(factor * w for w in weights)
+                coefficients.extend(factor * c for c in quantity.coefficients)
                 self.issue_of.update(dict.fromkeys(ids, issue_id))
                 self.theme_of[issue_id] = theme_id
             self.issues_of_theme[theme_id] = tuple(issue_id for issue_id, *_ in kept_issues)
-            theme = Quantity(QuantityKind.THEME, theme_id, tuple(services), tuple(coefficients))
+            theme = Quantity(
+                QuantityKind.THEME,
+                theme_id,
+                tuple(services),
+                tuple(coefficients),
+                denominator=common * sum(weight for weight, _ in issue_quantities),
+            )
             self.themes[theme_id] = theme
             theme_parts.append(
                 (theme_id, theme_weight, theme.denominator, theme.services, theme.coefficients)
@@ -267,7 +320,57 @@ class LinearForm:
             self.theme_factor[theme_id] = factor
             services.extend(ids)
             coefficients.extend(factor * c for c in theme_coefficients)
-        self.score = Quantity(QuantityKind.SCORE, "", tuple(services), tuple(coefficients))
+        self.score = Quantity(
+            QuantityKind.SCORE,
+            "",
+            tuple(services),
+            tuple(coefficients),
+            denominator=common * sum(weight for _, weight, *_ in theme_parts),
+        )
+
+    def _issue(
+        self,
+        issue_id: str,
+        ids: tuple[str, ...],
+        weights: tuple[int, ...],
+        expectation: Expectation | None,
+        top: int,
+    ) -> Quantity:
+        """One issue's quantity: its potential, or its expectation when that is smaller."""
+        potential = sum(weights)
+        expected = None if expectation is None else expectation.coverage_of(issue_id)
+        if expected is None or expected >= potential:
+            return Quantity(QuantityKind.ISSUE, issue_id, ids, weights)
+        # Covered at `expected` = p/q of weighted credit: value = min(q·Σ, p·top) / (p·scale).
+        self.saturating = True
+        p, q = expected.numerator, expected.denominator
+        return Quantity(
+            QuantityKind.ISSUE,
+            issue_id,
+            ids,
+            tuple(q * w for w in weights),
+            denominator=p,
+            cap=p * top,
+        )
+
+    def single_gains(self, units: Mapping[str, int]) -> dict[str, int]:
+        """What deploying each concerned service alone adds to the score's numerator.
+
+        Exact under saturation: a service of an issue that is already covered adds nothing.
+        """
+        top = self.units[Status.DEPLOYED]
+        gains: dict[str, int] = {}
+        for issue_id, quantity in self.issues.items():
+            factor = self.issue_factor[issue_id] * self.theme_factor[self.theme_of[issue_id]]
+            raw = quantity.raw(units)
+            cap = quantity.cap
+            before = raw if cap is None else min(raw, cap)
+            for sid, coefficient in zip(quantity.services, quantity.coefficients, strict=True):
+                after = raw + coefficient * (top - units[sid])
+                if cap is not None:
+                    after = min(after, cap)
+                gains[sid] = factor * (after - before)
+        return gains
 
     def quantity(self, kind: QuantityKind, id_: str = "") -> Quantity | None:
         """The quantity of that kind and id, or ``None`` when it has no score here."""
@@ -296,7 +399,11 @@ class LinearForm:
         """The exact value of one quantity for credits *units* (0 for an empty score)."""
         if not quantity.denominator:
             return Fraction(0)
-        return Fraction(quantity.numerator(units), quantity.denominator * self.scale)
+        if quantity.kind is QuantityKind.ISSUE or not self.saturating:
+            return Fraction(quantity.numerator(units), quantity.denominator * self.scale)
+        score, themes, _ = self.numerators(units)
+        numerator = score if quantity.kind is QuantityKind.SCORE else themes[quantity.id]
+        return Fraction(numerator, quantity.denominator * self.scale)
 
     def fraction(self, quantity: Quantity, numerator: int) -> Fraction:
         """A numerator of *quantity* as its exact value (0 for an empty score)."""

@@ -113,8 +113,12 @@ def _check_dossier(dossier: object) -> None:
 class Step:
     """One step of a plan: bring one concerned service from its status to ``proposed``.
 
-    ``gain`` is the increase of the overall score that this step alone brings
-    (a share of the potential: ``Fraction(1, 16)`` is 6.25 points out of 100).
+    ``gain`` is the increase of the overall score that this step brings once
+    the steps listed before it are taken (``Fraction(1, 16)`` is 6.25 points
+    out of 100), so the gains of a plan add up to its whole increase. Under
+    the share-of-potential model it is also what the step brings alone; under
+    size-aware expectations a step into an issue that earlier steps covered
+    brings less.
     ``current`` is the status the dossier gives the service; a
     ``NOT_APPLICABLE`` that the rules refuse earns as ``ABSENT``.
 
@@ -420,6 +424,146 @@ def _search(
     return frozenset(overall.base)
 
 
+# --- the plan under size-aware expectations ----------------------------------------
+#
+# Once an issue saturates, a service's gain depends on what else is deployed in
+# its issue, and the greedy pools above no longer give the fewest steps. The
+# gain of a choice of services inside one issue depends only on the credit they
+# add (capped at what the issue lacks to be covered), so the best choice for
+# each number of steps is found issue by issue, then issues and themes are
+# joined by counts. A choice is (gain, mask): the gain of the score's numerator,
+# and one bit per service with the higher bits for the services that come first
+# in the taxonomy. Among sets of the same size a larger mask is exactly a set
+# whose sorted taxonomy ranks are lexicographically smaller, so "larger gain,
+# then taxonomy order" is tuple order, and joining two disjoint choices is
+# adding their pairs.
+_Choice = tuple[int, int]
+_Table = dict[int, _Choice]
+
+
+def _join(left: _Table, right: _Table) -> _Table:
+    """The best choice for each count, taking some steps from each side."""
+    joined: _Table = {}
+    for j, (gain, mask) in left.items():
+        for k, (more, bits) in right.items():
+            candidate = (gain + more, mask + bits)
+            best = joined.get(j + k)
+            if best is None or candidate > best:
+                joined[j + k] = candidate
+    return joined
+
+
+def _earliest_reaching(
+    ordered: Sequence[str], adds: Mapping[str, int], count: int, room: int
+) -> list[str]:
+    """The *count* services of *ordered* that come first in taxonomy order and reach *room*.
+
+    *ordered* is in taxonomy order, and its best *count* services together add
+    at least *room*: each service is taken when the count needs it or when the
+    rest can still reach *room*.
+    """
+    chosen: list[str] = []
+    total = 0
+    for n, sid in enumerate(ordered):
+        left = count - len(chosen)
+        if not left:
+            break
+        later = sorted((adds[other] for other in ordered[n + 1 :]), reverse=True)
+        if len(later) < left or total + adds[sid] + sum(later[: left - 1]) >= room:
+            chosen.append(sid)
+            total += adds[sid]
+    return chosen
+
+
+def _issue_options(
+    forced: Sequence[str],
+    others: Sequence[str],
+    adds: Mapping[str, int],
+    room: int,
+    rank: Mapping[str, int],
+) -> dict[int, tuple[int, list[str]]]:
+    """For each number of steps in one issue, the best choice: (capped credit gained, services).
+
+    The issue gains ``min(Σ added, room)``: beyond *room* it is covered and more
+    brings nothing. Best: the largest capped gain, then the services first in
+    taxonomy order. *forced* (required services) are always taken.
+    """
+    base = sum(adds[sid] for sid in forced)
+    by_value = sorted(others, key=lambda sid: (-adds[sid], rank[sid]))
+    ordered = sorted(others, key=rank.__getitem__)
+    options: dict[int, tuple[int, list[str]]] = {}
+    for extra in range(len(others) + 1):
+        best = by_value[:extra]
+        total = base + sum(adds[sid] for sid in best)
+        if total <= room:
+            options[len(forced) + extra] = (total, [*forced, *best])
+        else:
+            # Covered whatever the choice that reaches the room: take the earliest.
+            chosen = _earliest_reaching(ordered, adds, extra, max(0, room - base))
+            options[len(forced) + extra] = (room, [*forced, *chosen])
+    return options
+
+
+def _saturating_search(
+    form: LinearForm,
+    rule: GradeRule,
+    *,
+    candidates: Sequence[str],
+    credits: Mapping[str, int],
+) -> frozenset[str] | None:
+    """`_search` for a form whose issues saturate: exact by counts, issue by issue."""
+    if not form.concerned:
+        return frozenset() if rule.min_score <= 0 else None
+    rank = {sid: n for n, sid in enumerate(form.concerned)}
+    size = len(form.concerned)
+    bit = {sid: 1 << (size - 1 - n) for n, sid in enumerate(form.concerned)}
+    open_ = set(candidates)
+    required = rule.required_services
+    top = form.units[Status.DEPLOYED]
+    score, theme_numerators, issue_numerators = form.numerators(credits)
+    overall: _Table = {0: (0, 0)}
+    for theme_id, issue_ids in form.issues_of_theme.items():
+        theme_factor = form.theme_factor[theme_id]
+        in_theme: _Table = {0: (0, 0)}
+        for issue_id in issue_ids:
+            quantity = form.issues[issue_id]
+            coefficient = quantity.coefficient_of()
+            adds = {
+                sid: coefficient[sid] * (top - credits[sid])
+                for sid in quantity.services
+                if sid in open_
+            }
+            raw = quantity.raw(credits)
+            ceiling = quantity.denominator * top if quantity.cap is None else quantity.cap
+            room = max(0, ceiling - raw)
+            forced = [sid for sid in quantity.services if sid in open_ and sid in required]
+            others = [sid for sid in quantity.services if sid in open_ and sid not in required]
+            options = _issue_options(forced, others, adds, room, rank)
+            threshold = rule.min_issue_scores.get(issue_id)
+            if threshold is not None:
+                need = _need(threshold, quantity, issue_numerators[issue_id], form)
+                options = {k: o for k, o in options.items() if o[0] >= need}
+            factor = form.issue_factor[issue_id] * theme_factor
+            table = {
+                k: (gain * factor, sum(bit[sid] for sid in chosen))
+                for k, (gain, chosen) in options.items()
+            }
+            in_theme = _join(in_theme, table)
+        thresholds = [rule.min_theme_scores[theme_id]] if theme_id in rule.min_theme_scores else []
+        if rule.min_each_theme > 0:
+            thresholds.append(rule.min_each_theme)
+        if thresholds:
+            theme = form.themes[theme_id]
+            need = _need(max(thresholds), theme, theme_numerators[theme_id], form) * theme_factor
+            in_theme = {j: c for j, c in in_theme.items() if c[0] >= need}
+        overall = _join(overall, in_theme)
+    need = _need(rule.min_score, form.score, score, form)
+    for _, (gain, mask) in sorted(overall.items()):
+        if gain >= need:
+            return frozenset(sid for sid in candidates if mask & bit[sid])
+    return None
+
+
 def recommend(dossier: Dossier, ruleset: Ruleset, target: int | None = None) -> Plan:
     """The fewest services to deploy for *dossier* to reach grade *target*.
 
@@ -430,7 +574,9 @@ def recommend(dossier: Dossier, ruleset: Ruleset, target: int | None = None) -> 
     of the target's rule is honoured (score, theme and issue gates, each-theme
     minimum, required services). Among the plans with the fewest steps, the one
     with the largest gain, then the one whose services come first in the
-    taxonomy; its steps are listed by gain, then in taxonomy order.
+    taxonomy; its steps are listed by the gain each brings alone, then in
+    taxonomy order, and each step's ``gain`` is what it adds after the steps
+    before it.
 
     Args:
         dossier: what the territory declares.
@@ -470,15 +616,18 @@ def recommend(dossier: Dossier, ruleset: Ruleset, target: int | None = None) -> 
     entries = effective_entries(dossier)
     structure = Structure(ruleset)
     scope = structure.concern(dossier.territory, entries)
-    form = structure.form(scope.concerned)
+    form = structure.form(scope.concerned, structure.expectation(dossier.territory))
     units = structure.units
     credits = {sid: units[entries.get(sid, Status.ABSENT)] for sid in scope.concerned}
     top = units[Status.DEPLOYED]
     # A refused NOT_APPLICABLE is not DEPLOYED: it is a candidate like an ABSENT one.
     candidates = [sid for sid in scope.concerned if entries.get(sid) is not Status.DEPLOYED]
-    coefficient = form.score.coefficient_of()
-    gain_of = {sid: coefficient[sid] * (top - credits[sid]) for sid in candidates}
-    chosen = _search(form, rule, candidates=candidates, gain_of=gain_of, credits=credits)
+    if form.saturating:
+        chosen = _saturating_search(form, rule, candidates=candidates, credits=credits)
+    else:
+        coefficient = form.score.coefficient_of()
+        gain_of = {sid: coefficient[sid] * (top - credits[sid]) for sid in candidates}
+        chosen = _search(form, rule, candidates=candidates, gain_of=gain_of, credits=credits)
     if chosen is None:
         return Plan(target=target, reachable=False)
 
@@ -507,18 +656,26 @@ def recommend(dossier: Dossier, ruleset: Ruleset, target: int | None = None) -> 
         msg = f"internal error: the plan misses {check.failures[0].message}"
         raise RuntimeError(msg)
 
-    gains = {sid: form.fraction(form.score, gain_of[sid]) for sid in chosen}
+    # Steps by the gain each brings alone, then taxonomy order; each step's gain
+    # is what it adds after the steps before it, so the gains add up to the plan's.
+    alone = form.single_gains(credits)
     rank = {sid: n for n, sid in enumerate(scope.concerned)}
-    steps = tuple(
-        Step(
-            service=sid,
-            current=entries.get(sid, Status.ABSENT),
-            proposed=Status.DEPLOYED,
-            gain=gains[sid],
+    running = dict(credits)
+    before = form.numerators(running)[0]
+    steps: list[Step] = []
+    for sid in sorted(chosen, key=lambda sid: (-alone[sid], rank[sid])):
+        running[sid] = top
+        now = form.numerators(running)[0]
+        steps.append(
+            Step(
+                service=sid,
+                current=entries.get(sid, Status.ABSENT),
+                proposed=Status.DEPLOYED,
+                gain=form.fraction(form.score, now - before),
+            )
         )
-        for sid in sorted(chosen, key=lambda sid: (-gains[sid], rank[sid]))
-    )
-    return Plan(target=target, reachable=True, steps=steps)
+        before = now
+    return Plan(target=target, reachable=True, steps=tuple(steps))
 
 
 def next_questions(dossier: Dossier, ruleset: Ruleset, limit: int = 10) -> tuple[str, ...]:
@@ -553,10 +710,13 @@ def next_questions(dossier: Dossier, ruleset: Ruleset, limit: int = 10) -> tuple
     entries = effective_entries(dossier)
     structure = Structure(ruleset)
     scope = structure.concern(dossier.territory, entries)
-    # Never mentioned means ABSENT for the score: deploying it gains the same
-    # step everywhere, so the score's coefficients rank the questions.
-    coefficient = structure.form(scope.concerned).score.coefficient_of()
+    # Never mentioned means ABSENT for the score: each is ranked by what it
+    # adds alone (nothing in an issue already covered).
+    form = structure.form(scope.concerned, structure.expectation(dossier.territory))
+    units = structure.units
+    credits = {sid: units[entries.get(sid, Status.ABSENT)] for sid in scope.concerned}
+    gains = form.single_gains(credits)
     undeclared = [sid for sid in scope.concerned if sid not in entries]
     # sorted() is stable and scope.concerned is in taxonomy order: ties keep that order.
-    ranked = sorted(undeclared, key=lambda sid: -coefficient[sid])
+    ranked = sorted(undeclared, key=lambda sid: -gains[sid])
     return tuple(ranked[:limit])

@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from villes_label._errors import InvalidInput, unknown_id
+from villes_label._expectations import Expectation, expectation_problems
 from villes_label._taxonomy import Taxonomy
 from villes_label._territory import FIRST_YEAR, LAST_YEAR, Status, Territory, TerritoryKind
 from villes_label._values import FrozenMap, is_instance, is_int, to_fraction
@@ -18,6 +19,7 @@ __all__ = [
     "DEFAULT_CREDITS",
     "MAX_GRADE",
     "Applicability",
+    "Expectation",
     "GradeRule",
     "MentionRule",
     "Ruleset",
@@ -112,6 +114,13 @@ def _applicability_map(value: Mapping[str, Applicability]) -> FrozenMap[str, App
         msg = f"applicability: expected a mapping of service id, got {type(value).__name__}"
         raise InvalidInput(msg)
     return FrozenMap(value)
+
+
+def _expectations(value: Iterable[Expectation]) -> tuple[Expectation, ...]:
+    if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
+        msg = f"expectations: expected a sequence of Expectation, got {type(value).__name__}"
+        raise InvalidInput(msg)
+    return tuple(value)
 
 
 def _grades(value: Iterable[GradeRule]) -> tuple[GradeRule, ...]:
@@ -325,6 +334,9 @@ class Ruleset:
     positive integers, that credits grow with the status, that thresholds lie
     in [0, 1] and that the grade rules are monotone (a higher grade is at least
     as strict on every condition). Grade rules are kept sorted by arobases.
+    ``expectations`` (size-aware grading, see `Expectation`) say how much
+    deployed credit covers an issue for each stratum of territories; without
+    them an issue scores the share of its potential that is delivered.
 
     >>> from villes_label import default_ruleset
     >>> rules = default_ruleset()
@@ -348,6 +360,7 @@ class Ruleset:
     applicability: Mapping[str, Applicability] = attrs.field(
         converter=_applicability_map, factory=FrozenMap
     )
+    expectations: tuple[Expectation, ...] = attrs.field(converter=_expectations, default=())
 
     def __attrs_post_init__(self) -> None:
         problems = _ruleset_problems(self)
@@ -375,6 +388,20 @@ class Ruleset:
     def concerns(self, service_id: str, territory: Territory) -> bool:
         """Whether *service_id* counts for *territory*, before any opt-out."""
         return self.applicability_of(service_id).concerns(territory)
+
+    def expectation_for(self, territory: Territory) -> Expectation | None:
+        """The expectation of *territory*'s stratum, or ``None`` (share of potential).
+
+        >>> from villes_label import Territory, TerritoryKind, default_ruleset
+        >>> rias = Territory(code="07212", name="Saint-Apollinaire-de-Rias",
+        ...                  kind=TerritoryKind.COMMUNE, population=159)
+        >>> default_ruleset().expectation_for(rias).stratum
+        'village'
+        """
+        for expectation in self.expectations:
+            if expectation.covers(territory):
+                return expectation
+        return None
 
     def __str__(self) -> str:
         return (
@@ -456,6 +483,8 @@ def _ruleset_problems(rules: Ruleset) -> list[str]:
                 f"grades[{n}]: grade {higher.arobases} is laxer than grade "
                 f"{lower.arobases} ({laxer}); grade rules must be monotone"
             )
+
+    problems.extend(expectation_problems(rules.expectations, [issue.id for issue in tax.issues]))
 
     seen: set[str] = set()
     for n, mention in enumerate(rules.mentions):

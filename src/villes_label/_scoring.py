@@ -125,6 +125,9 @@ def arobases(grade: int) -> str:
 class Assessment:
     """The result of `assess`: score, grade, mentions and the reasons for them.
 
+    ``stratum`` is the id of the ruleset's `Expectation` that graded the
+    territory (``None`` when none applies: the share-of-potential model).
+
     >>> from villes_label import assess, default_ruleset, referential
     >>> result = assess(referential.sample_dossier(), default_ruleset())
     >>> str(result)
@@ -142,6 +145,7 @@ class Assessment:
     themes: Mapping[str, Fraction] = attrs.field(converter=_fraction_map)
     issues: Mapping[str, Fraction] = attrs.field(converter=_fraction_map)
     statuses: Mapping[str, Status] = attrs.field(converter=_status_map)
+    stratum: str | None = None
     not_concerned: frozenset[str] = attrs.field(converter=_id_set, factory=frozenset)
     undeclared: frozenset[str] = attrs.field(converter=_id_set, factory=frozenset)
     mentions: tuple[str, ...] = attrs.field(converter=_str_tuple, default=())
@@ -319,7 +323,8 @@ def assess(dossier: Dossier, ruleset: Ruleset) -> Assessment:
     entries = effective_entries(dossier)
     structure = Structure(ruleset)
     scope = structure.concern(dossier.territory, entries)
-    form = structure.form(scope.concerned)
+    expectation = structure.expectation(dossier.territory)
+    form = structure.form(scope.concerned, expectation)
     absent = Status.ABSENT
     statuses = {sid: entries.get(sid, absent) for sid in structure.order}
     # Credits as integers over `structure.scale`: exact, and fast to add.
@@ -415,6 +420,7 @@ def assess(dossier: Dossier, ruleset: Ruleset) -> Assessment:
         score=score,
         projected_score=projected_score,
         grade=grade,
+        stratum=None if expectation is None else expectation.stratum,
         themes=themes,
         issues=issues,
         statuses=statuses,
@@ -432,18 +438,21 @@ def _potential(
     score: Fraction,
     limit: int = 3,
 ) -> list[Reason]:
-    """Where the missing points of the next grade can come from: the richest issues."""
+    """Where the missing points of the next grade can come from: the richest issues.
+
+    An issue can still bring what it lacks to its full score (its potential,
+    or its expectation once covered) times its weight in the score.
+    """
     if score >= target.min_score:
         return []
     top = form.units[Status.DEPLOYED]
     # Each issue's possible gain, as a numerator of the score.
     by_issue: dict[str, int] = {}
-    issue_of = form.issue_of
-    for sid, coefficient in zip(form.score.services, form.score.coefficients, strict=True):
-        gain = coefficient * (top - credits[sid])
+    for issue_id, quantity in form.issues.items():
+        factor = form.issue_factor[issue_id] * form.theme_factor[form.theme_of[issue_id]]
+        gain = factor * (quantity.denominator * top - quantity.numerator(credits))
         if gain:
-            issue = issue_of[sid]
-            by_issue[issue] = by_issue.get(issue, 0) + gain
+            by_issue[issue_id] = gain
     order = {issue_id: n for n, issue_id in enumerate(form.issues)}
     ranked = sorted(by_issue.items(), key=lambda item: (-item[1], order[item[0]]))
     reasons = []
@@ -511,6 +520,12 @@ def _explain(result: Assessment, lang: Literal["fr", "en"]) -> str:
         lines.append(
             f"Grade: {arobases(result.grade)} ({result.grade}) — score {fmt(result.score)}/100, "
             f"projected {fmt(result.projected_score)}/100 if everything planned is deployed"
+        )
+    if result.stratum is not None:
+        lines.append(
+            f"Strate : {result.stratum} (attentes selon la taille)"
+            if fr
+            else f"Stratum: {result.stratum} (size-aware expectations)"
         )
     lines.append("Thèmes :" if fr else "Themes:")
     lines.extend(f"  {key:<32} {fmt(value):>6}" for key, value in result.themes.items())

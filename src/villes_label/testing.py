@@ -39,6 +39,7 @@ from villes_label import (
     Applicability,
     Assessment,
     Dossier,
+    Expectation,
     GradeRule,
     Issue,
     MentionRule,
@@ -77,6 +78,7 @@ __all__ = [
     "assert_scorer_agrees",
     "dossiers",
     "example_dossiers",
+    "expectations",
     "fractions",
     "representative_territories",
     "rulesets",
@@ -291,6 +293,68 @@ def applicabilities(draw: st.DrawFn) -> Applicability:
     )
 
 
+def expectations(taxonomy: Taxonomy) -> SearchStrategy[tuple[Expectation, ...]]:
+    """Valid size-aware expectations for the issues of *taxonomy* (maybe none).
+
+    Some territory kinds get strata (population ranges from 0, without gap),
+    each expecting a coverage per issue that never decreases from one stratum
+    to the next larger one of the same kinds. Coverages are halves from 1/2 to 4.
+
+    >>> from hypothesis import given, settings
+    >>> from villes_label import default_taxonomy
+    >>> @settings(max_examples=5)
+    ... @given(expectations(default_taxonomy()))
+    ... def test_positive(drawn):
+    ...     assert all(e.coverage > 0 for e in drawn)
+    >>> test_positive()
+    """
+    if not _is_a(taxonomy, Taxonomy):
+        msg = f"taxonomy: expected a Taxonomy, got {type(taxonomy).__name__}"
+        raise InvalidArgument(msg)
+    return _expectations(tuple(issue.id for issue in taxonomy.issues))
+
+
+@st.composite
+def _expectations(draw: st.DrawFn, issue_ids: tuple[str, ...]) -> tuple[Expectation, ...]:
+    groups: dict[int, set[TerritoryKind]] = {}
+    for kind in TerritoryKind:
+        group = draw(st.integers(-1, 1))  # -1: no stratum for this kind
+        if group >= 0:
+            groups.setdefault(group, set()).add(kind)
+    step = st.integers(0, 3).map(lambda n: Fraction(n, 2))
+    drawn: list[Expectation] = []
+    for group, kinds in sorted(groups.items()):
+        edges = sorted(
+            draw(st.sets(st.sampled_from(_POPULATION_EDGES[:-1]), min_size=0, max_size=3))
+        )
+        last_open = draw(st.booleans())
+        bounds = [*edges, None] if last_open else [*edges, _POPULATION_EDGES[-1]]
+        coverage = Fraction(draw(st.integers(1, 4)), 2)
+        overrides: dict[str, Fraction] = {
+            issue_id: coverage + draw(step)
+            for issue_id in draw(st.lists(st.sampled_from(issue_ids), max_size=2, unique=True))
+        }
+        low = 0
+        for n, high in enumerate(bounds):
+            drawn.append(
+                Expectation(
+                    stratum=f"s{group}-{n}",
+                    coverage=coverage,
+                    kinds=frozenset(kinds),
+                    min_population=low,
+                    max_population=high,
+                    issue_coverage=dict(overrides),
+                )
+            )
+            if high is None:
+                break
+            low = high
+            grow = draw(step)
+            coverage += grow
+            overrides = {key: max(value + draw(step), coverage) for key, value in overrides.items()}
+    return tuple(drawn)
+
+
 def _monotone(draw: st.DrawFn, count: int, denominator: int) -> list[Fraction]:
     values = draw(st.lists(fractions(denominator), min_size=count, max_size=count))
     return sorted(values)
@@ -306,6 +370,7 @@ def rulesets(
     credits: bool = True,
     applicability: bool = True,
     denominator: int = 20,
+    expectations: bool = True,
 ) -> SearchStrategy[Ruleset]:
     """Valid rulesets: monotone grade rules, ids that exist, positive weights.
 
@@ -321,6 +386,8 @@ def rulesets(
             (otherwise ABSENT 0, PLANNED 0, PARTIAL 1/2, DEPLOYED 1).
         applicability: whether services may concern only some territories.
         denominator: the denominator of every threshold (small ones make ties likely).
+        expectations: whether the rules may have size-aware expectations
+            (see `expectations`; otherwise the share-of-potential model).
 
     >>> from hypothesis import given, settings
     >>> @settings(max_examples=5)
@@ -348,6 +415,7 @@ def rulesets(
         credits=credits,
         applicability=applicability,
         denominator=denominator,
+        expectations=expectations,
     )
 
 
@@ -363,6 +431,7 @@ def _rulesets(
     credits: bool,
     applicability: bool,
     denominator: int,
+    expectations: bool,
 ) -> Ruleset:
     if taxonomy is None:
         taxonomy = draw(taxonomies())
@@ -440,6 +509,8 @@ def _rulesets(
                 st.sampled_from(service_ids), applicabilities(), max_size=len(service_ids)
             )
         )
+    # Drawn expectations are the less simple case: shrinking goes to none.
+    strata = draw(_expectations(tuple(issue_ids))) if expectations and draw(st.booleans()) else ()
     return Ruleset(
         name=draw(st.sampled_from(["test rules", "variant"])),
         year=draw(st.integers(_FIRST_YEAR, 2030)),
@@ -451,6 +522,7 @@ def _rulesets(
         issue_weights=issue_weights,
         service_weights=service_weights,
         applicability=rules_of_services,
+        expectations=strata,
     )
 
 
@@ -756,7 +828,11 @@ def assert_scenarios(scenarios: Iterable[Scenario], ruleset: Ruleset) -> None:
 
 def _population_bounds(ruleset: Ruleset) -> list[int]:
     bounds = {0}
-    for rule in ruleset.applicability.values():
+    ranges: list[Applicability | Expectation] = [
+        *ruleset.applicability.values(),
+        *ruleset.expectations,
+    ]
+    for rule in ranges:
         bounds.add(rule.min_population)
         if rule.max_population is not None:
             bounds.add(rule.max_population)
@@ -766,8 +842,9 @@ def _population_bounds(ruleset: Ruleset) -> list[int]:
 def representative_territories(ruleset: Ruleset) -> tuple[Territory, ...]:
     """One territory for each class of territories that *ruleset* treats alike.
 
-    Applicability rules depend on a territory's kind and on the bracket of its
-    population between two bounds that the rules name: territories of kinds
+    Applicability rules and expectations depend on a territory's kind and on
+    the bracket of its population between two bounds that the rules name:
+    territories of kinds
     that every rule treats alike, in the same bracket, are concerned by the
     same services. Each representative has the lowest population of its
     bracket and a name that says which territories it stands for.
@@ -778,7 +855,10 @@ def representative_territories(ruleset: Ruleset) -> tuple[Territory, ...]:
     >>> len(representative_territories(default_ruleset()))
     10
     """
-    rules = [ruleset.applicability[sid] for sid in sorted(ruleset.applicability)]
+    rules: list[Applicability | Expectation] = [
+        *(ruleset.applicability[sid] for sid in sorted(ruleset.applicability)),
+        *ruleset.expectations,
+    ]
     classes: dict[tuple[bool, ...], list[TerritoryKind]] = {}
     for kind in TerritoryKind:
         classes.setdefault(tuple(kind in rule.kinds for rule in rules), []).append(kind)
