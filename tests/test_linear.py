@@ -7,7 +7,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from villes_label import Dossier, Ruleset, Status, assess, default_ruleset
+from villes_label import Dossier, Expectation, Ruleset, Status, assess, default_ruleset
 from villes_label._linear import QuantityKind, Structure
 from villes_label._territory import effective_entries
 from villes_label.referential import sample_dossier
@@ -23,9 +23,17 @@ def cases(draw: st.DrawFn) -> tuple[Ruleset, Dossier]:
 
 
 def nested_means(
-    rules: Ruleset, concerned: tuple[str, ...], credit: dict[str, Fraction]
+    rules: Ruleset,
+    concerned: tuple[str, ...],
+    credit: dict[str, Fraction],
+    expectation: Expectation | None = None,
 ) -> tuple[Fraction, dict[str, Fraction], dict[str, Fraction]]:
-    """The model as the docs state it, in Fractions: issue, theme and overall weighted means."""
+    """The model as the docs state it, in Fractions: issue, theme and overall weighted means.
+
+    Under an expectation, an issue is ``min(credit, D · top) / D`` with D the
+    smaller of its concerned weight and its expected coverage.
+    """
+    top = rules.credits[Status.DEPLOYED]
     counted = set(concerned)
     themes: dict[str, Fraction] = {}
     issues: dict[str, Fraction] = {}
@@ -36,11 +44,13 @@ def nested_means(
             members = [s.id for s in issue.services if s.id in counted]
             if not members:
                 continue
-            issue_weights = sum(rules.service_weights.get(sid, 1) for sid in members)
-            issues[issue.id] = (
-                sum((rules.service_weights.get(sid, 1) * credit[sid] for sid in members), _ZERO)
-                / issue_weights
+            divisor = Fraction(sum(rules.service_weights.get(sid, 1) for sid in members))
+            if expectation is not None:
+                divisor = min(divisor, expectation.coverage_of(issue.id))
+            earned = sum(
+                (rules.service_weights.get(sid, 1) * credit[sid] for sid in members), _ZERO
             )
+            issues[issue.id] = min(earned, divisor * top) / divisor
             weight = rules.issue_weights.get(issue.id, 1)
             theme_total += weight * issues[issue.id]
             theme_weights += weight
@@ -105,8 +115,26 @@ class TestTheFormIsTheModel:
         rules, dossier = case
         result = assess(dossier, rules)
         concerned = tuple(s.id for s in rules.taxonomy.services if s.id not in result.not_concerned)
-        score, themes, issues = nested_means(rules, concerned, credits_of(rules, dossier))
+        expectation = rules.expectation_for(dossier.territory)
+        score, themes, issues = nested_means(
+            rules, concerned, credits_of(rules, dossier), expectation
+        )
         assert (result.score, dict(result.themes), dict(result.issues)) == (score, themes, issues)
+        assert result.stratum == (None if expectation is None else expectation.stratum)
+
+    @given(cases())
+    def test_saturating_forms_are_the_model(self, case: tuple[Ruleset, Dossier]) -> None:
+        rules, dossier = case
+        structure = Structure(rules)
+        scope = structure.concern(dossier.territory, effective_entries(dossier))
+        expectation = structure.expectation(dossier.territory)
+        form = structure.form(scope.concerned, expectation)
+        credit = credits_of(rules, dossier)
+        units = {sid: int(credit[sid] * structure.scale) for sid in scope.concerned}
+        score, themes, issues = nested_means(rules, scope.concerned, credit, expectation)
+        assert form.value(form.score, units) == score
+        assert {t: form.value(q, units) for t, q in form.themes.items()} == themes
+        assert {i: form.value(q, units) for i, q in form.issues.items()} == issues
 
 
 def test_the_sample_dossier() -> None:

@@ -37,7 +37,14 @@ from villes_label import (
     to_dict,
 )
 from villes_label.referential import default_ruleset, sample_dossier
-from villes_label.testing import applicabilities, dossiers, rulesets, taxonomies, territories
+from villes_label.testing import (
+    applicabilities,
+    dossiers,
+    expectations,
+    rulesets,
+    taxonomies,
+    territories,
+)
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -193,6 +200,7 @@ EXAMPLES: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
     "Action": lambda: wild_dossiers().filter(lambda d: bool(d.actions)).map(lambda d: d.actions[0]),
     "Dossier": lambda: wild_dossiers() | ruleset_and_dossier().map(lambda pair: pair[1]),
     "Applicability": applicabilities,
+    "Expectation": lambda: taxonomies().flatmap(expectations).filter(bool).flatmap(st.sampled_from),
     "GradeRule": lambda: _ruleset_parts(lambda r: r.grades),
     "MentionRule": lambda: (
         mention_rules()

@@ -393,9 +393,11 @@ class Ruleset:
         """The expectation of *territory*'s stratum, or ``None`` (share of potential).
 
         >>> from villes_label import Territory, TerritoryKind, default_ruleset
+        >>> village = Expectation(stratum="village", coverage=1, max_population=3_000)
+        >>> rules = default_ruleset().replace(expectations=[village])
         >>> rias = Territory(code="07212", name="Saint-Apollinaire-de-Rias",
         ...                  kind=TerritoryKind.COMMUNE, population=159)
-        >>> default_ruleset().expectation_for(rias).stratum
+        >>> rules.expectation_for(rias).stratum
         'village'
         """
         for expectation in self.expectations:
