@@ -22,6 +22,7 @@ from villes_label import (
     Status,
     Territory,
     TerritoryKind,
+    _batch,
     assess,
     default_ruleset,
     default_taxonomy,
@@ -285,6 +286,33 @@ class TestInvalidInput:
     def test_not_a_ruleset(self):
         with pytest.raises(InvalidInput, match="ruleset: expected a Ruleset, got str"):
             Scorer("rules")  # type: ignore[arg-type]
+
+
+class TestNothingIsSwallowed:
+    """A bug inside the scorer surfaces; no dossier silently takes another path."""
+
+    @pytest.mark.parametrize("method", ["grades", "scores", "summary"])
+    def test_an_internal_error_propagates(
+        self, method: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        def broken(self: object, entries: object) -> int:
+            raise KeyError("a bug")
+
+        def broken_patterns(profiles: object, packed: object) -> list[int]:
+            raise KeyError("a bug")
+
+        monkeypatch.setattr(_batch, "_patterns", broken_patterns)
+        monkeypatch.setattr(_batch._Profile, "packed", broken)
+        cohort = mixed_default_cohort(12, seed=5)
+        with pytest.raises(KeyError, match="a bug"):
+            getattr(Scorer(RULES), method)(cohort)
+
+    def test_scoring_leaves_the_dossiers_as_they_were(self) -> None:
+        cohort = mixed_default_cohort(30, seed=6)
+        before = [pickle.dumps(dossier) for dossier in cohort]
+        first = Scorer(RULES).summary(cohort)
+        assert [pickle.dumps(dossier) for dossier in cohort] == before
+        assert Scorer(RULES).summary(cohort) == first
 
 
 class TestCohortShapes:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import villes_label
 from villes_label import Dossier, GradeRule, MentionRule, Ruleset, Status, _cohorts, assess
+from villes_label import _vocabulary as vocabulary
 from villes_label._conditions import (
     GRADE_KINDS,
     KINDS,
@@ -258,3 +259,20 @@ class TestNoForgottenKind:
             text = (SOURCE / name).read_text("utf-8")
             assert "conditions" in text or "evaluate(" in text, name
         assert "evaluate(" in inspect.getsource(_cohorts._gate_failures)
+
+
+class TestOneVocabulary:
+    """Statuses, territory kinds, reason codes and quantity kinds (every `StrEnum`) live in one module."""
+
+    def test_every_enum_lives_in_the_vocabulary(self) -> None:
+        defined: dict[str, str] = {}
+        for path in sorted(SOURCE.rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                if isinstance(node, ast.ClassDef) and any(
+                    "StrEnum" in ast.unparse(base) for base in node.bases
+                ):
+                    defined[node.name] = path.name
+        assert set(defined.values()) == {"_vocabulary.py"}
+        assert {"Status", "TerritoryKind", "ReasonCode", "QuantityKind"} <= set(defined)
+        assert villes_label.Status is vocabulary.Status
+        assert villes_label.TerritoryKind is vocabulary.TerritoryKind

@@ -27,8 +27,14 @@ arithmetic over exact denominators: no float, no rounding.
 
 A dossier that opts out of a service changes its own profile (the service
 leaves every denominator): the opt-out marker sends it to a table compiled for
-its exact concerned set. Anything unexpected (an unknown service id, a value
-that is not a dossier) goes to `assess`, which raises the proper `InvalidInput`.
+its exact concerned set. That is the only way off the cohort path, and the
+code says so where it happens; nothing is caught and retried. A value that is
+not a dossier, or a service id the ruleset does not know, is checked before
+any table is read, and raises the `InvalidInput` that `assess` raises.
+
+The tables are compiled from the one linear form of the scores
+(`villes_label._linear`), and the rules from their conditions
+(`villes_label._conditions`): the scorer re-derives neither.
 """
 
 from __future__ import annotations
@@ -48,9 +54,9 @@ from villes_label._conditions import conditions as conditions_of
 from villes_label._errors import InvalidInput
 from villes_label._linear import CREDITED, Quantity, QuantityKind, Structure
 from villes_label._rules import Ruleset
-from villes_label._scoring import Assessment, assess
+from villes_label._scoring import Assessment, assess, check_ids
 from villes_label._territory import Dossier, Status, Territory, TerritoryKind, effective_entries
-from villes_label._values import plain_dict
+from villes_label._values import is_instance, plain_dict
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
@@ -452,6 +458,7 @@ class Scorer:
     _prepared: _Prepared = attrs.field(init=False, repr=False)
     _by_concerned: dict[tuple[str, ...], _Profile] = attrs.field(init=False, repr=False)
     _gateless: Ruleset | None = attrs.field(init=False, repr=False)
+    _known: frozenset[str] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self._reset()
@@ -479,6 +486,7 @@ class Scorer:
                 grades=tuple(attrs.evolve(rule, min_score=0) for rule in self.ruleset.grades)
             )
         object.__setattr__(self, "_gateless", gateless)
+        object.__setattr__(self, "_known", self.ruleset.taxonomy.service_ids)
 
     # Pickle the ruleset only: the compiled tables are rebuilt on demand.
     def __getstate__(self) -> dict[str, Any]:
@@ -511,14 +519,10 @@ class Scorer:
         """
         cohort = _sequence(dossiers)
         if self._gateless is not None:
+            # Size-aware expectations: scored by `assess` until the tables learn saturation.
             return [self._assessed_row(dossier, self._gateless)[0] for dossier in cohort]
-        try:
-            profiles, packed = self._pack(cohort)
-            grades = list(
-                map(_Memo.__getitem__, map(_GRADES, profiles), _patterns(profiles, packed))
-            )
-        except (AttributeError, KeyError, TypeError):
-            return [self._row(dossier)[0] for dossier in cohort]
+        profiles, packed = self._pack(cohort)
+        grades = list(map(_Memo.__getitem__, map(_GRADES, profiles), _patterns(profiles, packed)))
         for n in _undecided(grades):
             grades[n] = self._row(cohort[n])[0]
         return grades
@@ -532,11 +536,7 @@ class Scorer:
         cohort = _sequence(dossiers)
         if self._gateless is not None:
             return [assess(dossier, self.ruleset).score for dossier in cohort]
-        try:
-            profiles, packed = self._pack(cohort)
-        except (AttributeError, KeyError, TypeError):
-            rows = [self._row(dossier) for dossier in cohort]
-            return [Fraction(row[2], row[3]) for row in rows]
+        profiles, packed = self._pack(cohort)
         scores = [
             Fraction(profile.numerator(value), profile.denominator)
             for profile, value in zip(profiles, packed, strict=True)
@@ -572,14 +572,11 @@ class Scorer:
     # --- the machinery ----------------------------------------------------------
 
     def _packed_rows(self, cohort: Sequence[Dossier]) -> list[tuple[int, int, int, int]]:
-        """`_row` of every dossier, through the packed tables where they apply."""
-        try:
-            profiles, packed = self._pack(cohort)
-            patterns = list(_patterns(profiles, packed))
-            grades = list(map(_Memo.__getitem__, map(_GRADES, profiles), patterns))
-            gates = list(map(_Memo.__getitem__, map(_GATES, profiles), patterns))
-        except (AttributeError, KeyError, TypeError):
-            return [self._row(dossier) for dossier in cohort]
+        """`_row` of every dossier, through the packed tables."""
+        profiles, packed = self._pack(cohort)
+        patterns = list(_patterns(profiles, packed))
+        grades = list(map(_Memo.__getitem__, map(_GRADES, profiles), patterns))
+        gates = list(map(_Memo.__getitem__, map(_GATES, profiles), patterns))
         rows = [
             (grade, gate, profile.numerator(value), profile.denominator)
             for grade, gate, profile, value in zip(grades, gates, profiles, packed, strict=True)
@@ -589,11 +586,26 @@ class Scorer:
         return rows
 
     def _pack(self, cohort: Sequence[Dossier]) -> tuple[list[_Profile], list[int]]:
-        """The profile and the packed sum of each dossier, at C speed."""
+        """The profile and the packed sum of each dossier, at C speed.
+
+        Raises:
+            InvalidInput: an item is not a `Dossier`, or names a service that the
+                ruleset's taxonomy lacks (what `assess` raises for it).
+        """
+        # The annotation is a promise callers without a type checker may break.
+        if not all(map(isinstance, cohort, repeat(Dossier))):
+            bad = next(item for item in cohort if not is_instance(item, Dossier))
+            msg = f"dossier: expected a Dossier, got {type(bad).__name__}"
+            raise InvalidInput(msg)
         sources: list[dict[str, Status]] = list(map(plain_dict, map(_SERVICES, cohort)))
         for n in compress(count(), map(_ACTIONS, cohort)):
             # Actions raise statuses: read the dossier's effective entries.
             sources[n] = effective_entries(cohort[n])
+        # The tables know the taxonomy's services only: an unknown id is the user's
+        # mistake, reported with the closest ids.
+        known = self._known
+        for n in compress(count(), map(operator.not_, map(known.issuperset, sources))):
+            check_ids(cohort[n], self.ruleset)
         brackets = map(bisect_right, repeat(self._bounds), map(_POPULATION, cohort))
         keys = zip(map(_KIND, cohort), brackets, strict=True)
         profiles = list(map(self._profiles.__getitem__, keys))
@@ -643,17 +655,12 @@ class Scorer:
     def _row(self, dossier: Dossier) -> tuple[int, int, int, int]:
         """Grade, gate grade, score numerator and denominator of one dossier.
 
-        Raises:
-            InvalidInput: what `assess` raises for this dossier.
+        A dossier that opted out of a service comes here (its profile is its own), and
+        every dossier under size-aware expectations (scored by `assess`).
         """
         if self._gateless is not None:
             return self._assessed_row(dossier, self._gateless)
-        try:
-            profile, packed = self._evaluate(dossier)
-        except (AttributeError, KeyError, TypeError):
-            # Only a dossier the tables cannot read gets here: grade it the slow way.
-            gateless = tuple(attrs.evolve(rule, min_score=0) for rule in self.ruleset.grades)
-            return self._assessed_row(dossier, self.ruleset.replace(grades=gateless))
+        profile, packed = self._evaluate(dossier)
         pattern = profile.pattern(packed)
         return (
             profile.grade_memo[pattern],

@@ -24,10 +24,11 @@ from villes_label._batch import CohortSummary, Scorer
 from villes_label._conditions import Values, evaluate
 from villes_label._errors import CalibrationError, InvalidInput
 from villes_label._rules import MAX_GRADE, GradeRule, Ruleset
-from villes_label._scoring import Assessment, arobases, assess, points
+from villes_label._scoring import Assessment, assess
 from villes_label._taxonomy import Taxonomy
 from villes_label._territory import Dossier, Territory
 from villes_label._values import FrozenMap, is_instance, is_int
+from villes_label._vocabulary import arobases, points
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -29,14 +29,13 @@ Fraction(1, 1)
 
 from __future__ import annotations
 
-import enum
 import math
 from fractions import Fraction
 from operator import mul
 from typing import TYPE_CHECKING
 
-from villes_label._territory import Status
 from villes_label._values import plain_dict
+from villes_label._vocabulary import QuantityKind, Status
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -49,14 +48,6 @@ __all__ = ["CREDITED", "Concern", "LinearForm", "Quantity", "QuantityKind", "Str
 
 CREDITED = (Status.ABSENT, Status.PLANNED, Status.PARTIAL, Status.DEPLOYED)
 """The statuses that earn a credit, in credit order."""
-
-
-class QuantityKind(enum.StrEnum):
-    """What a quantity of the linear form measures."""
-
-    SCORE = "score"
-    THEME = "theme"
-    ISSUE = "issue"
 
 
 class Quantity:

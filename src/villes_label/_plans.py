@@ -23,10 +23,10 @@ from villes_label._conditions import AtLeast, Deployed, GradeAtLeast, Values, co
 from villes_label._errors import InvalidInput
 from villes_label._linear import LinearForm, Quantity, QuantityKind, Structure
 from villes_label._rules import MAX_GRADE, GradeRule, Ruleset
-from villes_label._scoring import arobases as _arobases
-from villes_label._scoring import assess, check_ids, check_rule, points
+from villes_label._scoring import assess, check_ids, check_rule
 from villes_label._territory import Dossier, Status, effective_entries
 from villes_label._values import to_fraction
+from villes_label._vocabulary import arobases, points, points_in, status_word
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -34,18 +34,6 @@ if TYPE_CHECKING:
 __all__ = ["Plan", "Step", "next_questions", "recommend"]
 
 _ZERO = Fraction(0)
-
-_STATUS_FR = {
-    Status.ABSENT: "absent",
-    Status.PLANNED: "prévu",
-    Status.PARTIAL: "partiel",
-    Status.DEPLOYED: "déployé",
-    Status.NOT_APPLICABLE: "non applicable",
-}
-
-
-def _points_fr(value: Fraction) -> str:
-    return points(value).replace(".", ",")
 
 
 def _status(value: Status | str) -> Status:
@@ -149,8 +137,8 @@ def _target_label(target: int, *, fr: bool) -> str:
     if fr:
         if not target:
             return "- (aucune arobase)"
-        return f"{_arobases(target)} ({target} arobase{'s' if target > 1 else ''})"
-    return f"{_arobases(target)} (grade {target})"
+        return f"{arobases(target)} ({target} arobase{'s' if target > 1 else ''})"
+    return f"{arobases(target)} (grade {target})"
 
 
 @attrs.frozen(kw_only=True)
@@ -241,11 +229,11 @@ class Plan:
         n = len(self.steps)
         plural = "s" if n > 1 else ""
         if fr:
-            total = _points_fr(self.gain)
+            total = points_in(self.gain, "fr")
             lines = [f"Objectif : {label} — {n} étape{plural}, +{total} points au score global"]
             lines.extend(
-                f"  {rank}. {step.service} : {_STATUS_FR[step.current]} → "
-                f"{_STATUS_FR[step.proposed]}, +{_points_fr(step.gain)} points"
+                f"  {rank}. {step.service} : {status_word(step.current, 'fr')} → "
+                f"{status_word(step.proposed, 'fr')}, +{points_in(step.gain, 'fr')} points"
                 for rank, step in enumerate(self.steps, 1)
             )
         else:

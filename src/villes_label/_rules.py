@@ -14,6 +14,7 @@ from villes_label._expectations import Expectation, expectation_problems
 from villes_label._taxonomy import Taxonomy
 from villes_label._territory import FIRST_YEAR, LAST_YEAR, Status, Territory, TerritoryKind
 from villes_label._values import FrozenMap, is_instance, is_int, to_fraction
+from villes_label._vocabulary import DEFAULT_CREDITS
 
 __all__ = [
     "DEFAULT_CREDITS",
@@ -27,15 +28,6 @@ __all__ = [
 
 MAX_GRADE = 5
 """Five arobases is the label's highest grade."""
-
-DEFAULT_CREDITS: Mapping[Status, Fraction] = FrozenMap(
-    {
-        Status.ABSENT: Fraction(0),
-        Status.PLANNED: Fraction(0),
-        Status.PARTIAL: Fraction(1, 2),
-        Status.DEPLOYED: Fraction(1),
-    }
-)
 
 _ONE = Fraction(1)
 _ZERO = Fraction(0)

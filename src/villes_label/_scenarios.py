@@ -17,9 +17,10 @@ import attrs
 from villes_label._conditions import GRADE_KINDS
 from villes_label._errors import InvalidInput, unknown_id
 from villes_label._rules import MAX_GRADE, Ruleset
-from villes_label._scoring import Assessment, arobases, assess, points
+from villes_label._scoring import Assessment, assess
 from villes_label._territory import Dossier
 from villes_label._values import is_instance, to_fraction
+from villes_label._vocabulary import arobases, points
 
 __all__ = ["Scenario", "check_scenario", "scenarios_from_data"]
 

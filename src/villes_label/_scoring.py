@@ -37,7 +37,7 @@ from villes_label._territory import (
     effective_entries,
 )
 from villes_label._values import FrozenMap, is_instance, is_int
-from villes_label._vocabulary import ReasonCode
+from villes_label._vocabulary import ReasonCode, arobases, points, points_in
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -107,18 +107,8 @@ def _reason_tuple(value: Iterable[Reason]) -> tuple[Reason, ...]:
     return tuple(value)
 
 
-def points(value: Fraction) -> str:
-    """A fraction of the potential as points out of 100, for people (``'41.3'``)."""
-    return f"{float(value * 100):.1f}"
-
-
 def _points_fr(value: Fraction) -> str:
-    return points(value).replace(".", ",")
-
-
-def arobases(grade: int) -> str:
-    """The grade as the label prints it: ``'@@@'`` (``'-'`` when not labelled)."""
-    return "@" * grade if grade else "-"
+    return points_in(value, "fr")
 
 
 @attrs.frozen(kw_only=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Iterable, Mapping
 
@@ -10,93 +9,13 @@ import attrs
 
 from villes_label._errors import InvalidInput
 from villes_label._values import FrozenMap, is_instance, plain_dict
+from villes_label._vocabulary import Status, TerritoryKind
 
 __all__ = ["Action", "Dossier", "Status", "Territory", "TerritoryKind"]
 
 FIRST_YEAR = 2000
 """The label was created in 2000."""
 LAST_YEAR = 2100
-
-
-class TerritoryKind(enum.StrEnum):
-    """The kind of a collectivité: a commune or an intercommunal body (EPCI).
-
-    >>> TerritoryKind("metropole").is_epci, TerritoryKind.COMMUNE.value
-    (True, 'commune')
-    """
-
-    COMMUNE = "commune"
-    COMMUNAUTE_DE_COMMUNES = "communaute_de_communes"
-    COMMUNAUTE_D_AGGLOMERATION = "communaute_d_agglomeration"
-    COMMUNAUTE_URBAINE = "communaute_urbaine"
-    METROPOLE = "metropole"
-
-    @property
-    def is_epci(self) -> bool:
-        """Whether this kind is an intercommunal body, identified by a SIREN."""
-        return self is not TerritoryKind.COMMUNE
-
-
-_RANKS = {"absent": 0, "planned": 1, "partial": 2, "deployed": 3}
-
-
-class Status(enum.StrEnum):
-    """The state of a service in a dossier.
-
-    ``ABSENT < PLANNED < PARTIAL < DEPLOYED`` in credit order (comparisons use
-    that order, not the alphabetical order of the values); ``NOT_APPLICABLE``
-    is outside that order and comparing it raises ``TypeError``.
-
-    >>> Status.PARTIAL < Status.PLANNED
-    False
-    >>> max(Status.PLANNED, Status.PARTIAL)
-    <Status.PARTIAL: 'partial'>
-    """
-
-    ABSENT = "absent"
-    PLANNED = "planned"
-    PARTIAL = "partial"
-    DEPLOYED = "deployed"
-    NOT_APPLICABLE = "not_applicable"
-
-    @property
-    def rank(self) -> int:
-        """Position in credit order (0 for ``ABSENT`` .. 3 for ``DEPLOYED``); -1 if not applicable."""
-        return _RANKS.get(self.value, -1)
-
-    def _ranks(self, other: object) -> tuple[int, int] | None:
-        if not isinstance(other, Status):
-            return None
-        if self is Status.NOT_APPLICABLE or other is Status.NOT_APPLICABLE:
-            return None
-        return _RANKS[self.value], _RANKS[other.value]
-
-    def __lt__(self, other: object) -> bool:
-        ranks = self._ranks(other)
-        if ranks is None:
-            return NotImplemented
-        return ranks[0] < ranks[1]
-
-    def __le__(self, other: object) -> bool:
-        ranks = self._ranks(other)
-        if ranks is None:
-            return NotImplemented
-        return ranks[0] <= ranks[1]
-
-    def __gt__(self, other: object) -> bool:
-        ranks = self._ranks(other)
-        if ranks is None:
-            return NotImplemented
-        return ranks[0] > ranks[1]
-
-    def __ge__(self, other: object) -> bool:
-        ranks = self._ranks(other)
-        if ranks is None:
-            return NotImplemented
-        return ranks[0] >= ranks[1]
-
-    # StrEnum keeps str's hash; defining comparisons must not drop it.
-    __hash__ = str.__hash__
 
 
 def _kind(value: TerritoryKind) -> TerritoryKind:

@@ -1,7 +1,8 @@
-"""The library's vocabulary in one place: reason codes, and the words of both languages.
+"""The library's vocabulary in one place: kinds, statuses and credits, reason codes, words.
 
-A new reason code, or a new word shown to people, is added here and nowhere
-else; the modules that print reasons read this one.
+A new status, territory kind or reason code, or a new word shown to people in
+either language, is added here and nowhere else: the other modules read this
+one. It imports nothing of the library but its value helpers.
 
 >>> ReasonCode.MIN_SCORE == "min-score"
 True
@@ -12,17 +13,129 @@ True
 from __future__ import annotations
 
 import enum
+from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
-from villes_label._territory import Status
+from villes_label._values import FrozenMap
 
 if TYPE_CHECKING:
-    from fractions import Fraction
+    from collections.abc import Mapping
 
-__all__ = ["Lang", "ReasonCode", "points", "points_in", "status_word"]
+__all__ = [
+    "DEFAULT_CREDITS",
+    "Lang",
+    "QuantityKind",
+    "ReasonCode",
+    "Status",
+    "TerritoryKind",
+    "arobases",
+    "points",
+    "points_in",
+    "status_word",
+]
 
 Lang = Literal["fr", "en"]
 """The languages of the texts: French (the label's), English."""
+
+
+class TerritoryKind(enum.StrEnum):
+    """The kind of a collectivité: a commune or an intercommunal body (EPCI).
+
+    >>> TerritoryKind("metropole").is_epci, TerritoryKind.COMMUNE.value
+    (True, 'commune')
+    """
+
+    COMMUNE = "commune"
+    COMMUNAUTE_DE_COMMUNES = "communaute_de_communes"
+    COMMUNAUTE_D_AGGLOMERATION = "communaute_d_agglomeration"
+    COMMUNAUTE_URBAINE = "communaute_urbaine"
+    METROPOLE = "metropole"
+
+    @property
+    def is_epci(self) -> bool:
+        """Whether this kind is an intercommunal body, identified by a SIREN."""
+        return self is not TerritoryKind.COMMUNE
+
+
+_RANKS = {"absent": 0, "planned": 1, "partial": 2, "deployed": 3}
+
+
+class Status(enum.StrEnum):
+    """The state of a service in a dossier.
+
+    ``ABSENT < PLANNED < PARTIAL < DEPLOYED`` in credit order (comparisons use
+    that order, not the alphabetical order of the values); ``NOT_APPLICABLE``
+    is outside that order and comparing it raises ``TypeError``.
+
+    >>> Status.PARTIAL < Status.PLANNED
+    False
+    >>> max(Status.PLANNED, Status.PARTIAL)
+    <Status.PARTIAL: 'partial'>
+    """
+
+    ABSENT = "absent"
+    PLANNED = "planned"
+    PARTIAL = "partial"
+    DEPLOYED = "deployed"
+    NOT_APPLICABLE = "not_applicable"
+
+    @property
+    def rank(self) -> int:
+        """Position in credit order (0 for ``ABSENT`` .. 3 for ``DEPLOYED``); -1 if not applicable."""
+        return _RANKS.get(self.value, -1)
+
+    def _ranks(self, other: object) -> tuple[int, int] | None:
+        if not isinstance(other, Status):
+            return None
+        if self is Status.NOT_APPLICABLE or other is Status.NOT_APPLICABLE:
+            return None
+        return _RANKS[self.value], _RANKS[other.value]
+
+    def __lt__(self, other: object) -> bool:
+        ranks = self._ranks(other)
+        if ranks is None:
+            return NotImplemented
+        return ranks[0] < ranks[1]
+
+    def __le__(self, other: object) -> bool:
+        ranks = self._ranks(other)
+        if ranks is None:
+            return NotImplemented
+        return ranks[0] <= ranks[1]
+
+    def __gt__(self, other: object) -> bool:
+        ranks = self._ranks(other)
+        if ranks is None:
+            return NotImplemented
+        return ranks[0] > ranks[1]
+
+    def __ge__(self, other: object) -> bool:
+        ranks = self._ranks(other)
+        if ranks is None:
+            return NotImplemented
+        return ranks[0] >= ranks[1]
+
+    # StrEnum keeps str's hash; defining comparisons must not drop it.
+    __hash__ = str.__hash__
+
+
+DEFAULT_CREDITS: Mapping[Status, Fraction] = FrozenMap(
+    {
+        Status.ABSENT: Fraction(0),
+        Status.PLANNED: Fraction(0),
+        Status.PARTIAL: Fraction(1, 2),
+        Status.DEPLOYED: Fraction(1),
+    }
+)
+"""The credit of each status unless a ruleset says otherwise."""
+
+
+class QuantityKind(enum.StrEnum):
+    """What a quantity of the linear form measures."""
+
+    SCORE = "score"
+    THEME = "theme"
+    ISSUE = "issue"
 
 
 class ReasonCode(enum.StrEnum):
@@ -69,6 +182,11 @@ def status_word(status: Status, lang: Lang) -> str:
 def points(value: Fraction) -> str:
     """A fraction of the potential as points out of 100, for people (``'41.3'``)."""
     return f"{float(value * 100):.1f}"
+
+
+def arobases(grade: int) -> str:
+    """The grade as the label prints it: ``'@@@'`` (``'-'`` when not labelled)."""
+    return "@" * grade if grade else "-"
 
 
 def points_in(value: Fraction, lang: Lang) -> str:
