@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import attrs
 import pytest
@@ -30,11 +31,15 @@ from villes_label import (
 from villes_label.referential import sample_dossier, synthetic_cohort
 from villes_label.testing import dossiers, fractions, rulesets, territories
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 RULES = default_ruleset()
+Case = tuple[Ruleset, list[Dossier]]
 CREDITED = (Status.ABSENT, Status.PLANNED, Status.PARTIAL, Status.DEPLOYED)
 
 
-def expected(cohort, rules):
+def expected(cohort: Sequence[Dossier], rules: Ruleset) -> tuple[list[int], list[Fraction]]:
     results = [assess(dossier, rules) for dossier in cohort]
     return [r.grade for r in results], [r.score for r in results]
 
@@ -44,14 +49,14 @@ def without_min_scores(rules: Ruleset) -> Ruleset:
 
 
 @st.composite
-def credits(draw):
+def credits(draw: st.DrawFn) -> dict[Status, Fraction]:
     """Credits that grow with the status, ABSENT included (it may earn something)."""
     values = sorted(draw(st.lists(fractions(6), min_size=4, max_size=4)))
     return dict(zip(CREDITED, values, strict=True))
 
 
 @st.composite
-def cohorts(draw, *, max_size=6):
+def cohorts(draw: st.DrawFn, *, max_size: int = 6) -> Case:
     """A ruleset (maybe with credits for ABSENT) and a few dossiers for it."""
     rules = draw(rulesets())
     if draw(st.booleans()):
@@ -82,7 +87,7 @@ class TestAgreesWithAssess:
     """For every ruleset and dossier, `Scorer(rules)` gives exactly `assess`'s grade and score."""
 
     @given(cohorts())
-    def test_grades_and_scores(self, case):
+    def test_grades_and_scores(self, case: Case) -> None:
         rules, cohort = case
         grades, scores = expected(cohort, rules)
         scorer = Scorer(rules)
@@ -91,20 +96,20 @@ class TestAgreesWithAssess:
         assert all(isinstance(score, Fraction) for score in scorer.scores(cohort))
 
     @given(cohorts(max_size=3))
-    def test_assess_delegates(self, case):
+    def test_assess_delegates(self, case: Case) -> None:
         rules, cohort = case
         scorer = Scorer(rules)
         assert [scorer.assess(d) for d in cohort] == [assess(d, rules) for d in cohort]
 
     @given(st.data())
-    def test_default_rules_on_drawn_dossiers(self, data):
+    def test_default_rules_on_drawn_dossiers(self, data: st.DataObject) -> None:
         cohort = data.draw(st.lists(dossiers(RULES), min_size=1, max_size=3))
         grades, scores = expected(cohort, RULES)
         scorer = Scorer(RULES)
         assert scorer.grades(cohort) == grades
         assert scorer.scores(cohort) == scores
 
-    def test_default_rules_on_a_synthetic_cohort(self):
+    def test_default_rules_on_a_synthetic_cohort(self) -> None:
         cohort = mixed_default_cohort(400, seed=7)
         grades, scores = expected(cohort, RULES)
         scorer = Scorer(RULES)
@@ -113,14 +118,14 @@ class TestAgreesWithAssess:
         # Every grade occurs, so every rule has been decided both ways.
         assert set(grades) == {1, 2, 3, 4, 5}
 
-    def test_sample_dossier(self):
+    def test_sample_dossier(self) -> None:
         dossier = sample_dossier()
         result = assess(dossier, RULES)
         assert result.reasons_of("opt-out-refused")  # the sample exercises refused opt-outs
         assert Scorer(RULES).grades([dossier]) == [result.grade]
         assert Scorer(RULES).scores([dossier]) == [result.score]
 
-    def test_opt_out_patterns_beyond_the_cache(self):
+    def test_opt_out_patterns_beyond_the_cache(self) -> None:
         """More opt-out patterns than the scorer keeps compiled: still exact."""
         opt_outs = [sid for sid, rule in RULES.applicability.items() if rule.opt_out]
         base = synthetic_cohort(1, seed=3)[0]
@@ -144,7 +149,7 @@ class TestExactThresholds:
     """A dossier exactly on a threshold gets the grade, as with `assess`."""
 
     @given(st.data())
-    def test_threshold_at_the_score(self, data):
+    def test_threshold_at_the_score(self, data: st.DataObject) -> None:
         rules, cohort = data.draw(cohorts(max_size=1))
         if not cohort:
             return
@@ -159,7 +164,7 @@ class TestExactThresholds:
         assert Scorer(rules).grades(cohort) == grades
         assert Scorer(rules).scores(cohort) == scores
 
-    def test_one_third(self):
+    def test_one_third(self) -> None:
         """Thirds are not binary fractions: an exact scorer still puts 1/3 on 1/3."""
         rules = RULES.replace(
             grades=(GradeRule(arobases=1, min_score=0), GradeRule(arobases=2, min_score="1/3"))
@@ -183,7 +188,7 @@ class TestProfiles:
     """Populations on, below and above every applicability bound are scored as by `assess`."""
 
     @given(st.data())
-    def test_populations_on_the_bounds(self, data):
+    def test_populations_on_the_bounds(self, data: st.DataObject) -> None:
         rules = data.draw(rulesets())
         bounds = {0, 1}
         for rule in rules.applicability.values():
@@ -197,7 +202,7 @@ class TestProfiles:
         assert Scorer(rules).grades(cohort) == grades
         assert Scorer(rules).scores(cohort) == scores
 
-    def test_no_service_concerns_the_territory(self):
+    def test_no_service_concerns_the_territory(self) -> None:
         """The score is 0; gates are waived, a positive minimum score fails."""
         big_only = Applicability(min_population=1_000_000)
         gate = {"democratie-locale": Fraction(1, 2)}
@@ -218,7 +223,7 @@ class TestSummary:
     """`summary` gives the grades, exact scores and gate grades that calibration needs."""
 
     @given(cohorts())
-    def test_summary(self, case):
+    def test_summary(self, case: Case) -> None:
         rules, cohort = case
         grades, scores = expected(cohort, rules)
         summary = Scorer(rules).summary(cohort)
@@ -230,7 +235,7 @@ class TestSummary:
         assert list(summary.gate_grades) == [assess(d, gateless).grade for d in cohort]
 
     @given(cohorts())
-    def test_grade_is_the_highest_threshold_reached_under_the_gate_grade(self, case):
+    def test_grade_is_the_highest_threshold_reached_under_the_gate_grade(self, case: Case) -> None:
         rules, cohort = case
         summary = Scorer(rules).summary(cohort)
         for grade, gate, score in zip(
@@ -241,7 +246,7 @@ class TestSummary:
             ]
             assert grade == max(reached, default=0)
 
-    def test_default_cohort(self):
+    def test_default_cohort(self) -> None:
         cohort = mixed_default_cohort(200, seed=11)
         summary = Scorer(RULES).summary(cohort)
         grades, scores = expected(cohort, RULES)
@@ -253,7 +258,7 @@ class TestSummary:
 class TestInvalidInput:
     """Bad input raises the `InvalidInput` that `assess` raises, never a bare error."""
 
-    def test_unknown_service(self):
+    def test_unknown_service(self) -> None:
         cohort = list(synthetic_cohort(5, seed=1))
         cohort[3] = cohort[3].with_status("site-internte", Status.DEPLOYED)
         with pytest.raises(InvalidInput) as expected_error:
@@ -264,7 +269,7 @@ class TestInvalidInput:
             assert error.value.problems == expected_error.value.problems
             assert "did you mean 'site-internet'" in str(error.value)
 
-    def test_unknown_service_in_an_action(self):
+    def test_unknown_service_in_an_action(self) -> None:
         action = Action(
             id="a", title="A", services=frozenset({"wifi-publc"}), status=Status.PARTIAL
         )
@@ -272,20 +277,20 @@ class TestInvalidInput:
         with pytest.raises(InvalidInput, match="wifi-public"):
             Scorer(RULES).grades([dossier])
 
-    def test_not_a_dossier(self):
-        cohort = [*synthetic_cohort(2, seed=1), "92049"]
+    def test_not_a_dossier(self) -> None:
+        cohort: list[object] = [*synthetic_cohort(2, seed=1), "92049"]
         with pytest.raises(InvalidInput, match="dossier: expected a Dossier, got str"):
-            Scorer(RULES).grades(cohort)
+            Scorer(RULES).grades(cohort)  # type: ignore[arg-type]
         with pytest.raises(InvalidInput, match="expected a Dossier"):
-            Scorer(RULES).scores(cohort)
+            Scorer(RULES).scores(cohort)  # type: ignore[arg-type]
 
-    def test_not_a_cohort(self):
+    def test_not_a_cohort(self) -> None:
         with pytest.raises(InvalidInput, match="dossiers: expected an iterable of Dossier"):
             Scorer(RULES).grades(3)  # type: ignore[arg-type]
 
-    def test_not_a_ruleset(self):
+    def test_not_a_ruleset(self) -> None:
         with pytest.raises(InvalidInput, match="ruleset: expected a Ruleset, got str"):
-            Scorer("rules")  # type: ignore[arg-type]
+            Scorer("rules")
 
 
 class TestNothingIsSwallowed:
@@ -318,7 +323,7 @@ class TestNothingIsSwallowed:
 class TestCohortShapes:
     """Any iterable of dossiers is accepted, and the result keeps its order."""
 
-    def test_generator_and_empty(self):
+    def test_generator_and_empty(self) -> None:
         cohort = synthetic_cohort(20, seed=4)
         scorer = Scorer(RULES)
         assert scorer.grades(d for d in cohort) == scorer.grades(list(cohort))
@@ -326,7 +331,7 @@ class TestCohortShapes:
         assert scorer.scores([]) == []
         assert Scorer(RULES).summary([]).grades == ()
 
-    def test_order_is_kept(self):
+    def test_order_is_kept(self) -> None:
         cohort = mixed_default_cohort(60, seed=5)
         scorer = Scorer(RULES)
         assert scorer.grades(cohort[::-1]) == scorer.grades(cohort)[::-1]
@@ -335,7 +340,7 @@ class TestCohortShapes:
 class TestPickle:
     """A scorer pickles to its ruleset alone and scores the same after the round trip."""
 
-    def test_round_trip(self):
+    def test_round_trip(self) -> None:
         cohort = mixed_default_cohort(60, seed=6)
         scorer = Scorer(RULES)
         fresh_size = len(pickle.dumps(scorer))
@@ -350,7 +355,7 @@ class TestPickle:
         assert len(pickle.dumps(scorer)) == fresh_size
 
     @given(cohorts(max_size=3))
-    def test_round_trip_of_any_ruleset(self, case):
+    def test_round_trip_of_any_ruleset(self, case: Case) -> None:
         rules, cohort = case
         copy = pickle.loads(pickle.dumps(Scorer(rules)))
         assert copy.grades(cohort) == [assess(d, rules).grade for d in cohort]
@@ -359,7 +364,7 @@ class TestPickle:
 class TestThreads:
     """One scorer shared by threads gives the same results as sequential calls."""
 
-    def test_shared_scorer(self):
+    def test_shared_scorer(self) -> None:
         cohort = mixed_default_cohort(240, seed=8)
         expected_grades = Scorer(RULES).grades(cohort)
         expected_scores = Scorer(RULES).scores(cohort)

@@ -43,12 +43,12 @@ def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, st
     return code, out, err
 
 
-def changed(data: Any, *edits: tuple[tuple[str | int, ...], object]) -> Any:
+def changed(data: dict[str, Any], *edits: tuple[tuple[str | int, ...], object]) -> dict[str, Any]:
     """A copy of *data* with the value at each path replaced."""
     data = copy.deepcopy(data)
     for path, value in edits:
         *parents, last = path
-        node = data
+        node: Any = data  # dicts and lists, down the path
         for step in parents:
             node = node[step]
         node[last] = value
@@ -91,7 +91,7 @@ def scenario_count(*paths: Path) -> int:
 class TestCommands:
     """Each command prints what the library computes and exits 0 (check: 1 when a scenario fails)."""
 
-    def test_demo(self, capsys):
+    def test_demo(self, capsys: pytest.CaptureFixture[str]) -> None:
         code, out, err = run(capsys, "demo")
         rules, dossier = default_ruleset(), sample_dossier()
         assert (code, err) == (0, "")
@@ -99,35 +99,40 @@ class TestCommands:
             assess(dossier, rules).explain() + "\n\n" + recommend(dossier, rules).explain() + "\n"
         )
 
-    def test_demo_in_english(self, capsys):
+    def test_demo_in_english(self, capsys: pytest.CaptureFixture[str]) -> None:
         code, out, _ = run(capsys, "demo", "--lang", "en")
         assert code == 0
         assert out.startswith(assess(sample_dossier(), default_ruleset()).explain("en"))
 
-    def test_taxonomy(self, capsys):
+    def test_taxonomy(self, capsys: pytest.CaptureFixture[str]) -> None:
         code, out, err = run(capsys, "taxonomy", "--services")
         assert (code, err) == (0, "")
         taxonomy = default_taxonomy()
-        for node in (*taxonomy.themes, *taxonomy.issues, *taxonomy.services):
+        nodes: tuple[vl.Theme | vl.Issue | vl.Service, ...] = (
+            *taxonomy.themes,
+            *taxonomy.issues,
+            *taxonomy.services,
+        )
+        for node in nodes:
             assert f"[{node.id}]" in out
         assert len(out.splitlines()) == 1 + 4 + 16 + 131
 
-    def test_taxonomy_as_json(self, capsys):
+    def test_taxonomy_as_json(self, capsys: pytest.CaptureFixture[str]) -> None:
         code, out, err = run(capsys, "taxonomy", "--json")
         assert (code, err) == (0, "")
         assert from_dict(json.loads(out), Taxonomy) == default_taxonomy()
 
-    def test_taxonomy_of_rules(self, capsys, tmp_path):
+    def test_taxonomy_of_rules(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         taxonomy = vl.Taxonomy(
             name="Mini",
             version="1",
-            themes=[
+            themes=(
                 vl.Theme(
                     id="t",
                     name="T",
-                    issues=[vl.Issue(id="i", name="I", services=[vl.Service(id="s", name="S")])],
-                )
-            ],
+                    issues=(vl.Issue(id="i", name="I", services=(vl.Service(id="s", name="S"),)),),
+                ),
+            ),
         )
         rules = vl.Ruleset(
             name="mini",
@@ -140,13 +145,13 @@ class TestCommands:
         assert code == 0
         assert from_dict(json.loads(out), Taxonomy) == taxonomy
 
-    def test_score(self, capsys, tmp_path):
+    def test_score(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         (tmp_path / "d.json").write_text(SAMPLE, encoding="utf-8")
         code, out, err = run(capsys, "score", tmp_path / "d.json")
         assert (code, err) == (0, "")
         assert out == assess(sample_dossier(), default_ruleset()).explain() + "\n"
 
-    def test_score_as_json(self, capsys, tmp_path):
+    def test_score_as_json(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         (tmp_path / "d.json").write_text(SAMPLE, encoding="utf-8")
         code, out, err = run(capsys, "score", tmp_path / "d.json", "--json")
         assert (code, err) == (0, "")
@@ -154,7 +159,7 @@ class TestCommands:
         assert from_dict(json.loads(out), Assessment) == expected
         assert out == json.dumps(to_dict(expected), ensure_ascii=False, indent=2) + "\n"
 
-    def test_score_with_rules(self, capsys, tmp_path):
+    def test_score_with_rules(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         rules = default_ruleset().replace(name="stricter", credits={vl.Status.PARTIAL: 0})
         (tmp_path / "d.json").write_text(SAMPLE, encoding="utf-8")
         (tmp_path / "r.json").write_text(text(to_dict(rules)), encoding="utf-8")
@@ -164,11 +169,15 @@ class TestCommands:
         assert code == 0
         assert from_dict(json.loads(out), Assessment) == assess(sample_dossier(), rules)
 
-    def test_a_byte_order_mark_is_accepted(self, capsys, tmp_path):
+    def test_a_byte_order_mark_is_accepted(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
         (tmp_path / "d.json").write_bytes(b"\xef\xbb\xbf" + SAMPLE.encode())
         assert run(capsys, "score", tmp_path / "d.json")[0] == 0
 
-    def test_a_huge_but_valid_dossier(self, capsys, tmp_path):
+    def test_a_huge_but_valid_dossier(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
         ids = [service.id for service in default_taxonomy().services]
         actions = [
             {
@@ -187,14 +196,16 @@ class TestCommands:
         expected = assess(from_dict(data, Dossier), default_ruleset())
         assert from_dict(json.loads(out), Assessment) == expected
 
-    def test_plan(self, capsys, tmp_path):
+    def test_plan(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         (tmp_path / "d.json").write_text(SAMPLE, encoding="utf-8")
         code, out, err = run(capsys, "plan", tmp_path / "d.json")
         assert (code, err) == (0, "")
         assert out == recommend(sample_dossier(), default_ruleset()).explain() + "\n"
 
     @pytest.mark.parametrize("target", [None, 0, 3, 4, 5])
-    def test_plan_as_json(self, capsys, tmp_path, target):
+    def test_plan_as_json(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, target: int | None
+    ) -> None:
         (tmp_path / "d.json").write_text(SAMPLE, encoding="utf-8")
         extra = [] if target is None else ["--target", target]
         code, out, _ = run(capsys, "plan", tmp_path / "d.json", "--json", *extra)
@@ -207,7 +218,9 @@ class TestCommands:
         [SCENARIO_FILES[:1], SCENARIO_FILES[1:], SCENARIO_FILES],
         ids=["json", "toml", "both"],
     )
-    def test_check_the_example_scenarios(self, capsys, files):
+    def test_check_the_example_scenarios(
+        self, capsys: pytest.CaptureFixture[str], files: tuple[Path, ...]
+    ) -> None:
         code, out, err = run(capsys, "check", *files)
         count = scenario_count(*files)
         assert count >= 5
@@ -216,7 +229,7 @@ class TestCommands:
         assert lines[-1] == f"{count} passed, 0 failed"
         assert sum(line.startswith("ok   ") for line in lines) == count
 
-    def test_a_failing_scenario(self, capsys, tmp_path):
+    def test_a_failing_scenario(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         data = {
             "scenarios": [
                 scenario("holds", expect_grade=3),
@@ -233,7 +246,7 @@ class TestCommands:
         assert lines[3].startswith("  - fails: expected mentions {'libre'}, got none")
         assert lines[-1] == "1 passed, 1 failed"
 
-    def test_help(self, capsys):
+    def test_help(self, capsys: pytest.CaptureFixture[str]) -> None:
         code, out, _ = run(capsys, "--help")
         assert code == 0
         assert "score" in out
@@ -627,7 +640,7 @@ def materialise(tmp_path: Path, files: Files, words: list[str]) -> list[str]:
 class TestBadInput:
     """Bad input exits 2, prints nothing on stdout and every problem on stderr, never a traceback."""
 
-    def test_the_catalogue_is_large(self):
+    def test_the_catalogue_is_large(self) -> None:
         assert len(CLI_CASES) + len(USAGE_CASES) >= 40
         names = [name for name, *_ in CLI_CASES] + [name for name, _ in USAGE_CASES]
         assert len(set(names)) == len(names)
@@ -639,7 +652,14 @@ class TestBadInput:
         [case[1:] for case in CLI_CASES],
         ids=[case[0] for case in CLI_CASES],
     )
-    def test_refused(self, capsys, tmp_path, files, argv, expected):
+    def test_refused(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        tmp_path: Path,
+        files: Files,
+        argv: list[str],
+        expected: list[str],
+    ) -> None:
         code, out, err = run(capsys, *materialise(tmp_path, files, argv))
         assert "Traceback" not in err
         assert (code, out) == (2, ""), err
@@ -653,14 +673,16 @@ class TestBadInput:
     @pytest.mark.parametrize(
         "argv", [case[1] for case in USAGE_CASES], ids=[c[0] for c in USAGE_CASES]
     )
-    def test_usage_errors(self, capsys, argv):
+    def test_usage_errors(self, capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
         code, out, err = run(capsys, *argv)
         assert (code, out) == (2, "")
         assert err.startswith("usage: python -m villes_label")
         assert "error: " in err
         assert "Traceback" not in err
 
-    def test_a_problem_is_one_line(self, capsys, tmp_path):
+    def test_a_problem_is_one_line(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
         huge = text(dossier_data((("territory", "kind"), "x" * 100_000)))
         (tmp_path / "d.json").write_text(huge, encoding="utf-8")
         code, _, err = run(capsys, "score", tmp_path / "d.json")
@@ -675,7 +697,9 @@ class TestFromAnotherProcess:
     def command(self, *argv: object, seed: str = "0") -> subprocess.CompletedProcess[str]:
         return run_python("-m", "villes_label", *map(str, argv), seed=seed, check=False)
 
-    def test_score_and_plan_json_across_hash_seeds(self, capsys, tmp_path):
+    def test_score_and_plan_json_across_hash_seeds(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
         (tmp_path / "d.json").write_text(SAMPLE, encoding="utf-8")
         for argv in (
             ("score", tmp_path / "d.json", "--json"),
@@ -690,7 +714,7 @@ class TestFromAnotherProcess:
             # ... and the same bytes as in this process.
             assert run(capsys, *argv)[1] == outputs.pop()
 
-    def test_bad_input_exits_2(self, tmp_path):
+    def test_bad_input_exits_2(self, tmp_path: Path) -> None:
         (tmp_path / "d.json").write_text(deep_lists(100_000), encoding="utf-8")
         done = self.command("score", tmp_path / "d.json")
         assert done.returncode == 2

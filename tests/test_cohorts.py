@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import itertools
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pytest
@@ -33,7 +34,11 @@ from villes_label import (
 from villes_label.referential import sample_dossier, synthetic_cohort
 from villes_label.testing import dossiers, rulesets, taxonomies
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
 GRADES = range(6)
+Case = tuple[Ruleset, list[Dossier]]
 PALMARES_2016 = {1: 40, 2: 37, 3: 31, 4: 25, 5: 30}
 """The 2016 label: 163 territories, 40 at 1 @, 37 at 2, 31 at 3, 25 at 4, 30 at 5."""
 
@@ -41,21 +46,21 @@ PALMARES_2016 = {1: 40, 2: 37, 3: 31, 4: 25, 5: 30}
 # --- helpers --------------------------------------------------------------------------
 
 
-def distribution(cohort, rules):
+def distribution(cohort: Iterable[Dossier], rules: Ruleset) -> dict[int, int]:
     return grade_distribution(assess(d, rules) for d in cohort)
 
 
-def gates_only(rules):
+def gates_only(rules: Ruleset) -> Ruleset:
     return rules.replace(grades=[attrs.evolve(g, min_score=0) for g in rules.grades])
 
 
-def with_thresholds(rules, thresholds):
+def with_thresholds(rules: Ruleset, thresholds: Iterable[Fraction | int]) -> Ruleset:
     return rules.replace(
         grades=[attrs.evolve(g, min_score=t) for g, t in zip(rules.grades, thresholds, strict=True)]
     )
 
 
-def brute_force_feasible(cohort, rules, target):
+def brute_force_feasible(cohort: list[Dossier], rules: Ruleset, target: Mapping[int, int]) -> bool:
     """Whether some monotone thresholds in [0, 1] give *target*, by trying them all.
 
     Scores and caps come from `assess` under the gates alone. A feasible choice
@@ -80,13 +85,13 @@ def brute_force_feasible(cohort, rules, target):
     return False
 
 
-def commune(n, population=5_000):
+def commune(n: int, population: int = 5_000) -> Territory:
     return Territory(
         code=f"01{n:03d}", name=f"Commune {n}", kind=TerritoryKind.COMMUNE, population=population
     )
 
 
-def tiny_taxonomy(theme_id="t"):
+def tiny_taxonomy(theme_id: str = "t") -> Taxonomy:
     services = tuple(Service(id=s, name=s.upper()) for s in ("a", "b", "c", "d"))
     return Taxonomy(
         name="tiny",
@@ -97,7 +102,7 @@ def tiny_taxonomy(theme_id="t"):
     )
 
 
-def tiny_rules(**grade3):
+def tiny_rules(**grade3: Any) -> Ruleset:
     """Grades 1, 2, 3 at 0, 1/2, 3/4; grade 3 may get gates."""
     return Ruleset(
         name="tiny",
@@ -111,7 +116,7 @@ def tiny_rules(**grade3):
     )
 
 
-def tiny_dossier(n, deployed):
+def tiny_dossier(n: int, deployed: int) -> Dossier:
     """A dossier with *deployed* of the four services deployed (score deployed / 4)."""
     return Dossier(
         territory=commune(n),
@@ -121,7 +126,7 @@ def tiny_dossier(n, deployed):
 
 
 @st.composite
-def cohorts(draw, *, max_size=8, denominator=None):
+def cohorts(draw: st.DrawFn, *, max_size: int = 8, denominator: int | None = None) -> Case:
     """A small ruleset and a cohort of dossiers for it."""
     taxonomy = draw(taxonomies(max_themes=2, max_issues=2, max_services=3))
     rules = draw(rulesets(taxonomy, denominator=denominator or draw(st.sampled_from([4, 8, 20]))))
@@ -136,7 +141,7 @@ class TestGradeDistribution:
     """grade_distribution counts the grades; keys 0..5 are always present, in order."""
 
     @given(cohorts())
-    def test_counts(self, case):
+    def test_counts(self, case: Case) -> None:
         rules, cohort = case
         results = [assess(d, rules) for d in cohort]
         counts = grade_distribution(results)
@@ -145,24 +150,24 @@ class TestGradeDistribution:
         for g in GRADES:
             assert counts[g] == sum(1 for r in results if r.grade == g)
 
-    def test_empty_and_generator(self):
+    def test_empty_and_generator(self) -> None:
         assert grade_distribution([]) == dict.fromkeys(GRADES, 0)
         rules = default_ruleset()
         counts = grade_distribution(assess(d, rules) for d in synthetic_cohort(7, seed=3))
         assert sum(counts.values()) == 7
 
-    def test_bad_input(self):
+    def test_bad_input(self) -> None:
         result = assess(sample_dossier(), default_ruleset())
         with pytest.raises(InvalidInput) as error:
-            grade_distribution([result, 3, "x"])
+            grade_distribution([result, 3, "x"])  # type: ignore[list-item]
         assert error.value.problems == (
             "assessments[1]: expected an Assessment, got int",
             "assessments[2]: expected an Assessment, got str",
         )
         with pytest.raises(InvalidInput, match="expected an iterable of Assessment"):
-            grade_distribution(result)
+            grade_distribution(result)  # type: ignore[arg-type]
         with pytest.raises(InvalidInput, match="expected an iterable"):
-            grade_distribution(3)
+            grade_distribution(3)  # type: ignore[arg-type]
 
 
 # --- records --------------------------------------------------------------------------
@@ -174,7 +179,7 @@ class TestRecords:
     FIXED = ("code", "name", "kind", "population", "year", "grade", "score", "projected_score")
 
     @given(cohorts())
-    def test_rows(self, case):
+    def test_rows(self, case: Case) -> None:
         rules, cohort = case
         results = [assess(d, rules) for d in cohort]
         rows = records(results, taxonomy=rules.taxonomy)
@@ -204,28 +209,30 @@ class TestRecords:
             # Plain values only, as a data frame or a JSON encoder wants them.
             assert all(isinstance(v, str | int | float | type(None)) for v in row.values())
 
-    def test_sample(self):
+    def test_sample(self) -> None:
         result = assess(sample_dossier(), default_ruleset())
         (row,) = records([result])
         assert row["kind"] == "commune"
         assert isinstance(row["score"], float)
         assert list(row)[8:12] == [t.id for t in default_ruleset().taxonomy.themes]
 
-    def test_theme_named_like_a_column(self):
+    def test_theme_named_like_a_column(self) -> None:
         rules = tiny_rules().replace(taxonomy=tiny_taxonomy("score"))
         (row,) = records([assess(tiny_dossier(1, 2), rules)])
         assert row["score"] == 0.5
         assert row["theme:score"] == 0.5
 
-    def test_bad_input(self):
+    def test_bad_input(self) -> None:
         with pytest.raises(InvalidInput, match=r"assessments\[0\]: expected an Assessment"):
-            records([sample_dossier()])
+            records([sample_dossier()])  # type: ignore[list-item]
 
 
 # --- calibrate ------------------------------------------------------------------------
 
 
-def check_calibrated(calibrated, rules, cohort, target):
+def check_calibrated(
+    calibrated: Ruleset, rules: Ruleset, cohort: Sequence[Dossier], target: Mapping[int, int]
+) -> None:
     """The calibrated ruleset meets the target and moves nothing but min_score."""
     wanted = {g: target.get(g, 0) for g in range(1, 6)}
     wanted[0] = len(cohort) - sum(wanted.values())
@@ -244,7 +251,7 @@ class TestCalibrate:
     """calibrate gives exactly the target whenever some monotone thresholds can."""
 
     @given(cohorts(), st.data())
-    def test_exact_or_impossible(self, case, data):
+    def test_exact_or_impossible(self, case: Case, data: st.DataObject) -> None:
         rules, cohort = case
         # A grade for each territory (0 or a grade with a rule): the target they make.
         grades = [0, *(g.arobases for g in rules.grades)]
@@ -268,7 +275,7 @@ class TestCalibrate:
         assert "cannot be matched" in message
 
     @given(cohorts(max_size=12), st.data())
-    def test_reproduces_any_thresholds(self, case, data):
+    def test_reproduces_any_thresholds(self, case: Case, data: st.DataObject) -> None:
         """The grades of any thresholds, taken as a target, come back territory by territory."""
         rules, cohort = case
         values = data.draw(
@@ -286,7 +293,7 @@ class TestCalibrate:
         check_calibrated(calibrated, rules, cohort, target)
 
     @given(cohorts(max_size=12), st.data())
-    def test_idempotent(self, case, data):
+    def test_idempotent(self, case: Case, data: st.DataObject) -> None:
         rules, cohort = case
         other = with_thresholds(
             rules,
@@ -304,7 +311,7 @@ class TestCalibrate:
         once = calibrate(rules, cohort, target)
         assert calibrate(once, cohort, target) == once
 
-    def test_palmares_2016(self):
+    def test_palmares_2016(self) -> None:
         """The 2016 palmarès (40/37/31/25/30 over 163) on a synthetic cohort, exactly."""
         cohort = synthetic_cohort(163, seed=51, epci_share=0.1)
         rules = default_ruleset()
@@ -315,13 +322,13 @@ class TestCalibrate:
         for before, after in zip(rules.grades, calibrated.grades, strict=True):
             assert attrs.evolve(before, min_score=after.min_score) == after
 
-    def test_the_rest_get_zero(self):
+    def test_the_rest_get_zero(self) -> None:
         cohort = [tiny_dossier(n, n) for n in range(5)]  # scores 0, 1/4, 1/2, 3/4, 1
         calibrated = calibrate(tiny_rules(), cohort, {1: 1, 2: 1, 3: 1})
         assert [assess(d, calibrated).grade for d in cohort] == [0, 0, 1, 2, 3]
         assert [g.min_score for g in calibrated.grades] == [Fraction(1, 2), Fraction(3, 4), 1]
 
-    def test_distribution_as_target(self):
+    def test_distribution_as_target(self) -> None:
         cohort = [tiny_dossier(n, n) for n in range(5)]
         target = distribution(cohort, tiny_rules())
         assert calibrate(tiny_rules(), cohort, target) == tiny_rules()
@@ -330,7 +337,7 @@ class TestCalibrate:
         ):
             calibrate(tiny_rules(), cohort, {**target, 0: 2})
 
-    def test_unreached_grade_keeps_its_threshold_or_gets_one(self):
+    def test_unreached_grade_keeps_its_threshold_or_gets_one(self) -> None:
         cohort = [tiny_dossier(n, n) for n in range(4)]  # best score 3/4
         calibrated = calibrate(tiny_rules(), cohort, {1: 4})
         assert [g.min_score for g in calibrated.grades] == [0, 1, 1]
@@ -339,7 +346,7 @@ class TestCalibrate:
         calibrated = calibrate(tiny_rules(), cohort[:2], {1: 2})  # best score 1/4
         assert [g.min_score for g in calibrated.grades] == [0, Fraction(1, 2), Fraction(3, 4)]
 
-    def test_tie_on_the_cut(self):
+    def test_tie_on_the_cut(self) -> None:
         cohort = [tiny_dossier(1, 2), tiny_dossier(2, 2), tiny_dossier(3, 4)]
         with pytest.raises(CalibrationError) as error:
             calibrate(tiny_rules(), cohort, {1: 1, 2: 1, 3: 1})
@@ -347,7 +354,7 @@ class TestCalibrate:
         assert message.startswith("grade 2 cannot be matched: a tie on the cut")
         assert "Commune 1 (01001) and Commune 2 (01002) both score 50.0" in message
 
-    def test_gate_too_few_pass(self):
+    def test_gate_too_few_pass(self) -> None:
         rules = tiny_rules(required_services=frozenset({"d"}))
         # Scores 1/4, 1/2, 3/4 without "d", and 1 with it.
         cohort = [tiny_dossier(n, n) for n in range(1, 5)]
@@ -359,7 +366,7 @@ class TestCalibrate:
             "(required service 'd' missed by 3)"
         )
 
-    def test_gates_against_monotone(self):
+    def test_gates_against_monotone(self) -> None:
         """Those that must reach 3 @ score below those that must reach 2 @ only."""
         rules = tiny_rules(required_services=frozenset({"a"}))
         deployed = dict.fromkeys(("b", "c", "d"), Status.DEPLOYED)
@@ -376,19 +383,19 @@ class TestCalibrate:
         assert "monotone" in message
         assert not brute_force_feasible(cohort, rules, {1: 1, 3: 1})
 
-    def test_perfect_score_cannot_be_kept_out(self):
+    def test_perfect_score_cannot_be_kept_out(self) -> None:
         cohort = [tiny_dossier(1, 4), tiny_dossier(2, 1)]
         with pytest.raises(CalibrationError, match=r"Commune 1 \(01001\) scores 100.0"):
             calibrate(tiny_rules(), cohort, {1: 1, 2: 1})
 
-    def test_bad_targets(self):
+    def test_bad_targets(self) -> None:
         cohort = [tiny_dossier(n, n) for n in range(3)]
         with pytest.raises(CalibrationError, match=r"places 4 territories .* only 3"):
             calibrate(tiny_rules(), cohort, {1: 2, 2: 2})
         with pytest.raises(CalibrationError, match="no rule for grade 4"):
             calibrate(tiny_rules(), cohort, {4: 1})
         with pytest.raises(InvalidInput) as error:
-            calibrate(tiny_rules(), cohort, {1: -1, 6: 1, "2": 1, 3: 1.5})
+            calibrate(tiny_rules(), cohort, {1: -1, 6: 1, "2": 1, 3: 1.5})  # type: ignore[dict-item]
         assert error.value.problems == (
             "target.1: a count is >= 0, got -1",
             "target.6: expected a grade 0..5",
@@ -398,18 +405,18 @@ class TestCalibrate:
         with pytest.raises(InvalidInput, match=r"target\.True: expected a grade"):
             calibrate(tiny_rules(), cohort, {True: 1})
         with pytest.raises(InvalidInput, match="target: expected a mapping"):
-            calibrate(tiny_rules(), cohort, [1, 2])
+            calibrate(tiny_rules(), cohort, [1, 2])  # type: ignore[arg-type]
 
-    def test_bad_arguments(self):
+    def test_bad_arguments(self) -> None:
         with pytest.raises(InvalidInput, match="ruleset: expected a Ruleset"):
-            calibrate("rules", [], {})
+            calibrate("rules", [], {})  # type: ignore[arg-type]
         with pytest.raises(InvalidInput, match=r"dossiers\[1\]: expected a Dossier, got int"):
-            calibrate(tiny_rules(), [tiny_dossier(1, 1), 3], {})
+            calibrate(tiny_rules(), [tiny_dossier(1, 1), 3], {})  # type: ignore[list-item]
         unknown = Dossier(territory=commune(1), year=2016, services={"zz": Status.DEPLOYED})
         with pytest.raises(InvalidInput, match=r"dossiers\[1\]\.services\.zz: unknown service"):
             calibrate(tiny_rules(), [tiny_dossier(2, 1), unknown], {1: 1})
 
-    def test_empty_cohort(self):
+    def test_empty_cohort(self) -> None:
         assert calibrate(tiny_rules(), [], {}) == tiny_rules()
 
 
@@ -420,7 +427,7 @@ class TestCompare:
     """compare counts the grade moves of a cohort between two rulesets, and lists the movers."""
 
     @given(cohorts())
-    def test_same_rules_change_nothing(self, case):
+    def test_same_rules_change_nothing(self, case: Case) -> None:
         rules, cohort = case
         result = compare(cohort, rules, rules)
         assert result.changed == ()
@@ -430,7 +437,7 @@ class TestCompare:
         assert result.unchanged == result.total == len(cohort)
 
     @given(st.data())
-    def test_transitions_and_changes(self, data):
+    def test_transitions_and_changes(self, data: st.DataObject) -> None:
         taxonomy = data.draw(taxonomies(max_themes=2, max_issues=2, max_services=3))
         before = data.draw(rulesets(taxonomy))
         after = data.draw(rulesets(taxonomy))
@@ -449,7 +456,7 @@ class TestCompare:
         assert result.upgraded == sum(a > b for b, a in zip(old, new, strict=True))
         assert result.downgraded == sum(a < b for b, a in zip(old, new, strict=True))
 
-    def test_calibration_what_if(self):
+    def test_calibration_what_if(self) -> None:
         cohort = synthetic_cohort(60, seed=4)
         rules = default_ruleset()
         calibrated = calibrate(rules, cohort, {1: 15, 2: 15, 3: 15, 4: 10, 5: 5})
@@ -463,7 +470,7 @@ class TestCompare:
         assert html.startswith("<table")
         assert html.count("<tr>") == 8  # header, six grades, totals
 
-    def test_str_lists_the_movers(self):
+    def test_str_lists_the_movers(self) -> None:
         cohort = [tiny_dossier(n, n) for n in range(5)]
         stricter = with_thresholds(tiny_rules(), [0, Fraction(3, 4), 1])
         result = compare(cohort, tiny_rules(), stricter)
@@ -472,17 +479,17 @@ class TestCompare:
         assert lines[0] == "5 territories: 0 upgraded, 2 downgraded, 3 unchanged"
         assert lines[-1] == "  Commune 3 (01003): @@@ → @@"
 
-    def test_bad_arguments(self):
+    def test_bad_arguments(self) -> None:
         with pytest.raises(InvalidInput, match="after: expected a Ruleset"):
-            compare([], tiny_rules(), None)
+            compare([], tiny_rules(), None)  # type: ignore[arg-type]
         with pytest.raises(InvalidInput, match=r"dossiers\[0\]: expected a Dossier"):
-            compare([None], tiny_rules(), tiny_rules())
+            compare([None], tiny_rules(), tiny_rules())  # type: ignore[list-item]
 
 
 class TestComparison:
     """A Comparison is a validated value: every pair present, movers and counts agree."""
 
-    def test_value(self):
+    def test_value(self) -> None:
         t = commune(1)
         c = Comparison(transitions={(1, 1): 2, (1, 2): 1}, changed=[(t, 1, 2)])
         assert len(c.transitions) == 36
@@ -492,10 +499,10 @@ class TestComparison:
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             c.changed = ()  # type: ignore[misc]
 
-    def test_problems(self):
+    def test_problems(self) -> None:
         t = commune(1)
         with pytest.raises(InvalidInput) as error:
-            Comparison(transitions={(1, 6): 1, (0, 0): -1, 3: 1})
+            Comparison(transitions={(1, 6): 1, (0, 0): -1, 3: 1})  # type: ignore[dict-item]
         assert error.value.problems == (
             "transitions.(1, 6): expected a pair of grades (before, after), each 0..5",
             "transitions.(0, 0): expected a count >= 0, got -1",
@@ -504,13 +511,13 @@ class TestComparison:
         with pytest.raises(InvalidInput, match="the grade did not change"):
             Comparison(transitions={(1, 1): 1}, changed=[(t, 1, 1)])
         with pytest.raises(InvalidInput, match=r"changed\[0\]\[0\]: expected a Territory"):
-            Comparison(transitions={(1, 2): 1}, changed=[("t", 1, 2)])
+            Comparison(transitions={(1, 2): 1}, changed=[("t", 1, 2)])  # type: ignore[list-item]
         with pytest.raises(InvalidInput, match="but transitions counts 2"):
             Comparison(transitions={(1, 2): 2}, changed=[(t, 1, 2)])
         with pytest.raises(InvalidInput, match="but transitions counts 0"):
             Comparison(transitions={}, changed=[(t, 4, 2)])
 
 
-def test_assessment_type_is_public():
+def test_assessment_type_is_public() -> None:
     # records and grade_distribution take what assess returns.
     assert isinstance(assess(sample_dossier(), default_ruleset()), Assessment)

@@ -17,7 +17,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pytest
@@ -42,6 +42,9 @@ from villes_label import (
 from villes_label._values import FrozenMap
 from villes_label.referential import sample_dossier, synthetic_cohort
 from villes_label.testing import dossiers, rulesets
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 PUBLIC_ATTRS_CLASSES = sorted(
     (obj for name in vl.__all__ if isinstance(obj := getattr(vl, name), type) and attrs.has(obj)),
@@ -177,12 +180,11 @@ def impurities(path: Path) -> list[str]:
             names = [node.module]
         else:
             names = []
-        found += [
-            f"line {node.lineno}: import {n}" for n in names if n.split(".")[0] in IMPURE_MODULES
-        ]
+        line = getattr(node, "lineno", 0)  # every statement and expression has one
+        found += [f"line {line}: import {n}" for n in names if n.split(".")[0] in IMPURE_MODULES]
         call = node.func if isinstance(node, ast.Call) else None
         if isinstance(call, ast.Name) and call.id in IMPURE_CALLS:
-            found.append(f"line {node.lineno}: {call.id}()")
+            found.append(f"line {line}: {call.id}()")
         if isinstance(node, ast.Global):
             found.append(f"line {node.lineno}: global")
     return found
@@ -191,15 +193,15 @@ def impurities(path: Path) -> list[str]:
 class TestPurity:
     """The computing modules touch no file, clock, environment, randomness or global state."""
 
-    def test_the_core_is_found(self):
+    def test_the_core_is_found(self) -> None:
         names = {path.name for path in CORE}
         assert {"_scoring.py", "_batch.py", "_plans.py", "_cohorts.py", "_rules.py"} <= names
 
     @pytest.mark.parametrize("path", CORE, ids=lambda path: path.name)
-    def test_no_impure_import_or_call(self, path):
+    def test_no_impure_import_or_call(self, path: Path) -> None:
         assert impurities(path) == []
 
-    def test_the_check_bites(self):
+    def test_the_check_bites(self) -> None:
         assert impurities(PACKAGE / "cli.py")  # the command line reads files and prints
 
 
@@ -209,11 +211,11 @@ class TestPurity:
 class TestImmutability:
     """A model value never changes: no field can be set or deleted, and every part is immutable."""
 
-    def test_every_public_class_has_an_example(self):
+    def test_every_public_class_has_an_example(self) -> None:
         assert {cls.__name__ for cls in PUBLIC_ATTRS_CLASSES} <= set(EXAMPLES)
 
     @pytest.mark.parametrize("cls", PUBLIC_ATTRS_CLASSES, ids=lambda cls: cls.__name__)
-    def test_fields_cannot_be_set_or_deleted(self, cls):
+    def test_fields_cannot_be_set_or_deleted(self, cls: type[Any]) -> None:
         value = example_of(cls)
         assert "__dict__" not in dir(value)  # slotted: no attribute can be added
         for field in public_fields(cls):
@@ -227,11 +229,11 @@ class TestImmutability:
             value.new_attribute = 1
 
     @pytest.mark.parametrize("cls", PUBLIC_ATTRS_CLASSES, ids=lambda cls: cls.__name__)
-    def test_every_part_is_immutable(self, cls):
+    def test_every_part_is_immutable(self, cls: type[Any]) -> None:
         assert mutable_parts(example_of(cls)) == []
 
     @pytest.mark.parametrize("cls", PUBLIC_ATTRS_CLASSES, ids=lambda cls: cls.__name__)
-    def test_mappings_refuse_item_assignment(self, cls):
+    def test_mappings_refuse_item_assignment(self, cls: type[Any]) -> None:
         value = example_of(cls)
         mappings = [
             getattr(value, f.name)
@@ -247,7 +249,7 @@ class TestImmutability:
             for method in ("update", "pop", "popitem", "clear", "setdefault"):
                 assert not hasattr(mapping, method)
 
-    def test_every_kind_of_mapping_is_checked(self):
+    def test_every_kind_of_mapping_is_checked(self) -> None:
         """The examples hold mappings, tuples and frozensets, so the laws above bite."""
         kinds = {
             type(getattr(value, f.name)).__name__
@@ -256,7 +258,7 @@ class TestImmutability:
         }
         assert {"FrozenMap", "tuple", "frozenset"} <= kinds
 
-    def test_the_inputs_are_copied(self):
+    def test_the_inputs_are_copied(self) -> None:
         """Changing what was given to a constructor afterwards changes nothing."""
         rules, dossier = default_ruleset(), sample_dossier()
         services = dict(dossier.services)
@@ -282,7 +284,7 @@ class TestPickle:
 
     @pytest.mark.parametrize("cls", PUBLIC_ATTRS_CLASSES, ids=lambda cls: cls.__name__)
     @pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
-    def test_round_trip(self, cls, protocol):
+    def test_round_trip(self, cls: type[Any], protocol: int) -> None:
         value = example_of(cls)
         again = pickle.loads(pickle.dumps(value, protocol=protocol))
         assert type(again) is cls
@@ -311,7 +313,9 @@ class TestNothingLost:
     """Every service a JSON dossier names reaches the assessment; a repeated one is refused, not merged."""
 
     @given(rules_and_documents())
-    def test_every_named_service_reaches_the_assessment(self, case):
+    def test_every_named_service_reaches_the_assessment(
+        self, case: tuple[Ruleset, dict[str, Any]]
+    ) -> None:
         rules, document = case
         dossier = from_dict(json.loads(json.dumps(document)), Dossier)
         assert dossier.declared == named_ids(document)
@@ -326,7 +330,9 @@ class TestNothingLost:
             assert result.undeclared.isdisjoint(named_ids(document))
 
     @given(rules_and_documents(), st.data())
-    def test_a_repeated_service_of_an_action_is_refused(self, case, data):
+    def test_a_repeated_service_of_an_action_is_refused(
+        self, case: tuple[Ruleset, dict[str, Any]], data: st.DataObject
+    ) -> None:
         _, document = case
         if not document["actions"]:
             document["actions"] = [
@@ -346,7 +352,7 @@ class TestNothingLost:
 WORKERS = 4
 
 
-def in_threads(work, count: int = WORKERS) -> list[Any]:
+def in_threads(work: Callable[[int], Any], count: int = WORKERS) -> list[Any]:
     """Run work(k) for k < count in as many threads, started together."""
     barrier = threading.Barrier(count, timeout=60)
 
@@ -363,7 +369,7 @@ class TestThreads:
 
     @settings(max_examples=10)
     @given(rules=rulesets(), data=st.data())
-    def test_a_shared_scorer(self, rules, data):
+    def test_a_shared_scorer(self, rules: Ruleset, data: st.DataObject) -> None:
         cohort = data.draw(st.lists(dossiers(rules), min_size=1, max_size=8))
         alone = Scorer(rules)
         expected = [(alone.assess(d), alone.grades([d])[0], alone.scores([d])[0]) for d in cohort]
@@ -380,7 +386,7 @@ class TestThreads:
         for got in in_threads(work):
             assert got == expected
 
-    def test_fresh_rules_from_threads(self):
+    def test_fresh_rules_from_threads(self) -> None:
         """Rules just read (their look-up tables not built yet) used by threads at once."""
         cohort = list(synthetic_cohort(12, seed=11, epci_share=0.25))
         data = to_dict(default_ruleset())
@@ -432,7 +438,7 @@ SCRIPT = SCRIPT_HEAD + inspect.getsource(next_year) + SCRIPT_BODY
 class TestHashSeed:
     """Plans, comparisons, migrations, diffs and their texts are the same bytes whatever PYTHONHASHSEED."""
 
-    def test_across_processes(self):
+    def test_across_processes(self) -> None:
         result = json.loads(same_output_across_seeds("-c", SCRIPT))
         assert result["values"][0] == to_dict(
             recommend(sample_dossier(), default_ruleset(), target=5)
@@ -449,7 +455,7 @@ GUARANTEES_PAGE = TESTS.parent / "docs" / "explanation" / "guarantees.md"
 class TestTheGuaranteesPage:
     """Every test that docs/explanation/guarantees.md names exists, so the page cannot drift."""
 
-    def test_every_named_test_exists(self):
+    def test_every_named_test_exists(self) -> None:
         page = GUARANTEES_PAGE.read_text(encoding="utf-8")
         references = re.findall(r"`(test_\w+\.py)::(\w+)(?:::(\w+))?`", page)
         assert len(references) >= 30

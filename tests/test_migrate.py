@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pickle
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import attrs
 import pytest
@@ -27,6 +28,9 @@ from villes_label import (
 from villes_label.referential import sample_dossier
 from villes_label.testing import dossiers, rulesets, taxonomies
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
 D, P, H, A, NA = (
     Status.DEPLOYED,
     Status.PARTIAL,
@@ -36,7 +40,7 @@ D, P, H, A, NA = (
 )
 
 
-def taxonomy(version, tree):
+def taxonomy(version: str, tree: Mapping[str, Mapping[str, list[tuple[str, str]]]]) -> Taxonomy:
     """A taxonomy from ``{theme: {issue: [(service id, name), ...]}}``."""
     return Taxonomy(
         name="t",
@@ -74,18 +78,21 @@ NEW = taxonomy(
         "T2": {"I2": [("d", "D"), ("g", "G")], "I3": [("f", "F")]},
     },
 )
+Case = tuple[Taxonomy, Taxonomy, Dossier, dict[str, str]]
 TERRITORY = Territory(code="35999", name="Exemple", kind=TerritoryKind.COMMUNE, population=900)
 
 
-def dossier(services=None, actions=()):
+def dossier(
+    services: Mapping[str, Status] | None = None, actions: tuple[Action, ...] = ()
+) -> Dossier:
     return Dossier(territory=TERRITORY, year=2016, services=services or {}, actions=actions)
 
 
-def action(aid, services, status=D):
+def action(aid: str, services: Iterable[str], status: Status = D) -> Action:
     return Action(id=aid, title=aid.upper(), services=frozenset(services), status=status)
 
 
-def best(statuses):
+def best(statuses: Iterable[Status]) -> Status:
     return max(statuses, key=lambda status: status.rank)
 
 
@@ -96,13 +103,13 @@ class TestDiff:
     """diff names the services added, removed, renamed and moved, and their share of the older one."""
 
     @given(taxonomies())
-    def test_with_itself_is_empty(self, tax):
+    def test_with_itself_is_empty(self, tax: Taxonomy) -> None:
         diff = tax.diff(tax)
         assert diff.empty
         assert diff.change_ratio == 0
 
     @given(taxonomies(), taxonomies())
-    def test_sets(self, old, new):
+    def test_sets(self, old: Taxonomy, new: Taxonomy) -> None:
         diff = old.diff(new)
         old_ids, new_ids = old.service_ids, new.service_ids
         assert diff.added == new_ids - old_ids
@@ -121,7 +128,7 @@ class TestDiff:
         assert diff.change_ratio == Fraction(len(changed), len(old.services))
         assert diff.empty == (not changed)
 
-    def test_example(self):
+    def test_example(self) -> None:
         diff = OLD.diff(NEW)
         assert diff.added == {"c2", "g"}
         assert diff.removed == {"b", "c"}
@@ -130,23 +137,23 @@ class TestDiff:
         assert diff.change_ratio == Fraction(6, 6)
         assert str(diff) == "2 added, 2 removed, 1 renamed, 1 moved (100.0% of the services)"
 
-    def test_renamed_and_moved_count_once(self):
+    def test_renamed_and_moved_count_once(self) -> None:
         old = taxonomy("1", {"T": {"I": [("a", "A"), ("b", "B")], "J": [("c", "C")]}})
         new = taxonomy("2", {"T": {"I": [("a", "A")], "J": [("c", "C"), ("b", "B2")]}})
         diff = old.diff(new)
         assert diff.renamed == diff.moved == {"b"}
         assert diff.change_ratio == Fraction(1, 3)
 
-    def test_not_a_taxonomy(self):
+    def test_not_a_taxonomy(self) -> None:
         with pytest.raises(InvalidInput, match="other: expected a Taxonomy, got str"):
-            OLD.diff("2017")
+            OLD.diff("2017")  # type: ignore[arg-type]
 
 
 # --- migrate: laws --------------------------------------------------------------------------
 
 
 @st.composite
-def migrations(draw):
+def migrations(draw: st.DrawFn) -> Case:
     """An old and a new taxonomy (their ids overlap), a dossier of the old, renames into the new."""
     old = draw(taxonomies())
     new = draw(taxonomies())
@@ -161,7 +168,7 @@ class TestMigrate:
     """migrate carries every entry it can and names every one it cannot: nothing is lost."""
 
     @given(migrations())
-    def test_nothing_lost(self, case):
+    def test_nothing_lost(self, case: Case) -> None:
         _, new, d, renames = case
         m = migrate(d, new, renames)
         carried = m.dossier.declared
@@ -178,7 +185,7 @@ class TestMigrate:
         assert carried == {renames.get(sid, sid) for sid in d.declared if sid not in m.dropped}
 
     @given(migrations())
-    def test_actions(self, case):
+    def test_actions(self, case: Case) -> None:
         _, new, d, renames = case
         m = migrate(d, new, renames)
         assert m.dropped_actions == {
@@ -193,7 +200,7 @@ class TestMigrate:
             }
 
     @given(migrations())
-    def test_best_status(self, case):
+    def test_best_status(self, case: Case) -> None:
         """Each new id gets the best effective status of the old ids carried into it."""
         _, new, d, renames = case
         m = migrate(d, new, renames)
@@ -202,7 +209,7 @@ class TestMigrate:
             assert m.dossier.status(sid) == best(d.status(old) for old in sources)
 
     @given(migrations())
-    def test_same_territory_and_year(self, case):
+    def test_same_territory_and_year(self, case: Case) -> None:
         _, new, d, renames = case
         m = migrate(d, new, renames)
         assert m.dossier.territory == d.territory
@@ -210,14 +217,14 @@ class TestMigrate:
         assert m.complete == (not m.dropped and not m.dropped_actions)
 
     @given(st.data())
-    def test_assessable_in_the_new_referential(self, data):
+    def test_assessable_in_the_new_referential(self, data: st.DataObject) -> None:
         _, new, d, renames = data.draw(migrations())
         rules = data.draw(rulesets(new))
         m = migrate(d, new, renames)
         assert 0 <= assess(m.dossier, rules).grade <= 5
 
     @given(taxonomies(), st.data())
-    def test_same_referential_changes_nothing(self, tax, data):
+    def test_same_referential_changes_nothing(self, tax: Taxonomy, data: st.DataObject) -> None:
         d = data.draw(dossiers(tax))
         m = migrate(d, tax)
         assert m.dossier == d
@@ -230,7 +237,7 @@ class TestMigrate:
 class TestMigrateExamples:
     """Concrete cases: renames, merges, dropped services and actions, bad input."""
 
-    def test_to_the_next_referential(self):
+    def test_to_the_next_referential(self) -> None:
         d = dossier(
             {"a": D, "b": P, "c": H, "e": A},
             actions=(action("x", {"b"}), action("y", {"b", "f"}, P)),
@@ -242,7 +249,7 @@ class TestMigrateExamples:
         assert m.dropped_actions == {"x"}
         assert str(m) == "Exemple 2016: 1 service dropped (b); 1 action dropped (x)"
 
-    def test_merge_keeps_the_best(self):
+    def test_merge_keeps_the_best(self) -> None:
         two_into_one = {"b": "a", "c": "a"}
         assert migrate(dossier({"a": H, "b": D, "c": P}), NEW, two_into_one).dossier.services == {
             "a": D
@@ -251,26 +258,26 @@ class TestMigrateExamples:
         assert migrate(dossier({"b": NA, "c": A}), NEW, two_into_one).dossier.services == {"a": A}
         assert migrate(dossier({"b": NA, "c": NA}), NEW, two_into_one).dossier.services == {"a": NA}
 
-    def test_not_applicable_yields_to_an_action(self):
+    def test_not_applicable_yields_to_an_action(self) -> None:
         d = dossier({"b": NA}, actions=(action("x", {"c"}, P),))
         m = migrate(d, NEW, {"b": "a", "c": "a"})
         assert m.dossier.services == {}
         assert m.dossier.status("a") is P
         assert m.complete
 
-    def test_renames_are_not_chained(self):
+    def test_renames_are_not_chained(self) -> None:
         m = migrate(dossier({"b": D, "a": P}), NEW, {"b": "a", "a": "d"})
         assert m.dossier.services == {"a": D, "d": P}
 
-    def test_sample_dossier_is_complete_in_its_referential(self):
+    def test_sample_dossier_is_complete_in_its_referential(self) -> None:
         m = migrate(sample_dossier(), default_taxonomy())
         assert m.dossier == sample_dossier()
         assert str(m) == "Saint-Exemple-sur-Vilaine 2016: everything carried"
 
-    def test_bad_renames(self):
+    def test_bad_renames(self) -> None:
         d = dossier({"a": D})
         with pytest.raises(InvalidInput) as error:
-            migrate(d, NEW, {"c": "c22", "b": 2, 3: "a", "": "a"})
+            migrate(d, NEW, {"c": "c22", "b": 2, 3: "a", "": "a"})  # type: ignore[dict-item]
         assert error.value.problems == (
             "renames.c: unknown service 'c22' (did you mean 'c2'?)",
             "renames.b: 2 is not a service id",
@@ -278,19 +285,19 @@ class TestMigrateExamples:
             "renames: '' is not a service id",
         )
         with pytest.raises(InvalidInput, match="renames: expected a mapping"):
-            migrate(d, NEW, [("c", "c2")])
+            migrate(d, NEW, [("c", "c2")])  # type: ignore[arg-type]
 
-    def test_bad_arguments(self):
+    def test_bad_arguments(self) -> None:
         with pytest.raises(InvalidInput, match="dossier: expected a Dossier, got dict"):
-            migrate({}, NEW)
+            migrate({}, NEW)  # type: ignore[arg-type]
         with pytest.raises(InvalidInput, match="taxonomy: expected a Taxonomy, got str"):
-            migrate(dossier(), "2017")
+            migrate(dossier(), "2017")  # type: ignore[arg-type]
 
 
 class TestMigration:
     """A Migration is a frozen value whose dropped ids are never still in its dossier."""
 
-    def test_value(self):
+    def test_value(self) -> None:
         m = Migration(dossier=dossier({"a": D}), dropped=["b"], dropped_actions=("x",))
         assert m.dropped == frozenset({"b"})
         assert m.dropped_actions == frozenset({"x"})
@@ -299,19 +306,19 @@ class TestMigration:
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             m.dropped = frozenset()  # type: ignore[misc]
 
-    def test_problems(self):
+    def test_problems(self) -> None:
         with pytest.raises(InvalidInput, match="dropped: 'a' is still named by the dossier"):
             Migration(dossier=dossier({"a": D}), dropped={"a"})
         with pytest.raises(InvalidInput, match="dropped_actions: 'x' is still an action"):
             Migration(dossier=dossier(actions=(action("x", {"a"}),)), dropped_actions={"x"})
         with pytest.raises(InvalidInput, match="dossier: expected a Dossier"):
-            Migration(dossier=None)
+            Migration(dossier=None)  # type: ignore[arg-type]
         with pytest.raises(InvalidInput, match="expected a set of ids, got the string 'ab'"):
             Migration(dossier=dossier(), dropped="ab")
         with pytest.raises(InvalidInput, match="dropped: 3 is not an id"):
-            Migration(dossier=dossier(), dropped={3})
+            Migration(dossier=dossier(), dropped={3})  # type: ignore[arg-type]
 
-    def test_str_lists_many(self):
+    def test_str_lists_many(self) -> None:
         m = Migration(dossier=dossier(), dropped={f"s{n:02d}" for n in range(10)})
         assert str(m) == (
             "Exemple 2016: 10 services dropped "

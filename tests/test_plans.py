@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import itertools
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import assume, given
@@ -32,7 +33,12 @@ from villes_label import (
 from villes_label.referential import sample_dossier, synthetic_cohort
 from villes_label.testing import dossiers, rulesets, taxonomies
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from random import Random
+
 D = Status.DEPLOYED
+Case = tuple[Ruleset, Dossier, int | None]
 # The brute force is exhaustive over subsets: keep the number of open services small.
 MAX_OPEN = 9
 
@@ -41,7 +47,7 @@ MAX_OPEN = 9
 
 
 @st.composite
-def small_cases(draw, *, max_services=3):
+def small_cases(draw: st.DrawFn, *, max_services: int = 3) -> Case:
     """A small ruleset (<= 3 themes, <= 3 issues each, <= 3 services each), a dossier, a target."""
     taxonomy = draw(taxonomies(max_themes=3, max_issues=3, max_services=max_services))
     rules = draw(rulesets(taxonomy, denominator=draw(st.sampled_from([4, 6, 12, 20]))))
@@ -51,7 +57,7 @@ def small_cases(draw, *, max_services=3):
     return rules, dossier, target
 
 
-def open_services(dossier, rules):
+def open_services(dossier: Dossier, rules: Ruleset) -> list[str]:
     """Concerned services that are not deployed, in taxonomy order, seen through `assess`."""
     result = assess(dossier, rules)
     return [
@@ -61,13 +67,13 @@ def open_services(dossier, rules):
     ]
 
 
-def deploy(dossier, services):
+def deploy(dossier: Dossier, services: Iterable[str]) -> Dossier:
     for sid in services:
         dossier = dossier.with_status(sid, D)
     return dossier
 
 
-def brute_force(dossier, rules, target):
+def brute_force(dossier: Dossier, rules: Ruleset, target: int) -> tuple[str, ...] | None:
     """The best set by exhaustive search (only `assess` and `with_status`), or None.
 
     Best: fewest services, then largest score increase, then earliest in taxonomy
@@ -76,7 +82,7 @@ def brute_force(dossier, rules, target):
     before = assess(dossier, rules).score
     candidates = open_services(dossier, rules)
     for size in range(len(candidates) + 1):
-        best = None
+        best: tuple[Fraction, tuple[str, ...]] | None = None
         for subset in itertools.combinations(candidates, size):
             after = assess(deploy(dossier, subset), rules)
             if after.grade >= target:
@@ -88,7 +94,7 @@ def brute_force(dossier, rules, target):
     return None
 
 
-def resolved_target(dossier, rules, target):
+def resolved_target(dossier: Dossier, rules: Ruleset, target: int | None) -> int:
     """The target `recommend` aims at when given *target* (the next grade by default)."""
     if target is not None:
         return target
@@ -96,12 +102,12 @@ def resolved_target(dossier, rules, target):
     return next((r.arobases for r in rules.grades if r.arobases > grade), grade)
 
 
-def town(population=12_400, kind=TerritoryKind.COMMUNE):
+def town(population: int = 12_400, kind: TerritoryKind = TerritoryKind.COMMUNE) -> Territory:
     code = "35999" if kind is TerritoryKind.COMMUNE else "200000001"
     return Territory(code=code, name="Test", kind=kind, population=population)
 
 
-def tiny_rules(grades, **changes):
+def tiny_rules(grades: tuple[GradeRule, ...], **changes: Any) -> Ruleset:
     """Two themes: t0 = {i0: a, b, c; i1: d}, t1 = {i2: e, f}."""
     taxonomy = Taxonomy(
         name="tiny",
@@ -139,7 +145,7 @@ class TestMinimality:
     then to taxonomy order; it is unreachable exactly when no set of steps reaches it."""
 
     @given(small_cases())
-    def test_same_set_as_exhaustive_search(self, case):
+    def test_same_set_as_exhaustive_search(self, case: Case) -> None:
         rules, dossier, target = case
         assume(len(open_services(dossier, rules)) <= MAX_OPEN)
         plan = recommend(dossier, rules, target)
@@ -151,7 +157,7 @@ class TestMinimality:
             assert sorted(step.service for step in plan.steps) == sorted(best)
 
     @given(small_cases())
-    def test_no_smaller_set_reaches(self, case):
+    def test_no_smaller_set_reaches(self, case: Case) -> None:
         """Independent of tie-breaks: every set one step smaller than the plan fails."""
         rules, dossier, target = case
         plan = recommend(dossier, rules, target)
@@ -168,7 +174,7 @@ class TestReach:
     even with every concerned service deployed."""
 
     @given(small_cases(max_services=4))
-    def test_apply_reaches_target(self, case):
+    def test_apply_reaches_target(self, case: Case) -> None:
         rules, dossier, target = case
         plan = recommend(dossier, rules, target)
         if plan.reachable:
@@ -179,7 +185,7 @@ class TestReach:
             assert assess(everything, rules).grade < plan.target
 
     @pytest.mark.parametrize("target", [1, 2, 3, 4, 5])
-    def test_default_rules_on_a_cohort(self, target):
+    def test_default_rules_on_a_cohort(self, target: int) -> None:
         rules = default_ruleset()
         for dossier in synthetic_cohort(8, seed=target):
             plan = recommend(dossier, rules, target)
@@ -195,7 +201,7 @@ class TestGains:
     without expectations each is also what the step brings alone."""
 
     @given(small_cases(max_services=4))
-    def test_gains_are_exact(self, case):
+    def test_gains_are_exact(self, case: Case) -> None:
         rules, dossier, target = case
         plan = recommend(dossier, rules, target)
         before = assess(dossier, rules).score
@@ -217,7 +223,7 @@ class TestSteps:
     by larger gain first, then in taxonomy order."""
 
     @given(small_cases(max_services=4))
-    def test_step_shape_and_order(self, case):
+    def test_step_shape_and_order(self, case: Case) -> None:
         rules, dossier, target = case
         plan = recommend(dossier, rules, target)
         result = assess(dossier, rules)
@@ -230,7 +236,7 @@ class TestSteps:
         keys = [(-step.gain, rank[step.service]) for step in plan.steps]
         assert keys == sorted(keys)
 
-    def test_opted_out_and_not_concerned_services_are_never_proposed(self):
+    def test_opted_out_and_not_concerned_services_are_never_proposed(self) -> None:
         # Only "a" may be declared not applicable; "d" concerns towns of 10,000 or more.
         rules = tiny_rules(
             (GradeRule(arobases=1, min_score=Fraction(1)),),
@@ -252,7 +258,7 @@ class TestSteps:
         assert proposed["b"].current is Status.NOT_APPLICABLE
         assert assess(plan.apply(dossier), rules).grade == 1
 
-    def test_required_services_come_first_whatever_their_gain(self):
+    def test_required_services_come_first_whatever_their_gain(self) -> None:
         # "d" alone carries a quarter of the score; the rule requires "a" (a twelfth).
         rules = tiny_rules((GradeRule(arobases=1, min_score=Fraction(0), required_services={"a"}),))
         dossier = Dossier(territory=town(), year=2016)
@@ -260,7 +266,7 @@ class TestSteps:
         assert [step.service for step in plan.steps] == ["a"]
         assert plan.gain == Fraction(1, 12)
 
-    def test_an_issue_without_concerned_service_waives_its_gate(self):
+    def test_an_issue_without_concerned_service_waives_its_gate(self) -> None:
         rules = tiny_rules(
             (
                 GradeRule(
@@ -286,13 +292,13 @@ class TestTies:
     entries and actions, and whatever the hash seed."""
 
     @given(small_cases(max_services=4), st.randoms(use_true_random=False))
-    def test_entry_order_does_not_matter(self, case, random):
+    def test_entry_order_does_not_matter(self, case: Case, random: Random) -> None:
         rules, dossier, target = case
         other = shuffled(dossier, random)
         assert recommend(other, rules, target) == recommend(dossier, rules, target)
         assert next_questions(other, rules) == next_questions(dossier, rules)
 
-    def test_equal_gains_go_to_taxonomy_order(self):
+    def test_equal_gains_go_to_taxonomy_order(self) -> None:
         rules = tiny_rules((GradeRule(arobases=1, min_score=Fraction(1, 2)),))
         # Gains: a, b, c 1/12 each (issue i0 of theme t0); d, e, f 1/4 each.
         plan = recommend(Dossier(territory=town(), year=2016), rules)
@@ -304,7 +310,7 @@ class TestTies:
         )
         assert [step.service for step in plan.steps] == ["e"]
 
-    def test_hash_seed_does_not_matter(self):
+    def test_hash_seed_does_not_matter(self) -> None:
         code = (
             "import villes_label as vl;"
             "d = vl.referential.sample_dossier(); r = vl.default_ruleset();"
@@ -320,7 +326,7 @@ class TestSampleCommune:
     """The sample commune has 3 @ and a score above the 50 of 4 @, but its citizen
     participation is weak: the plan for 4 @ deploys two participation services."""
 
-    def test_plan_for_four_arobases(self):
+    def test_plan_for_four_arobases(self) -> None:
         dossier, rules = sample_dossier(), default_ruleset()
         plan = recommend(dossier, rules)
         assert plan.target == 4
@@ -333,7 +339,7 @@ class TestSampleCommune:
         # 8 concerned services in démocratie locale, 5 of 8 of an equal-weight issue.
         assert plan.gain == Fraction(1, 64)
 
-    def test_the_plan_honours_the_participation_gate(self):
+    def test_the_plan_honours_the_participation_gate(self) -> None:
         dossier, rules = sample_dossier(), default_ruleset()
         before = assess(dossier, rules)
         assert before.score >= Fraction(1, 2)
@@ -345,19 +351,19 @@ class TestSampleCommune:
         richest = next_questions(dossier, rules, limit=2)
         assert assess(deploy(dossier, richest), rules).grade == 3
 
-    def test_no_single_service_is_enough(self):
+    def test_no_single_service_is_enough(self) -> None:
         dossier, rules = sample_dossier(), default_ruleset()
         for sid in open_services(dossier, rules):
             assert assess(dossier.with_status(sid, D), rules).grade == 3
 
-    def test_five_arobases_is_reachable(self):
+    def test_five_arobases_is_reachable(self) -> None:
         dossier, rules = sample_dossier(), default_ruleset()
         plan = recommend(dossier, rules, 5)
         assert plan.reachable
         assert assess(plan.apply(dossier), rules).grade == 5
         assert len(plan.steps) == 15
 
-    def test_a_village_with_nothing_gets_a_website_first(self):
+    def test_a_village_with_nothing_gets_a_website_first(self) -> None:
         village = Dossier(territory=town(300), year=2016)
         plan = recommend(village, default_ruleset(), 2)
         assert "site-internet" in [step.service for step in plan.steps]
@@ -369,16 +375,16 @@ class TestTargets:
     reachable plan with no steps; a target that is not a grade of the rules is refused."""
 
     @pytest.mark.parametrize("target", [0, 1, 2, 3])
-    def test_reached_targets_have_no_steps(self, target):
+    def test_reached_targets_have_no_steps(self, target: int) -> None:
         plan = recommend(sample_dossier(), default_ruleset(), target)
         assert plan == Plan(target=target, reachable=True, steps=())
 
-    def test_top_grade_stays_the_target(self):
+    def test_top_grade_stays_the_target(self) -> None:
         dossier, rules = sample_dossier(), default_ruleset()
         top = recommend(dossier, rules, 5).apply(dossier)
         assert recommend(top, rules) == Plan(target=5, reachable=True)
 
-    def test_default_target_skips_missing_grades(self):
+    def test_default_target_skips_missing_grades(self) -> None:
         rules = tiny_rules(
             (
                 GradeRule(arobases=1, min_score=Fraction(0)),
@@ -390,7 +396,7 @@ class TestTargets:
         with pytest.raises(InvalidInput, match="no rule for grade 2"):
             recommend(Dossier(territory=town(), year=2016), rules, 2)
 
-    def test_unreachable(self):
+    def test_unreachable(self) -> None:
         rules = tiny_rules(
             (GradeRule(arobases=1, min_score=Fraction(1, 2)),),
             credits={Status.PARTIAL: Fraction(1, 8), Status.DEPLOYED: Fraction(1, 4)},
@@ -407,11 +413,11 @@ class TestTargets:
             ("4", "expected an int"),
         ],
     )
-    def test_bad_targets(self, target, match):
+    def test_bad_targets(self, target: object, match: str) -> None:
         with pytest.raises(InvalidInput, match=match):
-            recommend(sample_dossier(), default_ruleset(), target)
+            recommend(sample_dossier(), default_ruleset(), target)  # type: ignore[arg-type]
 
-    def test_every_problem_at_once(self):
+    def test_every_problem_at_once(self) -> None:
         dossier = sample_dossier().with_status("budget-participatf", D)
         with pytest.raises(InvalidInput) as caught:
             recommend(dossier, default_ruleset(), 9)
@@ -420,7 +426,7 @@ class TestTargets:
         assert "did you mean 'budget-participatif'" in problems[0]
         assert problems[1].startswith("target:")
 
-    def test_unknown_ids_in_actions(self):
+    def test_unknown_ids_in_actions(self) -> None:
         action = Action(id="x", title="x", services={"wifi-publique"}, status=D)
         dossier = Dossier(territory=town(), year=2016, actions=(action,))
         with pytest.raises(InvalidInput, match="wifi-public"):
@@ -428,11 +434,11 @@ class TestTargets:
         with pytest.raises(InvalidInput, match="wifi-public"):
             next_questions(dossier, default_ruleset())
 
-    def test_wrong_types(self):
+    def test_wrong_types(self) -> None:
         with pytest.raises(InvalidInput, match="dossier"):
-            recommend({}, default_ruleset())
+            recommend({}, default_ruleset())  # type: ignore[arg-type]
         with pytest.raises(InvalidInput, match="ruleset"):
-            recommend(sample_dossier(), "rules")
+            recommend(sample_dossier(), "rules")  # type: ignore[arg-type]
 
 
 # --- next questions -------------------------------------------------------------------------
@@ -443,7 +449,7 @@ class TestNextQuestions:
     first, then in taxonomy order, at most `limit` of them."""
 
     @given(small_cases(max_services=4), st.integers(0, 30))
-    def test_order_and_limit(self, case, limit):
+    def test_order_and_limit(self, case: Case, limit: int) -> None:
         rules, dossier, _ = case
         questions = next_questions(dossier, rules, limit)
         result = assess(dossier, rules)
@@ -451,13 +457,13 @@ class TestNextQuestions:
         assert set(questions) <= result.undeclared
         rank = {s.id: n for n, s in enumerate(rules.taxonomy.services)}
 
-        def gain(sid):
+        def gain(sid: str) -> Fraction:
             return assess(dossier.with_status(sid, D), rules).score - result.score
 
         everything = sorted(result.undeclared, key=lambda sid: (-gain(sid), rank[sid]))
         assert list(questions) == everything[:limit]
 
-    def test_sample_commune(self):
+    def test_sample_commune(self) -> None:
         dossier, rules = sample_dossier(), default_ruleset()
         questions = next_questions(dossier, rules)
         assert len(questions) == 10
@@ -468,15 +474,15 @@ class TestNextQuestions:
     @pytest.mark.parametrize(
         ("limit", "match"), [(-1, ">= 0"), (True, "expected an int"), (2.0, "expected an int")]
     )
-    def test_bad_limits(self, limit, match):
+    def test_bad_limits(self, limit: object, match: str) -> None:
         with pytest.raises(InvalidInput, match=match):
-            next_questions(sample_dossier(), default_ruleset(), limit)
+            next_questions(sample_dossier(), default_ruleset(), limit)  # type: ignore[arg-type]
 
 
 # --- the models ---------------------------------------------------------------------------
 
 
-def a_plan():
+def a_plan() -> Plan:
     steps = (
         Step(
             service="budget-participatif", current=Status.PLANNED, proposed=D, gain=Fraction(1, 128)
@@ -491,21 +497,21 @@ def a_plan():
 class TestPlanModel:
     """Plans and steps are validated values with a readable text, French by default."""
 
-    def test_values(self):
+    def test_values(self) -> None:
         plan = a_plan()
         assert plan == recommend(sample_dossier(), default_ruleset())
         assert hash(plan) == hash(a_plan())
         assert plan.gain == Fraction(1, 64)
 
-    def test_apply(self):
+    def test_apply(self) -> None:
         applied = a_plan().apply(sample_dossier())
         assert applied.status("budget-participatif") is D
         assert applied.status("petitions-en-ligne") is D
         assert applied.actions == sample_dossier().actions
         with pytest.raises(InvalidInput, match="dossier"):
-            a_plan().apply("not a dossier")
+            a_plan().apply("not a dossier")  # type: ignore[arg-type]
 
-    def test_step_converters_and_checks(self):
+    def test_step_converters_and_checks(self) -> None:
         step = Step(service="x", current="absent", proposed="deployed", gain="1/4")
         assert (step.current, step.proposed, step.gain) == (Status.ABSENT, D, Fraction(1, 4))
         with pytest.raises(InvalidInput, match="unknown status"):
@@ -516,19 +522,19 @@ class TestPlanModel:
             Step(service="", current="absent", proposed="not_applicable", gain=-1)
         assert len(caught.value.problems) == 3
 
-    def test_plan_checks(self):
+    def test_plan_checks(self) -> None:
         step = a_plan().steps[0]
         with pytest.raises(InvalidInput, match="unreachable plan has no steps"):
             Plan(target=4, reachable=False, steps=(step,))
         with pytest.raises(InvalidInput, match="appears twice"):
             Plan(target=4, reachable=True, steps=(step, step))
         with pytest.raises(InvalidInput) as caught:
-            Plan(target=7, reachable="yes", steps=("x",))
+            Plan(target=7, reachable="yes", steps=("x",))  # type: ignore[arg-type]
         assert len(caught.value.problems) == 3
         with pytest.raises(InvalidInput, match="expected an int"):
-            Plan(target="4", reachable=True)
+            Plan(target="4", reachable=True)  # type: ignore[arg-type]
 
-    def test_text(self):
+    def test_text(self) -> None:
         plan = a_plan()
         assert str(plan) == (
             "Plan for @@@@ (grade 4): 2 steps, +1.6 points: "
@@ -545,7 +551,7 @@ class TestPlanModel:
         with pytest.raises(InvalidInput, match="lang"):
             plan.explain("de")  # type: ignore[arg-type]
 
-    def test_text_of_empty_plans(self):
+    def test_text_of_empty_plans(self) -> None:
         reached, lost = Plan(target=0, reachable=True), Plan(target=5, reachable=False)
         assert "already reached" in str(reached)
         assert "aucune arobase" in reached.explain()
@@ -554,12 +560,12 @@ class TestPlanModel:
         assert "hors d'atteinte" in lost.explain()
         assert "out of reach" in lost.explain("en")
 
-    def test_html(self):
+    def test_html(self) -> None:
         assert "<code>budget-participatif</code>" in a_plan()._repr_html_()
         assert "already reached" in Plan(target=2, reachable=True)._repr_html_()
         assert "out of reach" in Plan(target=5, reachable=False)._repr_html_()
 
-    def test_exported(self):
+    def test_exported(self) -> None:
         for name in ("Plan", "Step", "next_questions", "recommend"):
             assert name in vl.__all__
             assert getattr(vl, name) is globals()[name]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pickle
 from fractions import Fraction
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -26,15 +27,20 @@ ONE_GRADE = (GradeRule(arobases=1, min_score=0),)
 class TestApplicability:
     """A service counts iff kind in kinds and min_population <= population < max_population."""
 
-    def test_bounds(self):
+    def test_bounds(self) -> None:
         rule = Applicability(min_population=3500, max_population=10_000)
-        make = lambda p: Territory(code="35001", name="X", kind=TerritoryKind.COMMUNE, population=p)  # noqa: E731
+
+        def make(population: int) -> Territory:
+            return Territory(
+                code="35001", name="X", kind=TerritoryKind.COMMUNE, population=population
+            )
+
         assert not rule.concerns(make(3499))
         assert rule.concerns(make(3500))
         assert rule.concerns(make(9999))
         assert not rule.concerns(make(10_000))
 
-    def test_kinds(self):
+    def test_kinds(self) -> None:
         rule = Applicability(kinds=frozenset({TerritoryKind.METROPOLE}))
         town = Territory(code="35001", name="X", kind=TerritoryKind.COMMUNE, population=5)
         assert not rule.concerns(town)
@@ -49,7 +55,7 @@ class TestApplicability:
             ({"opt_out": "yes"}, "expected a bool"),
         ],
     )
-    def test_invalid(self, kwargs, message):
+    def test_invalid(self, kwargs: dict[str, Any], message: str) -> None:
         with pytest.raises(InvalidInput, match=message):
             Applicability(**kwargs)
 
@@ -57,8 +63,8 @@ class TestApplicability:
 class TestGradeRule:
     """Thresholds are exact fractions in [0, 1]; arobases in 1..5."""
 
-    def test_fractions_from_numbers(self):
-        rule = GradeRule(arobases=2, min_score=0.35, min_theme_scores={"x": "7/20"})
+    def test_fractions_from_numbers(self) -> None:
+        rule = GradeRule(arobases=2, min_score=0.35, min_theme_scores={"x": "7/20"})  # type: ignore[dict-item]
         assert rule.min_score == Fraction(7, 20)
         assert rule.min_theme_scores["x"] == Fraction(7, 20)
 
@@ -75,7 +81,7 @@ class TestGradeRule:
             ({"arobases": 1, "min_score": 0, "required_services": "site"}, "string"),
         ],
     )
-    def test_invalid(self, kwargs, message):
+    def test_invalid(self, kwargs: dict[str, Any], message: str) -> None:
         with pytest.raises(InvalidInput, match=message):
             GradeRule(**kwargs)
 
@@ -83,25 +89,28 @@ class TestGradeRule:
 class TestRuleset:
     """Every id exists, weights are positive ints, credits grow, grade rules are monotone."""
 
-    def test_default_ruleset(self):
+    def test_default_ruleset(self) -> None:
         rules = default_ruleset()
         assert [g.arobases for g in rules.grades] == [1, 2, 3, 4, 5]
         assert rules.grades[0].min_score == 0
         assert rules.taxonomy is default_taxonomy()
         assert {m.id for m in rules.mentions} >= {"libre", "arobase-verte", "democratie-locale"}
 
-    def test_grades_are_sorted(self):
+    def test_grades_are_sorted(self) -> None:
         rules = Ruleset(
             name="r",
             year=2016,
             taxonomy=default_taxonomy(),
-            grades=(GradeRule(arobases=3, min_score=Fraction(1, 2)), GradeRule(arobases=1, min_score=0)),
+            grades=(
+                GradeRule(arobases=3, min_score=Fraction(1, 2)),
+                GradeRule(arobases=1, min_score=0),
+            ),
         )
         assert [g.arobases for g in rules.grades] == [1, 3]
         assert rules.grade_rule(3) is not None
         assert rules.grade_rule(2) is None
 
-    def test_monotone(self):
+    def test_monotone(self) -> None:
         with pytest.raises(InvalidInput) as caught:
             Ruleset(
                 name="r",
@@ -122,14 +131,14 @@ class TestRuleset:
         assert any("min_issue_scores.emploi 0 < 1/2" in p for p in problems)
         assert any("required_services lacks site-internet" in p for p in problems)
 
-    def test_every_problem_with_suggestions(self):
+    def test_every_problem_with_suggestions(self) -> None:
         with pytest.raises(InvalidInput) as caught:
             Ruleset(
                 name="",
                 year=2016,
                 taxonomy=default_taxonomy(),
                 grades=(
-                    GradeRule(arobases=1, min_score=0, min_theme_scores={"vivre-ensembel": 0}),
+                    GradeRule(arobases=1, min_score=0, min_theme_scores={"vivre-ensembel": 0}),  # type: ignore[dict-item]
                     GradeRule(arobases=1, min_score=0),
                 ),
                 mentions=(
@@ -137,9 +146,9 @@ class TestRuleset:
                     MentionRule(id="m", name="M", required_services={"wifi-public"}),
                 ),
                 theme_weights={"vivre-ensemble": 0},
-                issue_weights={"emploi": 1.5},
+                issue_weights={"emploi": 1.5},  # type: ignore[dict-item]
                 service_weights={"wifi": 2},
-                applicability={"wifi-public": "everywhere"},
+                applicability={"wifi-public": "everywhere"},  # type: ignore[dict-item]
                 credits={Status.PARTIAL: Fraction(1, 2), Status.PLANNED: Fraction(3, 4)},
             )
         text = str(caught.value)
@@ -158,7 +167,7 @@ class TestRuleset:
             assert expected in text
         assert len(caught.value.problems) == 10
 
-    def test_credits_default_and_refused(self):
+    def test_credits_default_and_refused(self) -> None:
         assert default_ruleset().credits == {
             Status.ABSENT: 0,
             Status.PLANNED: 0,
@@ -170,19 +179,19 @@ class TestRuleset:
         with pytest.raises(InvalidInput, match="unknown status 'done'"):
             default_ruleset().replace(credits={"done": 1})
 
-    def test_replace_validates(self):
+    def test_replace_validates(self) -> None:
         rules = default_ruleset()
         assert rules.replace(year=2017).year == 2017
         assert rules.replace(year=2017) != rules
         with pytest.raises(InvalidInput):
             rules.replace(grades=())
 
-    def test_mention_needs_a_condition(self):
+    def test_mention_needs_a_condition(self) -> None:
         with pytest.raises(InvalidInput, match="at least one condition"):
             MentionRule(id="m", name="M")
 
     @given(rulesets())
-    def test_generated_rulesets_are_values(self, rules):
+    def test_generated_rulesets_are_values(self, rules: Ruleset) -> None:
         copy = pickle.loads(pickle.dumps(rules))
         assert copy == rules
         assert hash(copy) == hash(rules)

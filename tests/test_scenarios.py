@@ -9,7 +9,7 @@ import sys
 import tomllib
 from fractions import Fraction
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 import pytest
@@ -21,6 +21,7 @@ from villes_label import (
     Dossier,
     GradeRule,
     InvalidInput,
+    Ruleset,
     Scenario,
     Status,
     Territory,
@@ -36,6 +37,9 @@ from villes_label.cli import main
 from villes_label.referential import sample_dossier
 from villes_label.testing import dossiers, rulesets
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 RULES = default_ruleset()
@@ -49,7 +53,7 @@ def sample(**changes: object) -> Scenario:
 
 
 @st.composite
-def cases(draw):
+def cases(draw: st.DrawFn) -> tuple[Ruleset, Dossier]:
     rules = draw(rulesets())
     return rules, draw(dossiers(rules))
 
@@ -57,7 +61,7 @@ def cases(draw):
 class TestScenarioValues:
     """A scenario is a valid, frozen value: every problem of its arguments is reported at once."""
 
-    def test_defaults_check_nothing(self):
+    def test_defaults_check_nothing(self) -> None:
         scenario = Scenario(name="x", dossier=EMPTY)
         assert (scenario.expect_grade, scenario.expect_score, scenario.expect_mentions) == (
             None,
@@ -70,22 +74,22 @@ class TestScenarioValues:
         ("given_score", "stored"),
         [("7/20", Fraction(7, 20)), ("0.35", Fraction(7, 20)), (0.35, Fraction(7, 20)), (1, 1)],
     )
-    def test_score_is_read_exactly(self, given_score, stored):
+    def test_score_is_read_exactly(self, given_score: str | float, stored: Fraction) -> None:
         assert Scenario(name="x", dossier=EMPTY, expect_score=given_score).expect_score == stored
 
-    def test_mentions_become_a_frozenset(self):
+    def test_mentions_become_a_frozenset(self) -> None:
         scenario = Scenario(name="x", dossier=EMPTY, expect_mentions=["libre", "libre"])
         assert scenario.expect_mentions == frozenset({"libre"})
         assert isinstance(scenario.expect_mentions, frozenset)
 
-    def test_every_problem_at_once(self):
+    def test_every_problem_at_once(self) -> None:
         with pytest.raises(InvalidInput) as caught:
             Scenario(
                 name=" ",
                 dossier="d.json",  # type: ignore[arg-type]
-                expect_grade=True,  # type: ignore[arg-type]
+                expect_grade=True,
                 expect_score="2/1",
-                expect_mentions="libre",  # type: ignore[arg-type]
+                expect_mentions="libre",
             )
         problems = caught.value.problems
         assert [p.split(":")[0] for p in problems] == [
@@ -98,20 +102,20 @@ class TestScenarioValues:
         assert "outside [0, 1]" in problems[3]
 
     @pytest.mark.parametrize("grade", [-1, 6])
-    def test_grade_range(self, grade):
+    def test_grade_range(self, grade: int) -> None:
         with pytest.raises(InvalidInput, match=r"expect_grade: .* outside 0\.\.5"):
             Scenario(name="x", dossier=EMPTY, expect_grade=grade)
 
     @pytest.mark.parametrize("score", ["nan", "abc", float("inf"), [1]])
-    def test_bad_scores(self, score):
+    def test_bad_scores(self, score: object) -> None:
         with pytest.raises(InvalidInput, match="expect_score"):
-            Scenario(name="x", dossier=EMPTY, expect_score=score)
+            Scenario(name="x", dossier=EMPTY, expect_score=score)  # type: ignore[arg-type]
 
-    def test_bad_mention_ids(self):
+    def test_bad_mention_ids(self) -> None:
         with pytest.raises(InvalidInput, match="is not a mention id"):
             Scenario(name="x", dossier=EMPTY, expect_mentions=["libre", ""])
 
-    def test_frozen_hashable_picklable(self):
+    def test_frozen_hashable_picklable(self) -> None:
         scenario = sample(expect_grade=3, expect_mentions=[])
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             scenario.name = "y"  # type: ignore[misc]
@@ -119,7 +123,7 @@ class TestScenarioValues:
         assert pickle.loads(pickle.dumps(scenario)) == scenario
         assert str(scenario) == "sample"
 
-    def test_round_trip_through_plain_data(self):
+    def test_round_trip_through_plain_data(self) -> None:
         scenario = sample(expect_grade=3, expect_score="295/576", expect_mentions=[])
         data = to_dict(scenario)
         assert data["expect_score"] == "295/576"
@@ -130,42 +134,42 @@ class TestScenarioValues:
 class TestCheckScenario:
     """`check_scenario` returns one readable line per unmet expectation, and nothing when all hold."""
 
-    def test_holds(self):
+    def test_holds(self) -> None:
         scenario = sample(expect_grade=3, expect_score=Fraction(295, 576), expect_mentions=())
         assert check_scenario(scenario, RULES) == ()
 
-    def test_grade_too_low_says_what_fails(self):
+    def test_grade_too_low_says_what_fails(self) -> None:
         (line,) = check_scenario(sample(name="Saint-X 2016", expect_grade=4), RULES)
         assert line == (
             "Saint-X 2016: expected grade 4, got 3 (issue 'democratie-locale' scores 31.2, "
             "18.8 points below the 50.0 required)"
         )
 
-    def test_grade_far_too_low_names_the_grade_that_fails_first(self):
+    def test_grade_far_too_low_names_the_grade_that_fails_first(self) -> None:
         (line,) = check_scenario(sample(expect_grade=5), RULES)
         assert line.startswith("sample: expected grade 5, got 3 (grade 4 fails first: issue ")
 
-    def test_every_failure_of_the_next_grade_is_given(self):
+    def test_every_failure_of_the_next_grade_is_given(self) -> None:
         (line,) = check_scenario(Scenario(name="empty", dossier=EMPTY, expect_grade=2), RULES)
         assert "points below the 20.0 required" in line
         assert "the required service 'site-internet' is absent, it must be deployed" in line
 
-    def test_grade_too_high(self):
+    def test_grade_too_high(self) -> None:
         (line,) = check_scenario(sample(expect_grade=2), RULES)
         assert (
             line == "sample: expected grade 2, got 3 (score 51.2; every condition of grade 3 holds)"
         )
 
-    def test_a_grade_the_rules_do_not_have(self):
+    def test_a_grade_the_rules_do_not_have(self) -> None:
         rules = RULES.replace(grades=RULES.grades[:3])
         (line,) = check_scenario(sample(expect_grade=5), rules)
         assert line == "sample: expected grade 5, got 3 (the rules have no grade 5, only 1, 2, 3)"
 
-    def test_score(self):
+    def test_score(self) -> None:
         (line,) = check_scenario(sample(expect_score="1/2"), RULES)
         assert line == "sample: expected score 1/2 (50.0), got 295/576 (51.2)"
 
-    def test_mentions(self):
+    def test_mentions(self) -> None:
         (line,) = check_scenario(sample(expect_mentions={"libre"}), RULES)
         assert line == "sample: expected mentions {'libre'}, got none (missing {'libre'})"
         city = attrs.evolve(
@@ -182,7 +186,7 @@ class TestCheckScenario:
             "'numerique-educatif'})"
         )
 
-    def test_every_mismatch_is_reported(self):
+    def test_every_mismatch_is_reported(self) -> None:
         lines = check_scenario(
             sample(expect_grade=4, expect_score=0, expect_mentions=["libre"]), RULES
         )
@@ -192,23 +196,23 @@ class TestCheckScenario:
             "mentions",
         ]
 
-    def test_unknown_service_in_the_dossier(self):
+    def test_unknown_service_in_the_dossier(self) -> None:
         dossier = EMPTY.with_status("site-internte", Status.DEPLOYED)
         with pytest.raises(InvalidInput, match="did you mean 'site-internet'"):
             check_scenario(Scenario(name="typo", dossier=dossier, expect_grade=1), RULES)
 
-    def test_unknown_mention(self):
+    def test_unknown_mention(self) -> None:
         with pytest.raises(InvalidInput, match=r"expect_mentions: unknown mention 'libr'.*'libre'"):
             check_scenario(sample(expect_mentions={"libr"}), RULES)
 
-    def test_arguments_are_checked(self):
+    def test_arguments_are_checked(self) -> None:
         with pytest.raises(InvalidInput, match="scenario: expected a Scenario"):
             check_scenario("sample", RULES)  # type: ignore[arg-type]
         with pytest.raises(InvalidInput, match="ruleset: expected a Ruleset"):
             check_scenario(sample(), "rules.json")  # type: ignore[arg-type]
 
     @given(cases())
-    def test_the_assessment_itself_holds(self, case):
+    def test_the_assessment_itself_holds(self, case: tuple[Ruleset, Dossier]) -> None:
         rules, dossier = case
         result = assess(dossier, rules)
         scenario = Scenario(
@@ -221,7 +225,9 @@ class TestCheckScenario:
         assert check_scenario(scenario, rules) == ()
 
     @given(cases(), st.integers(0, 5))
-    def test_any_other_grade_gives_one_line(self, case, expected):
+    def test_any_other_grade_gives_one_line(
+        self, case: tuple[Ruleset, Dossier], expected: int
+    ) -> None:
         rules, dossier = case
         got = assess(dossier, rules).grade
         lines = check_scenario(Scenario(name="s", dossier=dossier, expect_grade=expected), rules)
@@ -232,7 +238,7 @@ class TestCheckScenario:
             assert line.startswith(f"s: expected grade {expected}, got {got} (")
 
     @given(cases())
-    def test_too_low_lines_carry_the_reasons(self, case):
+    def test_too_low_lines_carry_the_reasons(self, case: tuple[Ruleset, Dossier]) -> None:
         rules, dossier = case
         result = assess(dossier, rules)
         higher = [rule.arobases for rule in rules.grades if rule.arobases > result.grade]
@@ -277,18 +283,18 @@ kind = "commune"
 population = 500
 """
 
-    def test_three_forms_give_the_same_scenarios(self):
+    def test_three_forms_give_the_same_scenarios(self) -> None:
         expected = (Scenario(name="empty village", dossier=EMPTY, expect_grade=1, expect_score=0),)
         assert scenarios_from_data([self.ITEM]) == expected
         assert scenarios_from_data({"scenarios": [self.ITEM]}) == expected
         assert scenarios_from_data(json.loads(json.dumps([self.ITEM]))) == expected
         assert scenarios_from_data(tomllib.loads(self.TOML)) == expected
 
-    def test_no_scenario_is_fine(self):
+    def test_no_scenario_is_fine(self) -> None:
         assert scenarios_from_data([]) == ()
         assert scenarios_from_data({"scenarios": []}) == ()
 
-    def test_pure(self):
+    def test_pure(self) -> None:
         data = {"scenarios": [self.ITEM]}
         before = json.dumps(data)
         scenarios_from_data(data)
@@ -304,12 +310,12 @@ population = 500
             ([3], "scenarios[0]: expected a scenario table, got int"),
         ],
     )
-    def test_shapes(self, data, problem):
+    def test_shapes(self, data: object, problem: str) -> None:
         with pytest.raises(InvalidInput) as caught:
             scenarios_from_data(data)
         assert caught.value.problems[0].startswith(problem)
 
-    def test_unknown_top_level_key(self):
+    def test_unknown_top_level_key(self) -> None:
         with pytest.raises(InvalidInput) as caught:
             scenarios_from_data({"scenario": [self.ITEM]})
         unknown = (
@@ -322,7 +328,7 @@ population = 500
         )
         assert caught.value.problems == (unknown, missing)
 
-    def test_every_problem_of_every_scenario_with_its_path(self):
+    def test_every_problem_of_every_scenario_with_its_path(self) -> None:
         bad = json.loads(json.dumps(self.ITEM))
         bad["name"] = "bad"
         bad["dossier"]["territory"]["population"] = -1
@@ -346,7 +352,7 @@ population = 500
         )
         assert "scenarios[1].name: duplicate" not in " ".join(problems)
 
-    def test_unknown_services_are_left_to_the_check(self):
+    def test_unknown_services_are_left_to_the_check(self) -> None:
         # A file does not know the rules it is checked against: ids are checked then.
         item = json.loads(json.dumps(self.ITEM))
         item["dossier"]["services"] = {"site-internte": "deployed"}
@@ -391,32 +397,32 @@ class TestExampleFiles:
         "the sample commune of the documentation": (3, Fraction(295, 576), set()),
     }
 
-    def test_json_and_toml_agree(self):
+    def test_json_and_toml_agree(self) -> None:
         assert load_json() == load_toml()
 
     @pytest.mark.parametrize("load", [load_json, load_toml])
-    def test_every_scenario_passes(self, load):
+    def test_every_scenario_passes(self, load: Callable[[], tuple[Scenario, ...]]) -> None:
         scenarios = load()
         assert len(scenarios) == len(self.EXPECTED)
         for scenario in scenarios:
             assert check_scenario(scenario, RULES) == (), scenario.name
 
-    def test_expectations_are_the_hand_computed_ones(self):
+    def test_expectations_are_the_hand_computed_ones(self) -> None:
         for scenario in load_json():
             grade, score, mentions = self.EXPECTED[scenario.name]
             assert (scenario.expect_grade, scenario.expect_score) == (grade, score)
-            assert scenario.expect_mentions == mentions
+            assert scenario.expect_mentions == frozenset(mentions)
 
-    def test_the_kinds_of_territories_covered(self):
+    def test_the_kinds_of_territories_covered(self) -> None:
         kinds = {s.dossier.territory.kind for s in load_json()}
         assert TerritoryKind.COMMUNE in kinds
         assert any(kind.is_epci for kind in kinds)
         assert min(s.dossier.territory.population for s in load_json()) < 3_500
 
-    def test_the_sample_is_the_referential_one(self):
+    def test_the_sample_is_the_referential_one(self) -> None:
         assert load_json()[-1].dossier == sample_dossier()
 
-    def test_a_changed_rule_is_caught(self):
+    def test_a_changed_rule_is_caught(self) -> None:
         # Lowering the participation gate of 4 @ lets the town and the sample commune through.
         four = RULES.grade_rule(4)
         assert four is not None
@@ -438,7 +444,7 @@ class TestExampleFiles:
 class TestCheckCommand:
     """`python -m villes_label check` prints one line per scenario, `N passed, M failed`, exit 0/1/2."""
 
-    def test_the_examples_pass(self, capsys):
+    def test_the_examples_pass(self, capsys: pytest.CaptureFixture[str]) -> None:
         code = main(
             ["check", str(EXAMPLES / "scenarios_2016.json"), str(EXAMPLES / "scenarios_2016.toml")]
         )
@@ -446,7 +452,7 @@ class TestCheckCommand:
         assert code == 0
         assert out.splitlines()[-1] == "10 passed, 0 failed"
 
-    def test_a_failing_scenario(self, tmp_path, capsys):
+    def test_a_failing_scenario(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         data = to_dict(sample(name="sample at 4 @", expect_grade=4))
         path = tmp_path / "failing.json"
         path.write_text(json.dumps([data]), "utf-8")
@@ -456,7 +462,7 @@ class TestCheckCommand:
         assert "sample at 4 @: expected grade 4, got 3 (issue 'democratie-locale'" in out
         assert out.splitlines()[-1] == "5 passed, 1 failed"
 
-    def test_bad_input(self, tmp_path, capsys):
+    def test_bad_input(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         path = tmp_path / "bad.toml"
         path.write_text('[[scenarios]]\nname = ""\nexpect_grade = 7\n', "utf-8")
         code = main(["check", str(path)])
@@ -466,7 +472,7 @@ class TestCheckCommand:
         assert "scenarios[0].dossier: missing required field" in err
         assert "scenarios[0].expect_grade: 7 is outside 0..5" in err
 
-    def test_as_a_process(self):
+    def test_as_a_process(self) -> None:
         done = subprocess.run(
             [sys.executable, "-m", "villes_label", "check", "examples/scenarios_2016.toml"],
             cwd=ROOT,
@@ -481,12 +487,12 @@ class TestCheckCommand:
 class TestFrontDoor:
     """`Scenario` and `check_scenario` are public; loading files needs no test library."""
 
-    def test_public(self):
+    def test_public(self) -> None:
         assert vl.Scenario is Scenario
         assert vl.check_scenario is check_scenario
         assert {"Scenario", "check_scenario"} <= set(vl.__all__)
 
-    def test_testing_kit_reexports_the_loader(self):
+    def test_testing_kit_reexports_the_loader(self) -> None:
         from villes_label import testing
 
         assert testing.scenarios_from_data is scenarios_from_data

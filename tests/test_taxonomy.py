@@ -29,25 +29,25 @@ def small() -> Taxonomy:
 class TestDefaultTaxonomy:
     """The label's referential has 4 themes, 16 issues and 131 services with stable ids."""
 
-    def test_counts(self):
+    def test_counts(self) -> None:
         tax = default_taxonomy()
         assert (len(tax.themes), len(tax.issues), len(tax.services)) == (4, 16, 131)
 
-    def test_four_issues_per_theme(self):
+    def test_four_issues_per_theme(self) -> None:
         assert [len(theme.issues) for theme in default_taxonomy().themes] == [4, 4, 4, 4]
 
-    def test_ids_are_unique_ascii_slugs(self):
+    def test_ids_are_unique_ascii_slugs(self) -> None:
         tax = default_taxonomy()
         ids = [t.id for t in tax.themes] + [i.id for i in tax.issues] + [s.id for s in tax.services]
         assert len(ids) == len(set(ids)) == 4 + 16 + 131
         assert all(SLUG.fullmatch(node_id) for node_id in ids)
 
-    def test_every_service_has_a_french_name_and_description(self):
+    def test_every_service_has_a_french_name_and_description(self) -> None:
         for service in default_taxonomy().services:
             assert service.name.strip()
             assert service.description.strip()
 
-    def test_published_themes_and_issues(self):
+    def test_published_themes_and_issues(self) -> None:
         tax = default_taxonomy()
         names = {theme.name for theme in tax.themes}
         assert names == {
@@ -59,7 +59,7 @@ class TestDefaultTaxonomy:
         for issue_id in ("democratie-locale", "mediation", "innovation", "emploi", "education"):
             assert tax.issue(issue_id).id == issue_id
 
-    def test_is_cached_and_immutable(self):
+    def test_is_cached_and_immutable(self) -> None:
         assert default_taxonomy() is default_taxonomy()
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             default_taxonomy().name = "x"  # type: ignore[misc]
@@ -68,7 +68,7 @@ class TestDefaultTaxonomy:
 class TestLookups:
     """Look-ups by id find every node; an unknown id names the closest ids."""
 
-    def test_lookup_parents(self):
+    def test_lookup_parents(self) -> None:
         tax = small()
         assert tax.issue_of("c").id == "I2"
         assert tax.theme_of("c").id == "T2"
@@ -76,19 +76,19 @@ class TestLookups:
         assert tax.service("b").name == "B"
 
     @pytest.mark.parametrize("method", ["theme", "issue", "service", "theme_of", "issue_of"])
-    def test_unknown_id_is_invalid_input(self, method):
+    def test_unknown_id_is_invalid_input(self, method: str) -> None:
         with pytest.raises(InvalidInput, match="unknown"):
             getattr(default_taxonomy(), method)("nope-nope")
 
-    def test_suggestions(self):
+    def test_suggestions(self) -> None:
         with pytest.raises(InvalidInput, match="did you mean 'site-internet'"):
             default_taxonomy().service("site-internte")
 
-    def test_issue_of_an_issue_is_refused(self):
+    def test_issue_of_an_issue_is_refused(self) -> None:
         with pytest.raises(InvalidInput):
             small().issue_of("I1")
 
-    def test_contains(self):
+    def test_contains(self) -> None:
         tax = small()
         assert "a" in tax
         assert "I2" in tax
@@ -97,7 +97,7 @@ class TestLookups:
         assert 3 not in tax
 
     @given(taxonomies())
-    def test_order_of_services_follows_the_tree(self, tax):
+    def test_order_of_services_follows_the_tree(self, tax: Taxonomy) -> None:
         flat = [s.id for t in tax.themes for i in t.issues for s in i.services]
         assert [s.id for s in tax.services] == flat
         for service in tax.services:
@@ -107,7 +107,7 @@ class TestLookups:
 class TestConstruction:
     """Construction refuses duplicate or empty ids, empty themes and issues, naming every one."""
 
-    def test_every_problem_is_reported(self):
+    def test_every_problem_is_reported(self) -> None:
         dup = Service(id="a", name="A")
         with pytest.raises(InvalidInput) as caught:
             Taxonomy(
@@ -127,11 +127,11 @@ class TestConstruction:
         assert any("has no service" in p for p in problems)
         assert len(problems) == 5
 
-    def test_no_theme(self):
+    def test_no_theme(self) -> None:
         with pytest.raises(InvalidInput, match="at least one theme"):
             Taxonomy(name="t", version="1", themes=())
 
-    def test_wrong_node_types(self):
+    def test_wrong_node_types(self) -> None:
         with pytest.raises(InvalidInput, match="expected a Theme"):
             Taxonomy(name="t", version="1", themes=("x",))  # type: ignore[arg-type]
 
@@ -140,13 +140,13 @@ class TestValues:
     """Models are frozen, hashable, comparable by value and picklable."""
 
     @given(taxonomies())
-    def test_pickle_and_hash(self, tax):
+    def test_pickle_and_hash(self, tax: Taxonomy) -> None:
         copy = pickle.loads(pickle.dumps(tax))
         assert copy == tax
         assert hash(copy) == hash(tax)
         assert copy.services == tax.services
 
-    def test_repr_html(self):
+    def test_repr_html(self) -> None:
         html = default_taxonomy()._repr_html_()
         assert html.startswith("<table>")
         assert "Démocratie locale" in html
@@ -156,12 +156,12 @@ class TestDiff:
     """diff lists services added, removed, renamed and moved, and their share of the older one."""
 
     @given(taxonomies())
-    def test_diff_with_itself_is_empty(self, tax):
+    def test_diff_with_itself_is_empty(self, tax: Taxonomy) -> None:
         diff = tax.diff(tax)
         assert diff.empty
         assert diff.change_ratio == 0
 
-    def test_diff(self):
+    def test_diff(self) -> None:
         old = small()
         a2 = Service(id="a", name="A renamed")
         d = Service(id="d", name="D")

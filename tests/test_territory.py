@@ -21,39 +21,39 @@ class TestTerritory:
     """A commune has an INSEE code, an EPCI a 9-digit SIREN; population >= 0."""
 
     @pytest.mark.parametrize("code", ["92049", "2A004", "2B033", "97101", "97611", "01001"])
-    def test_valid_commune_codes(self, code):
+    def test_valid_commune_codes(self, code: str) -> None:
         assert town(code).code == code
 
     @pytest.mark.parametrize(
         "code", ["9204", "920490", "20004", "2C004", "97701", "00001", "96001", "abcde", " 92049"]
     )
-    def test_invalid_commune_codes(self, code):
+    def test_invalid_commune_codes(self, code: str) -> None:
         with pytest.raises(InvalidInput, match="INSEE"):
             town(code)
 
-    def test_epci_codes(self):
+    def test_epci_codes(self) -> None:
         assert town("200054781", TerritoryKind.METROPOLE).kind is TerritoryKind.METROPOLE
         with pytest.raises(InvalidInput, match="SIREN"):
             town("92049", TerritoryKind.COMMUNAUTE_DE_COMMUNES)
 
-    def test_every_problem_at_once(self):
+    def test_every_problem_at_once(self) -> None:
         with pytest.raises(InvalidInput) as caught:
             Territory(code=92049, name="", kind="town", population=-3)  # type: ignore[arg-type]
         assert len(caught.value.problems) == 4
 
-    def test_bool_is_not_a_population(self):
+    def test_bool_is_not_a_population(self) -> None:
         with pytest.raises(InvalidInput, match="population"):
-            town(population=True)  # type: ignore[arg-type]
+            town(population=True)
 
     @given(territories())
-    def test_generated_territories_pickle(self, territory):
+    def test_generated_territories_pickle(self, territory: Territory) -> None:
         assert pickle.loads(pickle.dumps(territory)) == territory
 
 
 class TestStatus:
     """Statuses are ordered by credit, not alphabetically; NOT_APPLICABLE is outside the order."""
 
-    def test_credit_order(self):
+    def test_credit_order(self) -> None:
         assert Status.ABSENT < Status.PLANNED < Status.PARTIAL < Status.DEPLOYED
         assert max(Status.PARTIAL, Status.PLANNED) is Status.PARTIAL
         assert sorted([Status.DEPLOYED, Status.ABSENT, Status.PARTIAL]) == [
@@ -62,11 +62,11 @@ class TestStatus:
             Status.DEPLOYED,
         ]
 
-    def test_not_applicable_is_not_ordered(self):
+    def test_not_applicable_is_not_ordered(self) -> None:
         with pytest.raises(TypeError):
             _ = Status.NOT_APPLICABLE < Status.ABSENT
 
-    def test_values(self):
+    def test_values(self) -> None:
         assert [s.value for s in Status] == [
             "absent",
             "planned",
@@ -74,17 +74,17 @@ class TestStatus:
             "deployed",
             "not_applicable",
         ]
-        assert {Status.DEPLOYED: 1}["deployed"] == 1
+        assert {Status.DEPLOYED: 1}["deployed"] == 1  # type: ignore[index]
 
 
 class TestDossier:
     """The effective status is the best of the direct entry and of the actions delivering it."""
 
-    def test_effective_status(self):
+    def test_effective_status(self) -> None:
         dossier = Dossier(
             territory=town(),
             year=2016,
-            services={"a": Status.PLANNED, "b": "deployed"},
+            services={"a": Status.PLANNED, "b": "deployed"},  # type: ignore[dict-item]
             actions=(
                 Action(id="x", title="X", services={"a", "c"}, status=Status.PARTIAL),
                 Action(id="y", title="Y", services={"b"}, status=Status.PLANNED),
@@ -97,7 +97,7 @@ class TestDossier:
         assert dossier.declared == {"a", "b", "c"}
         assert dossier.services["b"] is Status.DEPLOYED
 
-    def test_not_applicable_and_delivered_is_invalid(self):
+    def test_not_applicable_and_delivered_is_invalid(self) -> None:
         with pytest.raises(InvalidInput, match="not_applicable but delivered by action 'x'"):
             Dossier(
                 territory=town(),
@@ -106,24 +106,24 @@ class TestDossier:
                 actions=(Action(id="x", title="X", services={"a"}, status=Status.DEPLOYED),),
             )
 
-    def test_action_cannot_be_not_applicable(self):
+    def test_action_cannot_be_not_applicable(self) -> None:
         with pytest.raises(InvalidInput, match="cannot be not_applicable"):
             Action(id="x", title="X", services={"a"}, status=Status.NOT_APPLICABLE)
 
-    def test_action_services_are_not_a_string(self):
+    def test_action_services_are_not_a_string(self) -> None:
         with pytest.raises(InvalidInput, match="got the string"):
             Action(id="x", title="X", services="ab", status=Status.DEPLOYED)
 
-    def test_action_needs_a_service(self):
+    def test_action_needs_a_service(self) -> None:
         with pytest.raises(InvalidInput, match="at least one service"):
             Action(id="x", title="X", services=(), status=Status.DEPLOYED)
 
-    def test_every_problem_at_once(self):
+    def test_every_problem_at_once(self) -> None:
         with pytest.raises(InvalidInput) as caught:
             Dossier(
                 territory=town(),
                 year=1999,
-                services={"a": "done", "": "deployed"},
+                services={"a": "done", "": "deployed"},  # type: ignore[dict-item]
                 actions=(
                     Action(id="x", title="X", services={"a"}, status=Status.DEPLOYED),
                     Action(id="x", title="X", services={"b"}, status=Status.DEPLOYED),
@@ -136,7 +136,7 @@ class TestDossier:
         assert "actions[1].id: duplicate action id 'x'" in problems
 
     @given(st.data())
-    def test_with_status(self, data):
+    def test_with_status(self, data: st.DataObject) -> None:
         dossier = data.draw(dossiers(data.draw(taxonomies())))
         sid = data.draw(st.sampled_from(sorted(dossier.declared) or ["t0-i0-s0"]))
         status = data.draw(statuses(not_applicable=False))
@@ -147,7 +147,7 @@ class TestDossier:
         assert dossier.services.get(sid) == dossier.services.get(sid)  # original untouched
 
     @given(st.data())
-    def test_frozen_hashable_picklable(self, data):
+    def test_frozen_hashable_picklable(self, data: st.DataObject) -> None:
         dossier = data.draw(dossiers(data.draw(taxonomies())))
         assert pickle.loads(pickle.dumps(dossier)) == dossier
         assert hash(pickle.loads(pickle.dumps(dossier))) == hash(dossier)
