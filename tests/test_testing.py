@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import attrs
 import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
+from hypothesis.errors import InvalidArgument, NoSuchExample
 
 import villes_label as vl
 from villes_label import (
@@ -45,6 +46,9 @@ from villes_label.testing import (
     territories,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
 RULES = default_ruleset()
 C = TerritoryKind.COMMUNE
 EPCI_KINDS = [kind for kind in TerritoryKind if kind.is_epci]
@@ -62,7 +66,7 @@ def territory(population: int, kind: TerritoryKind = C) -> Territory:
 
 
 @st.composite
-def pairs(draw):
+def pairs(draw: st.DrawFn) -> tuple[Ruleset, Dossier]:
     rules = draw(rulesets())
     return rules, draw(dossiers(rules))
 
@@ -90,7 +94,7 @@ class TestStrategiesHonourTheirParameters:
     """Every strategy produces valid values only, within the sizes and choices it is given."""
 
     @given(st.data())
-    def test_taxonomy_sizes(self, data):
+    def test_taxonomy_sizes(self, data: st.DataObject) -> None:
         low_t, high_t = sorted(data.draw(st.lists(st.integers(1, 3), min_size=2, max_size=2)))
         low_i, high_i = sorted(data.draw(st.lists(st.integers(1, 3), min_size=2, max_size=2)))
         low_s, high_s = sorted(data.draw(st.lists(st.integers(1, 4), min_size=2, max_size=2)))
@@ -111,7 +115,7 @@ class TestStrategiesHonourTheirParameters:
                 assert low_s <= len(issue.services) <= high_s
 
     @given(st.data())
-    def test_territory_kinds_and_populations(self, data):
+    def test_territory_kinds_and_populations(self, data: st.DataObject) -> None:
         kinds = data.draw(st.lists(st.sampled_from(list(TerritoryKind)), min_size=1, unique=True))
         low = data.draw(st.integers(0, 100_000))
         high = data.draw(st.integers(low, 3_000_000))
@@ -119,38 +123,39 @@ class TestStrategiesHonourTheirParameters:
         assert place.kind in kinds
         assert low <= place.population <= high
 
-    def test_villages_and_cities_both_come_up(self):
-        assert find(territories(), lambda t: t.population < 1_000, settings=SEARCH)
-        assert find(territories(), lambda t: t.population > 1_000_000, settings=SEARCH)
+    def test_villages_and_cities_both_come_up(self) -> None:
+        # `find` raises when no example satisfies the condition.
+        find(territories(), lambda t: t.population < 1_000, settings=SEARCH)
+        find(territories(), lambda t: t.population > 1_000_000, settings=SEARCH)
         # Thresholds, and one below them, are drawn on purpose.
-        assert find(territories(), lambda t: t.population == 3_499, settings=SEARCH)
+        find(territories(), lambda t: t.population == 3_499, settings=SEARCH)
 
     @given(st.data())
-    def test_statuses_among(self, data):
+    def test_statuses_among(self, data: st.DataObject) -> None:
         among = data.draw(st.lists(st.sampled_from(list(Status)), min_size=1, unique=True))
         assert data.draw(statuses(among=among)) in among
         assert data.draw(statuses(not_applicable=False)) is not Status.NOT_APPLICABLE
 
     @given(applicabilities())
-    def test_applicabilities(self, rule):
+    def test_applicabilities(self, rule: Applicability) -> None:
         assert rule.kinds
         assert rule.max_population is None or rule.max_population > rule.min_population
 
     @given(st.data())
-    def test_fractions(self, data):
+    def test_fractions(self, data: st.DataObject) -> None:
         denominator = data.draw(st.integers(1, 50))
         value = data.draw(fractions(denominator))
         assert 0 <= value <= 1
         assert (value * denominator).denominator == 1
 
     @given(st.data())
-    def test_ruleset_grades(self, data):
+    def test_ruleset_grades(self, data: st.DataObject) -> None:
         grades = data.draw(st.sets(st.integers(1, 5), min_size=1))
         rules = data.draw(rulesets(grades=grades))
         assert [rule.arobases for rule in rules.grades] == sorted(grades)
 
     @given(rulesets(gates=False, mentions=False, weights=False, credits=False, applicability=False))
-    def test_plain_rulesets(self, rules):
+    def test_plain_rulesets(self, rules: Ruleset) -> None:
         for rule in rules.grades:
             assert not rule.min_theme_scores
             assert not rule.min_issue_scores
@@ -164,13 +169,13 @@ class TestStrategiesHonourTheirParameters:
         assert not rules.applicability
 
     @given(st.data())
-    def test_ruleset_on_a_given_taxonomy(self, data):
+    def test_ruleset_on_a_given_taxonomy(self, data: st.DataObject) -> None:
         taxonomy = data.draw(taxonomies())
         rules = data.draw(rulesets(taxonomy, denominator=data.draw(st.integers(1, 10))))
         assert rules.taxonomy is taxonomy
 
     @given(st.data())
-    def test_dossier_parameters(self, data):
+    def test_dossier_parameters(self, data: st.DataObject) -> None:
         rules = data.draw(rulesets())
         count = len(rules.taxonomy.services)
         low = data.draw(st.integers(0, count))
@@ -195,7 +200,9 @@ class TestStrategiesHonourTheirParameters:
         assess(dossier, rules)  # every id is known
 
     @given(st.data())
-    def test_actions_never_deliver_a_service_declared_not_applicable(self, data):
+    def test_actions_never_deliver_a_service_declared_not_applicable(
+        self, data: st.DataObject
+    ) -> None:
         taxonomy = data.draw(taxonomies())
         dossier = data.draw(dossiers(taxonomy, status=statuses(among=[Status.NOT_APPLICABLE])))
         for action in dossier.actions:
@@ -203,7 +210,7 @@ class TestStrategiesHonourTheirParameters:
                 assert dossier.services.get(sid) is not Status.NOT_APPLICABLE
 
     @given(st.data())
-    def test_territory_strategy_is_used(self, data):
+    def test_territory_strategy_is_used(self, data: st.DataObject) -> None:
         taxonomy = data.draw(taxonomies())
         dossier = data.draw(dossiers(taxonomy, territory=territories(kinds=EPCI_KINDS)))
         assert dossier.territory.kind.is_epci
@@ -213,9 +220,38 @@ class TestEveryGradeIsReached:
     """Some generated (ruleset, dossier) pair gets each grade 0..5."""
 
     @pytest.mark.parametrize("grade", range(6))
-    def test_grade(self, grade):
+    def test_grade(self, grade: int) -> None:
         rules, dossier = find(pairs(), lambda p: assess(p[1], p[0]).grade == grade, settings=SEARCH)
         assert assess(dossier, rules).grade == grade
+
+
+class TestDossiersExplore:
+    """With no argument but the rules, `dossiers` reaches every grade within a few hundred examples.
+
+    A property test of a rule author's own code must not pass vacuously, on dossiers that
+    all get 1 @.
+    """
+
+    def test_every_grade_of_the_default_rules(self) -> None:
+        reached: set[int] = set()
+
+        def every_grade_reached(dossier: Dossier) -> bool:
+            reached.add(assess(dossier, RULES).grade)
+            return reached >= {1, 2, 3, 4, 5}
+
+        # Derandomized: the same examples at every run, so the test cannot flake.
+        explore = settings(
+            max_examples=300,
+            derandomize=True,
+            database=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        try:
+            find(dossiers(RULES), every_grade_reached, settings=explore)
+        except NoSuchExample:
+            pytest.fail(f"300 dossiers reach only the grades {sorted(reached)}")
+        assert reached == {1, 2, 3, 4, 5}
 
 
 class TestInvalidArguments:
@@ -228,23 +264,23 @@ class TestInvalidArguments:
             lambda: taxonomies(min_themes=0),
             lambda: taxonomies(min_issues=3, max_issues=2),
             lambda: territories(kinds=[]),
-            lambda: territories(kinds=["commune"]),
+            lambda: territories(kinds=["commune"]),  # type: ignore[list-item]
             lambda: territories(min_population=-1),
             lambda: territories(min_population=10, max_population=5),
             lambda: statuses(among=[]),
             lambda: statuses(among=[Status.NOT_APPLICABLE], not_applicable=False),
             lambda: rulesets(grades=[0, 1]),
             lambda: rulesets(grades=[]),
-            lambda: rulesets("taxonomy"),
+            lambda: rulesets("taxonomy"),  # type: ignore[arg-type]
             lambda: rulesets(denominator=0),
-            lambda: dossiers("rules"),
+            lambda: dossiers("rules"),  # type: ignore[arg-type]
             lambda: dossiers(RULES, min_services=200),
             lambda: dossiers(RULES, min_services=3, max_services=2),
             lambda: dossiers(RULES, max_actions=-1),
             lambda: dossiers(RULES, year=1999),
         ],
     )
-    def test_refused(self, build):
+    def test_refused(self, build: Callable[[], object]) -> None:
         with pytest.raises(InvalidArgument):
             build()
 
@@ -274,30 +310,30 @@ def score_capped_for_villages(dossier: Dossier, ruleset: Ruleset) -> vl.Assessme
 class TestMonotoneLaw:
     """`assert_monotone` holds for the library's scoring, and catches a house rule that breaks it."""
 
-    def test_default_rules(self):
+    def test_default_rules(self) -> None:
         assert_monotone(RULES, max_examples=30)
 
     # The law runs Hypothesis itself: nesting it in a test of rulesets is the point here.
     @settings(max_examples=10, suppress_health_check=[HealthCheck.nested_given])
     @given(rulesets())
-    def test_generated_rules(self, rules):
+    def test_generated_rules(self, rules: Ruleset) -> None:
         assert_monotone(rules, max_examples=10)
 
-    def test_a_penalty_for_announcements_breaks_it(self):
+    def test_a_penalty_for_announcements_breaks_it(self) -> None:
         with pytest.raises(AssertionError, match=r"from absent to planned lowers the grade"):
             assert_monotone(RULES, assess=announced_not_done, max_examples=200)
 
-    def test_a_score_normalisation_breaks_it(self):
+    def test_a_score_normalisation_breaks_it(self) -> None:
         villages = territories(kinds=[C], max_population=3_499)
         with pytest.raises(AssertionError, match=r"lowers the score"):
             assert_monotone(
                 RULES, assess=score_capped_for_villages, territory=villages, max_examples=200
             )
 
-    def test_a_fixed_territory(self):
-        seen = []
+    def test_a_fixed_territory(self) -> None:
+        seen: list[Territory] = []
 
-        def spy(dossier, ruleset):
+        def spy(dossier: Dossier, ruleset: Ruleset) -> vl.Assessment:
             seen.append(dossier.territory)
             return assess(dossier, ruleset)
 
@@ -306,7 +342,7 @@ class TestMonotoneLaw:
         assert seen
         assert set(seen) == {village}
 
-    def test_not_a_ruleset(self):
+    def test_not_a_ruleset(self) -> None:
         with pytest.raises(InvalidArgument):
             assert_monotone("rules.json")  # type: ignore[arg-type]
 
@@ -314,17 +350,17 @@ class TestMonotoneLaw:
 class TestScorerLaw:
     """`assert_scorer_agrees` holds for `Scorer`, and catches a scorer that differs."""
 
-    def test_default_rules(self):
+    def test_default_rules(self) -> None:
         assert_scorer_agrees(RULES, max_examples=10)
 
     @settings(max_examples=10, suppress_health_check=[HealthCheck.nested_given])
     @given(rulesets())
-    def test_generated_rules(self, rules):
+    def test_generated_rules(self, rules: Ruleset) -> None:
         assert_scorer_agrees(rules, max_examples=5)
 
-    def test_a_wrong_scorer_is_caught(self, monkeypatch):
+    def test_a_wrong_scorer_is_caught(self, monkeypatch: pytest.MonkeyPatch) -> None:
         class Generous(vl.Scorer):
-            def grades(self, dossiers):
+            def grades(self, dossiers: Iterable[Dossier]) -> list[int]:
                 return [min(grade + 1, 5) for grade in super().grades(dossiers)]
 
         monkeypatch.setattr(vl, "Scorer", Generous)
@@ -335,10 +371,10 @@ class TestScorerLaw:
 class TestScenariosLaw:
     """`assert_scenarios` lists every mismatch of every failing scenario."""
 
-    def test_holds(self):
+    def test_holds(self) -> None:
         assert_scenarios([Scenario(name="s", dossier=sample_dossier(), expect_grade=3)], RULES)
 
-    def test_fails(self):
+    def test_fails(self) -> None:
         scenarios = [
             Scenario(name="ok", dossier=sample_dossier(), expect_grade=3),
             Scenario(name="a", dossier=sample_dossier(), expect_grade=4, expect_score=0),
@@ -354,7 +390,7 @@ class TestScenariosLaw:
 class TestRepresentativeTerritories:
     """One territory per class that the rules treat alike: any territory is concerned like one."""
 
-    def test_default_rules(self):
+    def test_default_rules(self) -> None:
         names = [t.name for t in representative_territories(RULES)]
         assert names == [
             "commune of 0 to 3,499 inhabitants",
@@ -369,13 +405,13 @@ class TestRepresentativeTerritories:
             "intercommunality of 50,000 inhabitants or more",
         ]
 
-    def test_rules_without_applicability(self):
+    def test_rules_without_applicability(self) -> None:
         (only,) = representative_territories(RULES.replace(applicability={}))
         assert only.name == "territory of 0 inhabitants or more"
 
     @given(rulesets(), territories())
-    def test_every_territory_has_a_representative(self, rules, place):
-        def concerned(where):
+    def test_every_territory_has_a_representative(self, rules: Ruleset, place: Territory) -> None:
+        def concerned(where: Territory) -> set[str]:
             return {s.id for s in rules.taxonomy.services if rules.concerns(s.id, where)}
 
         patterns = [concerned(t) for t in representative_territories(rules)]
@@ -387,16 +423,16 @@ class TestExampleDossiers:
 
     @settings(max_examples=20)
     @given(rulesets(), territories())
-    def test_each_dossier_has_its_grade(self, rules, place):
+    def test_each_dossier_has_its_grade(self, rules: Ruleset, place: Territory) -> None:
         for grade, dossier in example_dossiers(rules, place).items():
             assert assess(dossier, rules).grade == grade
             assert dossier.territory == place
 
     @pytest.mark.parametrize("place", representative_territories(RULES), ids=str)
-    def test_default_rules(self, place):
+    def test_default_rules(self, place: Territory) -> None:
         assert sorted(example_dossiers(RULES, place)) == [1, 2, 3, 4, 5]
 
-    def test_no_concerned_service(self):
+    def test_no_concerned_service(self) -> None:
         # Nothing concerns a village: its score is 0, whatever it declares.
         rules = tiny_rules(
             (GradeRule(arobases=1, min_score=0), GradeRule(arobases=2, min_score="1/10")),
@@ -412,10 +448,10 @@ class TestExampleDossiers:
 class TestGradesReachableLaw:
     """`assert_grades_reachable` holds for the default rules and names what cannot be reached."""
 
-    def test_default_rules(self):
+    def test_default_rules(self) -> None:
         assert_grades_reachable(RULES)
 
-    def test_two_grades_with_the_same_conditions(self):
+    def test_two_grades_with_the_same_conditions(self) -> None:
         # A copy-paste: grade 3's rule is also grade 4's, so grade 3 is never awarded.
         three = RULES.grades[2]
         four = GradeRule(
@@ -431,12 +467,12 @@ class TestGradesReachableLaw:
             "  - grade 3 (@@@): any of the 10 territories tried"
         ]
 
-    def test_a_threshold_above_the_credit_of_deployed_services(self):
+    def test_a_threshold_above_the_credit_of_deployed_services(self) -> None:
         rules = RULES.replace(credits={Status.DEPLOYED: Fraction(3, 5)})
         with pytest.raises(AssertionError, match=r"grade 5 \(@@@@@\): any of the 10"):
             assert_grades_reachable(rules)
 
-    def test_a_window_too_narrow_for_villages(self):
+    def test_a_window_too_narrow_for_villages(self) -> None:
         # A village is concerned by s0 alone (scores 0, 1/2, 1): 55 % to 80 % is out of reach.
         rules = tiny_rules(
             (
@@ -454,7 +490,7 @@ class TestGradesReachableLaw:
         assert_grades_reachable(rules, [territory(5_000)])
         assert_grades_reachable(rules, grades=[1, 3])
 
-    def test_a_grade_only_communes_can_reach(self):
+    def test_a_grade_only_communes_can_reach(self) -> None:
         rules = tiny_rules(
             (
                 GradeRule(arobases=1, min_score=0),
@@ -469,7 +505,7 @@ class TestGradesReachableLaw:
             "  - grade 2 (@@): intercommunality of 0 inhabitants or more"
         ]
 
-    def test_a_grade_awarded_alone_only_when_a_required_service_is_partial(self):
+    def test_a_grade_awarded_alone_only_when_a_required_service_is_partial(self) -> None:
         # Partial earns as much as deployed; 3 @ also requires s0 deployed: 2 @ alone needs
         # every service at full credit and s0 partial.
         rules = tiny_rules(
@@ -486,13 +522,13 @@ class TestGradesReachableLaw:
         assert found[2].status("s0") is Status.PARTIAL
         assert_grades_reachable(rules)
 
-    def test_opt_outs_are_tried(self):
+    def test_opt_outs_are_tried(self) -> None:
         # 2 @ gates the issue at 90 %, above the credit of a deployed service: only a
         # territory that declares every service of it not applicable (gate waived) gets 2 @.
         rules = tiny_rules(
             (
                 GradeRule(arobases=1, min_score=0),
-                GradeRule(arobases=2, min_score=0, min_issue_scores={"i": "9/10"}),
+                GradeRule(arobases=2, min_score=0, min_issue_scores={"i": Fraction(9, 10)}),
             ),
             Applicability(opt_out=True),
             credits={Status.PARTIAL: Fraction(1, 4), Status.DEPLOYED: Fraction(1, 2)},

@@ -536,15 +536,22 @@ def dossiers(
     max_actions: int = 3,
     year: int | None = None,
 ) -> SearchStrategy[Dossier]:
-    """Dossiers that name only services of the referential.
+    """Dossiers that name only services of the referential, weak and strong alike.
 
-    Actions never deliver a service that the dossier declares not applicable.
+    Each dossier first draws a *strength*, one of five levels: the weakest
+    names few services, mostly absent or planned; the strongest names nearly
+    every service, mostly deployed. So the dossiers spread over every score,
+    and over every grade of a ruleset: with no other argument,
+    ``dossiers(default_ruleset())`` reaches each grade 1 to 5 within a few
+    hundred examples. Shrinking goes toward the weakest level. Actions never
+    deliver a service that the dossier declares not applicable.
 
     Args:
         ruleset_or_taxonomy: the referential the dossiers are written for.
         territory: the territory, or a strategy of them (default: `territories`).
         status: the status of every entry of ``services``, or a strategy of
-            them (default: `statuses`, ``NOT_APPLICABLE`` included).
+            them (default: every status, ``NOT_APPLICABLE`` included, weighed
+            by the dossier's strength).
         min_services: fewest entries in ``services``.
         max_services: most entries in ``services`` (default: every service).
         max_actions: most actions (their statuses are any but ``NOT_APPLICABLE``).
@@ -588,8 +595,9 @@ def dossiers(
         where = st.just(territory)
     else:
         where = territory
+    entries: SearchStrategy[Status] | None
     if status is None:
-        entries = statuses()
+        entries = None
     elif isinstance(status, Status):
         entries = st.just(status)
     else:
@@ -604,21 +612,61 @@ def dossiers(
     )
 
 
+# A dossier's *strength*, drawn first, sets how many services it names and how far it
+# has got with them. Drawn service by service from one distribution, nearly every dossier
+# would land on the same middling score, and a rule author's property test would never
+# meet a 5 @ dossier. The weakest level names a fifth of the services at most, mostly
+# absent or planned; each level names a fifth more, more of them deployed; the strongest
+# names nearly all of them, mostly deployed. Shrinking goes to the weakest level; the
+# other levels are drawn twice as often, since Hypothesis favours the simplest values.
+_STRENGTHS = 5
+_LEVELS = st.sampled_from((0, 1, 2, 3, 4, 1, 2, 3, 4))
+# The default statuses at each level, repeated to weigh them; each tuple starts with the
+# status that shrinking goes to.
+_STATUS_MIX: tuple[tuple[Status, ...], ...] = tuple(
+    tuple(
+        status
+        for status, weight in zip((*_CREDITED, Status.NOT_APPLICABLE), weights, strict=True)
+        for _ in range(weight)
+    )
+    for weights in (
+        (4, 2, 1, 1, 1),  # weights of absent, planned, partial, deployed, not applicable
+        (1, 1, 1, 5, 1),
+        (1, 1, 1, 7, 1),
+        (1, 1, 1, 10, 1),
+        (1, 0, 1, 17, 1),
+    )
+)
+
+
+def _band(level: int, low: int, high: int) -> tuple[int, int]:
+    """The range of the number of entries of a dossier of strength *level* (one of five)."""
+    width = high - low
+    return (
+        low + width * level // _STRENGTHS,
+        low - (-width * (level + 1) // _STRENGTHS),  # rounded up: the bands cover low..high
+    )
+
+
 @st.composite
 def _dossiers(
     draw: st.DrawFn,
     service_ids: tuple[str, ...],
     *,
     where: SearchStrategy[Territory],
-    entries: SearchStrategy[Status],
+    entries: SearchStrategy[Status] | None,
     sizes: tuple[int, int],
     max_actions: int,
     year: SearchStrategy[int],
 ) -> Dossier:
     place = draw(where)
-    low, high = sizes
-    named = draw(st.lists(st.sampled_from(service_ids), min_size=low, max_size=high, unique=True))
-    services = {sid: draw(entries) for sid in named}
+    level = draw(_LEVELS)
+    fewest, most = _band(level, *sizes)
+    named = draw(
+        st.lists(st.sampled_from(service_ids), min_size=fewest, max_size=most, unique=True)
+    )
+    status = st.sampled_from(_STATUS_MIX[level]) if entries is None else entries
+    services = {sid: draw(status) for sid in named}
     available = [sid for sid in service_ids if services.get(sid) is not Status.NOT_APPLICABLE]
     actions = []
     if available and max_actions:
