@@ -1,4 +1,4 @@
-"""Helpers shared by the determinism tests: fresh processes, shuffled dossiers."""
+"""Helpers shared by the tests: the Hypothesis profile, fresh processes, shuffled dossiers."""
 
 from __future__ import annotations
 
@@ -11,6 +11,11 @@ from villes_label import Dossier
 
 if TYPE_CHECKING:
     import random
+
+# The Hypothesis profile (see conftest.py): "default" keeps the suite quick, "ci" searches
+# harder. The few brute-force checks that are not Hypothesis tests follow it too.
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
+THOROUGH = PROFILE == "ci"
 
 SEEDS = ("0", "1", "4242")
 
