@@ -113,7 +113,7 @@ API_TOPICS: list[tuple[str, tuple[str, ...]]] = [
     ("Cohorts", ("_cohorts",)),
     ("Serialization", ("_serialize",)),
     ("Scenarios", ("_scenarios",)),
-    ("Versions of the referential", ("_migrate", "_versions")),
+    ("Versions of the referential", ("_migrate",)),
     ("Errors", ("_errors",)),
 ]
 # Public submodules that are not Python API: the command line is documented as a command.

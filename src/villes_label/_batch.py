@@ -142,7 +142,6 @@ class _Profile:
     score_mask: int
     score_base: int
     denominator: int
-    width: int
     grade_memo: _Memo
     gate_memo: _Memo
 
@@ -161,7 +160,6 @@ class _Profile:
         "score_base",
         "score_mask",
         "select",
-        "width",
     )
 
     def __init__(self, prepared: _Prepared, concerned: Sequence[str]) -> None:
@@ -310,7 +308,6 @@ def _compile(profile: _Profile, prepared: _Prepared, concerned: Sequence[str]) -
 
     # Copy j of the packed sum (bits j·spacing...) serves condition j; the
     # spare bit of each copy receives its guard.
-    profile.width = end
     spacing = end + 1
     replicator = select = offsets = 0
     guard_of: dict[tuple[_Quantity, int], int] = {}

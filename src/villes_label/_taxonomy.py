@@ -222,10 +222,6 @@ class Taxonomy:
                     parents[service.id] = (theme, issue)
         return parents
 
-    @cached_property
-    def _service_rank(self) -> dict[str, int]:
-        return {service.id: rank for rank, service in enumerate(self.services)}
-
     @property
     def service_ids(self) -> frozenset[str]:
         """The ids of every service."""
