@@ -23,9 +23,9 @@ from villes_label import (
     default_taxonomy,
     from_dict,
     recommend,
+    scenarios_from_data,
     to_dict,
 )
-from villes_label._scenarios import scenarios_from_data
 from villes_label.cli import main
 from villes_label.referential import sample_dossier
 

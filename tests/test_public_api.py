@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
 import villes_label
 
@@ -58,6 +61,7 @@ CONTRACT = {
     # scenarios
     "Scenario",
     "check_scenario",
+    "scenarios_from_data",
 }
 
 
@@ -91,3 +95,19 @@ class TestFrontDoor:
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         )
         assert done.stdout.strip() == "[]"
+
+
+class TestVersion:
+    """The version has one source, pyproject.toml, read through the installed metadata."""
+
+    def test_the_installed_metadata(self) -> None:
+        assert villes_label.__version__ == importlib.metadata.version("villes-label")
+
+    def test_the_project_version(self) -> None:
+        pyproject = Path(__file__).parents[1] / "pyproject.toml"
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+        assert "version" not in project.get("dynamic", [])
+        assert villes_label.__version__ == project["version"]
+
+    def test_listed_by_dir(self) -> None:
+        assert "__version__" in dir(villes_label)

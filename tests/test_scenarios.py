@@ -30,9 +30,9 @@ from villes_label import (
     check_scenario,
     default_ruleset,
     from_dict,
+    scenarios_from_data,
     to_dict,
 )
-from villes_label._scenarios import scenarios_from_data
 from villes_label.cli import main
 from villes_label.referential import sample_dossier
 from villes_label.testing import dossiers, rulesets
@@ -485,12 +485,14 @@ class TestCheckCommand:
 
 
 class TestFrontDoor:
-    """`Scenario` and `check_scenario` are public; loading files needs no test library."""
+    """`Scenario`, `check_scenario` and `scenarios_from_data` are public; loading files needs
+    no test library."""
 
     def test_public(self) -> None:
         assert vl.Scenario is Scenario
         assert vl.check_scenario is check_scenario
-        assert {"Scenario", "check_scenario"} <= set(vl.__all__)
+        assert vl.scenarios_from_data is scenarios_from_data
+        assert {"Scenario", "check_scenario", "scenarios_from_data"} <= set(vl.__all__)
 
     def test_testing_kit_reexports_the_loader(self) -> None:
         from villes_label import testing

@@ -24,10 +24,13 @@ if TYPE_CHECKING:
     from villes_label._cohorts import Comparison, calibrate, compare, grade_distribution, records
     from villes_label._migrate import Migration, migrate
     from villes_label._plans import Plan, Step, next_questions, recommend
-    from villes_label._scenarios import Scenario, check_scenario
+    from villes_label._scenarios import Scenario, check_scenario, scenarios_from_data
     from villes_label._serialize import converter, from_dict, to_dict
 
-__version__ = "0.1.0"
+    # The version is read from the installed package's metadata (pyproject.toml holds
+    # the only copy), on first use; see `__getattr__`.
+    __version__: str
+
 
 __all__ = [
     "Action",
@@ -69,6 +72,7 @@ __all__ = [
     "next_questions",
     "recommend",
     "records",
+    "scenarios_from_data",
     "to_dict",
 ]
 
@@ -96,6 +100,7 @@ _LAZY = {
     "recommend": "_plans",
     "Scenario": "_scenarios",
     "check_scenario": "_scenarios",
+    "scenarios_from_data": "_scenarios",
     "converter": "_serialize",
     "from_dict": "_serialize",
     "to_dict": "_serialize",
@@ -103,6 +108,11 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> object:
+    if name == "__version__":
+        from importlib.metadata import version  # noqa: PLC0415 - only when asked for
+
+        globals()[name] = found = version("villes-label")
+        return found
     module_name = _LAZY.get(name)
     if module_name is None:
         msg = f"module {__name__!r} has no attribute {name!r}"

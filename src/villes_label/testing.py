@@ -63,7 +63,7 @@ from villes_label._conditions import (
     conditions,
 )
 from villes_label._linear import QuantityKind
-from villes_label._scenarios import scenarios_from_data
+from villes_label._scenarios import scenarios_from_data  # also public as vl.scenarios_from_data
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
