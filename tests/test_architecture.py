@@ -58,7 +58,7 @@ class TestLayers:
 
     def test_the_page_names_the_rooms(self) -> None:
         order = rooms()
-        assert order[:4] == ["_values", "_errors", "_taxonomy", "_territory"]
+        assert order[:2] == ["_values", "_errors"]
         assert {"_scoring", "_batch", "_plans", "_cohorts", "referential", "cli"} <= set(order)
         for room in order:
             assert all(path.exists() for path in files_of(room)), room
