@@ -251,7 +251,7 @@ class TestSummary:
             assert grade == max(reached, default=0)
 
     def test_default_cohort(self) -> None:
-        cohort = mixed_default_cohort(200, seed=11)
+        cohort = mixed_default_cohort(200 if THOROUGH else 60, seed=11)
         summary = Scorer(RULES).summary(cohort)
         grades, scores = expected(cohort, RULES)
         assert (list(summary.grades), summary.scores()) == (grades, scores)
