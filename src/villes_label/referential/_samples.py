@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import math
 from functools import cache
+from typing import TYPE_CHECKING
 
 from villes_label._territory import Action, Dossier, Status, Territory, TerritoryKind
 from villes_label.referential._taxonomy_2016 import default_taxonomy
+
+if TYPE_CHECKING:
+    import random
 
 __all__ = ["sample_dossier", "synthetic_cohort"]
 
@@ -185,6 +189,9 @@ def synthetic_cohort(
     epci_share: float = 0.0,
     min_population: int = 10,
     max_population: int = 1_000_000,
+    populations: str = "log-uniform",
+    opt_out_rate: float = 0.0,
+    action_share: float = 0.0,
 ) -> tuple[Dossier, ...]:
     """A seeded cohort of *size* fictional territories with realistic dossiers.
 
@@ -195,6 +202,25 @@ def synthetic_cohort(
     are intercommunal bodies. Codes are unique within a cohort of up to 102,000
     communes.
 
+    Three options make the cohort harder, as real ones are (the defaults
+    leave them off, and the same seed then gives the same cohort as before):
+
+    - ``populations="france"`` draws communes by a size mix that looks like
+      France's (about half under 500 inhabitants, a few hundred over 20,000),
+      ignoring *min_population* and *max_population*; intercommunal bodies
+      take a kind (communauté de communes, d'agglomération, urbaine, métropole)
+      and a population that suit it. The mix is illustrative, not INSEE's figures.
+    - ``opt_out_rate``: each service that the 2016 rules let a territory opt out
+      of is declared not applicable with this probability.
+    - ``action_share``: this share of the dossiers also declares 1 to 5 actions,
+      each delivering 1 to 3 services.
+
+    >>> hard = synthetic_cohort(
+    ...     200, seed=1, epci_share=0.04, populations="france", opt_out_rate=0.3, action_share=0.5
+    ... )
+    >>> sum(1 for d in hard if d.actions) > 50, sum(d.territory.kind.is_epci for d in hard) > 0
+    (True, True)
+
     >>> cohort = synthetic_cohort(3, seed=1)
     >>> [d.territory.kind.value for d in cohort]
     ['commune', 'commune', 'commune']
@@ -204,21 +230,31 @@ def synthetic_cohort(
     if size < 0:
         msg = f"size must be >= 0, got {size}"
         raise ValueError(msg)
+    if populations not in {"log-uniform", "france"}:
+        msg = f"populations must be 'log-uniform' or 'france', got {populations!r}"
+        raise ValueError(msg)
     import random  # noqa: PLC0415 - only cohorts need it; keeps `import villes_label` light
 
     rng = random.Random(seed)  # noqa: S311 - fictional data, not secrets
     service_ids = [service.id for service in default_taxonomy().services]
+    opt_outs = _opt_out_ids() if opt_out_rate > 0 else ()
+    france = populations == "france"
     low, high = math.log10(max(min_population, 1)), math.log10(max_population)
     cohort = []
     for n in range(size):
         population = int(10 ** rng.uniform(low, high))
         strength = rng.random()
         if rng.random() < epci_share:
-            kind = _EPCI_KINDS[rng.randrange(len(_EPCI_KINDS))]
+            if france:
+                kind, population = _epci_like_france(rng)
+            else:
+                kind = _EPCI_KINDS[rng.randrange(len(_EPCI_KINDS))]
+                population = max(population, 5_000)
             code = f"{200_000_000 + n:09d}"
             name = f"Communauté exemple {n}"
-            population = max(population, 5_000)
         else:
+            if france:
+                population = _commune_size_like_france(rng)
             kind = TerritoryKind.COMMUNE
             code = _commune_code(n)
             name = f"Commune exemple {n}"
@@ -230,11 +266,79 @@ def synthetic_cohort(
         # Nearly every candidate has a website, "le minimum vital".
         if rng.random() < 0.8 + 0.2 * strength:
             services["site-internet"] = Status.DEPLOYED
+        for sid in opt_outs:
+            if rng.random() < opt_out_rate:
+                services[sid] = Status.NOT_APPLICABLE
+        actions: tuple[Action, ...] = ()
+        if action_share > 0 and rng.random() < action_share:
+            open_ids = [
+                sid for sid in service_ids if services.get(sid) is not Status.NOT_APPLICABLE
+            ]
+            actions = tuple(
+                Action(
+                    id=f"action-{k + 1}",
+                    title=f"Initiative {k + 1}",
+                    services=frozenset(rng.sample(open_ids, rng.randint(1, 3))),
+                    status=rng.choice(_STATUSES[1:]),
+                )
+                for k in range(rng.randint(1, 5))
+            )
         cohort.append(
             Dossier(
                 territory=Territory(code=code, name=name, kind=kind, population=population),
                 year=year,
                 services=services,
+                actions=actions,
             )
         )
     return tuple(cohort)
+
+
+# An illustrative size mix of French communes: (share, smallest, largest population).
+_COMMUNE_SIZES = (
+    (0.26, 10, 200),
+    (0.27, 200, 500),
+    (0.19, 500, 1_000),
+    (0.13, 1_000, 2_000),
+    (0.065, 2_000, 3_500),
+    (0.025, 3_500, 5_000),
+    (0.03, 5_000, 10_000),
+    (0.013, 10_000, 20_000),
+    (0.0085, 20_000, 50_000),
+    (0.0025, 50_000, 100_000),
+    (0.001, 100_000, 2_200_000),
+)
+# Kinds of intercommunal bodies: (share, kind, smallest, largest population).
+_EPCI_SIZES = (
+    (0.8, TerritoryKind.COMMUNAUTE_DE_COMMUNES, 3_000, 100_000),
+    (0.16, TerritoryKind.COMMUNAUTE_D_AGGLOMERATION, 50_000, 500_000),
+    (0.02, TerritoryKind.COMMUNAUTE_URBAINE, 100_000, 600_000),
+    (0.02, TerritoryKind.METROPOLE, 200_000, 2_200_000),
+)
+
+
+def _log_between(rng: random.Random, low: int, high: int) -> int:
+    return int(10 ** rng.uniform(math.log10(low), math.log10(high)))
+
+
+def _commune_size_like_france(rng: random.Random) -> int:
+    ((_, low, high),) = rng.choices(_COMMUNE_SIZES, weights=[s for s, _, _ in _COMMUNE_SIZES])
+    return _log_between(rng, low, high)
+
+
+def _epci_like_france(rng: random.Random) -> tuple[TerritoryKind, int]:
+    ((_, kind, low, high),) = rng.choices(_EPCI_SIZES, weights=[s for s, *_ in _EPCI_SIZES])
+    return kind, _log_between(rng, low, high)
+
+
+@cache
+def _opt_out_ids() -> tuple[str, ...]:
+    """The services the 2016 rules let a territory opt out of, in taxonomy order."""
+    from villes_label.referential._rules_2016 import default_ruleset  # noqa: PLC0415
+
+    rules = default_ruleset()
+    return tuple(
+        service.id
+        for service in rules.taxonomy.services
+        if (rule := rules.applicability.get(service.id)) is not None and rule.opt_out
+    )
