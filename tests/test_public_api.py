@@ -50,6 +50,8 @@ CONTRACT = {
     "records",
     # batch
     "Scorer",
+    # frames
+    "dossiers_frame",
     # serialization
     "to_dict",
     "from_dict",

@@ -22,6 +22,7 @@ from villes_label.referential import default_ruleset, default_taxonomy
 if TYPE_CHECKING:
     from villes_label._batch import Scorer
     from villes_label._cohorts import Comparison, calibrate, compare, grade_distribution, records
+    from villes_label._frames import dossiers_frame
     from villes_label._migrate import Migration, migrate
     from villes_label._plans import Plan, Step, next_questions, recommend
     from villes_label._scenarios import Scenario, check_scenario, scenarios_from_data
@@ -66,6 +67,7 @@ __all__ = [
     "converter",
     "default_ruleset",
     "default_taxonomy",
+    "dossiers_frame",
     "from_dict",
     "grade_distribution",
     "migrate",
@@ -92,6 +94,7 @@ _LAZY = {
     "compare": "_cohorts",
     "grade_distribution": "_cohorts",
     "records": "_cohorts",
+    "dossiers_frame": "_frames",
     "Migration": "_migrate",
     "migrate": "_migrate",
     "Plan": "_plans",

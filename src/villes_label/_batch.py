@@ -61,6 +61,8 @@ from villes_label._values import is_instance, plain_dict
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
 
+    from pandas import DataFrame
+
 __all__ = ["CohortSummary", "Scorer"]
 
 _UNDECIDED = -1
@@ -565,6 +567,43 @@ class Scorer:
             denominator=common,
             gate_grades=tuple(row[1] for row in rows),
         )
+
+    def grade_frame(self, frame: DataFrame, *, territories: DataFrame | None = None) -> DataFrame:
+        """Grade every territory of a DataFrame: exactly the grades and scores of `assess`.
+
+        *frame* is either **wide**, as `dossiers_frame` makes it (columns
+        ``code``, ``kind``, ``population``, optionally ``name`` and ``year``, then
+        one column per service id holding status values, missing = absent), or
+        **long**: one row per declared service with columns ``code``, ``service``
+        and ``status``, the territories' ``kind`` and ``population`` taken from
+        the same frame or from *territories* (a frame with ``code``, ``kind``,
+        ``population``). Statuses are effective statuses: actions are not read.
+
+        The result has one row per territory (the wide frame's index; for a long
+        frame, one row per code in order of first appearance) and the columns
+        ``code``, ``grade``, ``score`` (an exact `Fraction`), ``score_numerator``
+        and ``score_denominator`` (integers: ``score == numerator / denominator``)
+        and ``score_percent`` (a float, for display). The whole frame is
+        evaluated on integer arrays, per-row denominators included (opt-outs,
+        population and kind rules): no float reaches a grade.
+
+        Needs the extra ``frames`` (numpy, pandas).
+
+        Raises:
+            InvalidInput: every problem of the frame (a missing column, an
+                unknown kind, service id or status, a negative population...),
+                with its row.
+            ImportError: numpy or pandas is missing.
+
+        >>> from villes_label import default_ruleset, dossiers_frame, referential
+        >>> frame = dossiers_frame([referential.sample_dossier()])
+        >>> Scorer(default_ruleset()).grade_frame(frame)[["code", "grade", "score"]]
+            code  grade    score
+        0  35999      3  295/576
+        """
+        from villes_label._frames import grade_frame  # noqa: PLC0415 - needs the extra `frames`
+
+        return grade_frame(self.ruleset, frame, territories=territories)
 
     # --- the machinery ----------------------------------------------------------
 

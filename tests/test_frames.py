@@ -1,0 +1,234 @@
+"""DataFrames: `dossiers_frame` and `Scorer.grade_frame` give exactly what `assess` gives."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from fractions import Fraction
+
+import attrs
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from villes_label import (
+    Dossier,
+    InvalidInput,
+    Ruleset,
+    Scorer,
+    Status,
+    assess,
+    default_ruleset,
+    dossiers_frame,
+    records,
+)
+from villes_label.referential import sample_dossier, synthetic_cohort
+from villes_label.testing import dossiers, rulesets
+
+RULES = default_ruleset()
+
+
+def realistic(size: int, seed: int) -> tuple[Dossier, ...]:
+    return synthetic_cohort(
+        size,
+        seed=seed,
+        epci_share=0.04,
+        populations="france",
+        opt_out_rate=0.3,
+        action_share=0.5,
+    )
+
+
+def long_of(frame: pd.DataFrame) -> pd.DataFrame:
+    """The long form of a wide frame: one row per declared service."""
+    services = [c for c in frame.columns if c not in {"code", "name", "kind", "population", "year"}]
+    melted = frame.melt(
+        id_vars=["code", "kind", "population"],
+        value_vars=services,
+        var_name="service",
+        value_name="status",
+    )
+    return melted[melted["status"].notna()].reset_index(drop=True)
+
+
+@st.composite
+def cohorts(draw: st.DrawFn) -> tuple[Ruleset, list[Dossier]]:
+    rules = draw(rulesets())
+    return rules, draw(st.lists(dossiers(rules), max_size=6))
+
+
+class TestGradeFrameIsAssess:
+    """For every ruleset and cohort, the frame path's grades and exact scores are `assess`'s."""
+
+    @given(cohorts())
+    def test_wide(self, drawn: tuple[Ruleset, list[Dossier]]) -> None:
+        rules, cohort = drawn
+        out = Scorer(rules).grade_frame(dossiers_frame(cohort, taxonomy=rules.taxonomy))
+        results = [assess(d, rules) for d in cohort]
+        assert list(out["grade"]) == [r.grade for r in results]
+        assert list(out["score"]) == [r.score for r in results]
+        assert [
+            Fraction(n, d)
+            for n, d in zip(out["score_numerator"], out["score_denominator"], strict=True)
+        ] == [r.score for r in results]
+
+    @given(cohorts())
+    def test_long(self, drawn: tuple[Ruleset, list[Dossier]]) -> None:
+        rules, cohort = drawn
+        # One dossier per code: the long form identifies territories by code.
+        unique = list({d.territory.code: d for d in cohort}.values())
+        wide = dossiers_frame(unique, taxonomy=rules.taxonomy)
+        out = Scorer(rules).grade_frame(long_of(wide))
+        by_code = {d.territory.code: assess(d, rules) for d in unique}
+        # A territory that declares nothing has no row in the long form.
+        declared = [d.territory.code for d in unique if d.effective_statuses()]
+        assert sorted(out["code"]) == sorted(declared)
+        got = dict(zip(out["code"], zip(out["grade"], out["score"], strict=True), strict=True))
+        assert got == {code: (by_code[code].grade, by_code[code].score) for code in declared}
+
+    def test_realistic_cohort(self) -> None:
+        """Opt-outs, actions, every size and kind of territory: equal on all of it."""
+        cohort = realistic(1_500, seed=16)
+        out = Scorer(RULES).grade_frame(dossiers_frame(cohort))
+        results = [assess(d, RULES) for d in cohort]
+        assert list(out["grade"]) == [r.grade for r in results]
+        assert list(out["score"]) == [r.score for r in results]
+        assert len(set(out["grade"])) >= 4
+
+    def test_exactly_on_a_threshold(self) -> None:
+        """A score exactly on a grade's minimum gets the grade, as with `assess`."""
+        dossier = sample_dossier()
+        score = assess(dossier, RULES).score
+        frame = dossiers_frame([dossier])
+        for minimum, grade in ((score, 3), (score + Fraction(1, 10**6), 0)):
+            grades = [attrs.evolve(r, min_score=max(r.min_score, minimum)) for r in RULES.grades]
+            rules = RULES.replace(grades=grades)
+            out = Scorer(rules).grade_frame(frame)
+            assert out["grade"][0] == assess(dossier, rules).grade == grade
+
+
+class TestRecordsAgree:
+    """`records` of the assessments and the frame path tell the same grades and scores."""
+
+    def test_same_grades_and_scores(self) -> None:
+        cohort = realistic(300, seed=3)
+        out = Scorer(RULES).grade_frame(dossiers_frame(cohort))
+        rows = records([assess(d, RULES) for d in cohort])
+        assert list(out["code"]) == [row["code"] for row in rows]
+        assert list(out["grade"]) == [row["grade"] for row in rows]
+        assert [float(s) for s in out["score"]] == [row["score"] for row in rows]
+        assert list(out["score_percent"]) == [float(s) * 100 for s in out["score"]]
+
+
+class TestDossiersFrame:
+    """One row per dossier, one categorical column per service, effective statuses."""
+
+    def test_columns_and_statuses(self) -> None:
+        dossier = sample_dossier()
+        frame = dossiers_frame([dossier], taxonomy=RULES.taxonomy)
+        assert list(frame.columns) == [
+            "code",
+            "name",
+            "kind",
+            "population",
+            "year",
+            *(s.id for s in RULES.taxonomy.services),
+        ]
+        row = frame.iloc[0]
+        for sid in RULES.taxonomy.service_ids:
+            status = row[sid]
+            expected = dossier.effective_statuses().get(sid)
+            assert (None if pd.isna(status) else Status(status)) == expected
+        assert isinstance(frame["site-internet"].dtype, pd.CategoricalDtype)
+        assert list(frame["site-internet"].cat.categories) == [s.value for s in Status]
+
+    def test_rejects_what_is_not_a_dossier(self) -> None:
+        with pytest.raises(InvalidInput, match=r"dossiers\[1\]: expected a Dossier"):
+            dossiers_frame([sample_dossier(), "nope"])  # type: ignore[list-item]
+
+    def test_empty(self) -> None:
+        out = Scorer(RULES).grade_frame(dossiers_frame([]))
+        assert len(out) == 0
+
+
+class TestBadFrames:
+    """Every problem is reported with its row; nothing is dropped."""
+
+    def test_every_problem_listed(self) -> None:
+        frame = dossiers_frame([sample_dossier()])
+        frame = frame.astype({"kind": object, "site-internet": object})
+        frame.loc[0, "kind"] = "village"
+        frame.loc[0, "site-internet"] = "done"
+        frame["no-such-service"] = "deployed"
+        with pytest.raises(InvalidInput) as raised:
+            Scorer(RULES).grade_frame(frame)
+        problems = raised.value.problems
+        assert any("rows[35999].kind" in p for p in problems)
+        assert any("rows[35999].site-internet: unknown status 'done'" in p for p in problems)
+        assert any("no-such-service" in p for p in problems)
+
+    def test_missing_columns(self) -> None:
+        with pytest.raises(InvalidInput, match="missing column 'population'"):
+            Scorer(RULES).grade_frame(pd.DataFrame({"code": ["01001"], "kind": ["commune"]}))
+
+    def test_negative_population(self) -> None:
+        frame = dossiers_frame([sample_dossier()])
+        frame.loc[0, "population"] = -3
+        with pytest.raises(InvalidInput, match="population: must be >= 0"):
+            Scorer(RULES).grade_frame(frame)
+
+    def test_not_a_frame(self) -> None:
+        with pytest.raises(InvalidInput, match="expected a pandas DataFrame"):
+            Scorer(RULES).grade_frame([1, 2])  # type: ignore[arg-type]
+
+    def test_long_frame_twice_the_same_service(self) -> None:
+        frame = pd.DataFrame(
+            {
+                "code": ["01001", "01001"],
+                "kind": ["commune", "commune"],
+                "population": [500, 500],
+                "service": ["site-internet", "site-internet"],
+                "status": ["deployed", "absent"],
+            }
+        )
+        with pytest.raises(InvalidInput, match="names service 'site-internet' twice"):
+            Scorer(RULES).grade_frame(frame)
+
+    def test_long_frame_with_separate_territories(self) -> None:
+        statuses = pd.DataFrame(
+            {"code": ["01001"], "service": ["site-internet"], "status": ["deployed"]}
+        )
+        people = pd.DataFrame({"code": ["01001"], "kind": ["commune"], "population": [500]})
+        out = Scorer(RULES).grade_frame(statuses, territories=people)
+        assert list(out["code"]) == ["01001"]
+        with pytest.raises(InvalidInput, match="no kind and population"):
+            Scorer(RULES).grade_frame(statuses, territories=people.assign(code="01002"))
+
+
+class TestOptional:
+    """numpy and pandas are an extra: never imported by the core, a clear error without them."""
+
+    def test_import_does_not_load_pandas(self) -> None:
+        code = (
+            "import sys, villes_label as vl; vl.Scorer; vl.records; "
+            "print(sorted(m for m in ('numpy', 'pandas') if m in sys.modules))"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert done.stdout.strip() == "[]"
+
+    def test_error_names_the_extra(self) -> None:
+        code = (
+            "import sys; sys.modules['pandas'] = None\n"
+            "import villes_label as vl\n"
+            "try:\n"
+            "    vl.dossiers_frame([])\n"
+            "except ImportError as error:\n"
+            "    print(error)\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert "villes-label[frames]" in done.stdout
