@@ -83,6 +83,10 @@ nitpick_ignore = [
     # villes_label.converter.
     ("py:class", "cattrs.Converter"),
     ("py:class", "cattrs.converters.Converter"),
+    # dossiers_frame and Scorer.grade_frame (the extra `frames`).
+    ("py:class", "DataFrame"),
+    ("py:class", "pandas.DataFrame"),
+    ("py:class", "pandas.core.frame.DataFrame"),
 ]
 nitpick_ignore_regex = [
     # The testing kit returns Hypothesis strategies (annotated as st.SearchStrategy).
@@ -108,7 +112,7 @@ API_TOPICS: list[tuple[str, tuple[str, ...]]] = [
     ("Territory and dossier", ("_territory",)),
     ("Rules", ("_rules", "referential._rules")),
     ("Scoring", ("_scoring",)),
-    ("Batch scoring", ("_batch",)),
+    ("Batch scoring", ("_batch", "_frames")),
     ("Plans and diagnostics", ("_plans",)),
     ("Cohorts", ("_cohorts",)),
     ("Serialization", ("_serialize",)),
