@@ -230,16 +230,20 @@ def _territory_problems(
 
 def _codes(np: Any, pd: Any, column: Any, categories: tuple[str, ...]) -> tuple[Any, Any]:
     """Positions of *column*'s values in *categories* (-1 when missing), and of invalid values."""
-    wanted = pd.Index(categories)
     if isinstance(column.dtype, pd.CategoricalDtype):
-        # A categorical column: map its few categories, then its codes.
-        mapped = np.append(wanted.get_indexer(column.cat.categories), -1)
-        codes = mapped[np.asarray(column.cat.codes)]
-    else:
-        codes = wanted.get_indexer(column.to_numpy(dtype=object))
-    codes = np.asarray(codes, dtype=np.int8)
-    invalid = np.flatnonzero((codes < 0) & column.notna().to_numpy())
-    return codes, invalid
+        # A categorical column: read its codes, mapping its few categories if need be.
+        values = column.array
+        codes = np.asarray(values.codes)
+        own = tuple(values.categories)
+        if own == categories:
+            return codes.astype(np.int8, copy=False), np.zeros(0, dtype=np.int64)
+        mapped = np.append(pd.Index(categories).get_indexer(values.categories), -1)
+        found = mapped[codes]
+        invalid = np.flatnonzero((found < 0) & (codes >= 0))
+        return found.astype(np.int8), invalid
+    found = pd.Index(categories).get_indexer(column.to_numpy(dtype=object)).astype(np.int8)
+    invalid = np.flatnonzero((found < 0) & column.notna().to_numpy())
+    return found, invalid
 
 
 def _status_codes(np: Any, pd: Any, column: Any) -> tuple[Any, Any]:
