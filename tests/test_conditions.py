@@ -7,8 +7,8 @@ import inspect
 import re
 from fractions import Fraction
 from pathlib import Path
-from typing import assert_never
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -30,6 +30,7 @@ from villes_label._conditions import (
     conditions,
     evaluate,
     kind_of,
+    rule_fields,
 )
 from villes_label._vocabulary import ReasonCode
 from villes_label.testing import dossiers, rulesets
@@ -44,34 +45,8 @@ def cases(draw: st.DrawFn) -> tuple[Ruleset, Dossier]:
 
 
 def grade_rule_of(arobases: int, found: tuple[Condition, ...]) -> GradeRule:
-    """The grade rule whose conditions are *found*: the inverse of `conditions`."""
-    fields: dict[str, object] = {}
-    themes: dict[str, Fraction] = {}
-    issues: dict[str, Fraction] = {}
-    required: set[str] = set()
-    for condition in found:
-        match condition:
-            case MinScore():
-                fields["min_score"] = condition.threshold
-            case ThemeMinimum():
-                themes[condition.theme] = condition.threshold
-            case IssueMinimum():
-                issues[condition.issue] = condition.threshold
-            case EachTheme():
-                fields["min_each_theme"] = condition.threshold
-            case RequiredService():
-                required.add(condition.service)
-            case MinGrade():  # pragma: no cover - never in a grade rule
-                pytest.fail("a grade rule holds no minimum grade")
-            case _:
-                assert_never(condition)
-    return GradeRule(
-        arobases=arobases,
-        min_theme_scores=themes,
-        min_issue_scores=issues,
-        required_services=required,
-        **fields,  # type: ignore[arg-type]
-    )
+    """The grade rule whose conditions are *found*."""
+    return GradeRule(arobases=arobases, **rule_fields(found))
 
 
 def values_of(rules: Ruleset, dossier: Dossier) -> Values:
@@ -117,8 +92,10 @@ class TestEveryFieldIsACondition:
             assert grade_rule_of(rule.arobases, conditions(rule)) == rule
 
     @given(rulesets())
-    def test_a_mention_lists_each_field(self, rules: Ruleset) -> None:
+    def test_a_mention_is_its_conditions(self, rules: Ruleset) -> None:
         for mention in rules.mentions:
+            fields = rule_fields(conditions(mention))
+            assert MentionRule(id=mention.id, name=mention.name, **fields) == mention
             found = conditions(mention)
             expected = (
                 len(mention.min_theme_scores)
@@ -128,6 +105,21 @@ class TestEveryFieldIsACondition:
             )
             assert len(found) == expected
             assert all(isinstance(c, MinGrade) for c in found if c.code is ReasonCode.MIN_GRADE)
+
+
+class TestEveryFieldHasAKind:
+    """A public field of a rule that no kind of condition writes would be silently ignored."""
+
+    @pytest.mark.parametrize(
+        ("cls", "own"), [(GradeRule, {"arobases"}), (MentionRule, {"id", "name"})]
+    )
+    def test_every_public_field_is_written_by_a_kind(
+        self, cls: type[GradeRule | MentionRule], own: set[str]
+    ) -> None:
+        source = (SOURCE / "_conditions.py").read_text("utf-8")
+        for name in attrs.fields_dict(cls):
+            if name not in own:
+                assert f'fields["{name}"]' in source or f'"{name}", ' in source, name
 
 
 class TestCheckingReadsTheFields:
@@ -149,7 +141,8 @@ class TestKindsAndCodes:
         codes = [kind.code for kind in KINDS]
         assert len(set(codes)) == len(codes)
         assert all(isinstance(code, ReasonCode) for code in codes)
-        assert {kind.code for kind in GRADE_KINDS} == {
+        # The published codes keep their values.
+        assert {kind.code for kind in GRADE_KINDS} >= {
             "min-score",
             "theme-gate",
             "issue-gate",

@@ -31,7 +31,7 @@ shape makes mypy name every consumer that must learn it.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING, ClassVar, Protocol, assert_never
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, assert_never
 
 import attrs
 
@@ -41,7 +41,7 @@ from villes_label._territory import Status
 from villes_label._vocabulary import ReasonCode, points, points_in
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
 __all__ = [
     "GRADE_KINDS",
@@ -63,6 +63,7 @@ __all__ = [
     "conditions",
     "evaluate",
     "kind_of",
+    "rule_fields",
 ]
 
 _ZERO = Fraction(0)
@@ -165,6 +166,9 @@ class MinScore:
     def waiver(self, label: str, atom: Atom) -> str:  # noqa: ARG002  # pragma: no cover - the score always exists
         return f"{label}: the minimum score is waived"
 
+    def into(self, fields: dict[str, Any]) -> None:
+        fields["min_score"] = self.threshold
+
     def gate(self, atom: Atom) -> str:  # noqa: ARG002
         return f"score at {points(self.threshold)} or more"
 
@@ -193,6 +197,9 @@ class ThemeMinimum:
             f"{label}: the gate on theme {self.theme!r} is waived "
             "(no service of it concerns this territory)"
         )
+
+    def into(self, fields: dict[str, Any]) -> None:
+        fields.setdefault("min_theme_scores", {})[self.theme] = self.threshold
 
     def gate(self, atom: Atom) -> str:  # noqa: ARG002
         return f"theme {self.theme!r}"
@@ -223,6 +230,9 @@ class IssueMinimum:
             "(no service of it concerns this territory)"
         )
 
+    def into(self, fields: dict[str, Any]) -> None:
+        fields.setdefault("min_issue_scores", {})[self.issue] = self.threshold
+
     def gate(self, atom: Atom) -> str:  # noqa: ARG002
         return f"issue {self.issue!r}"
 
@@ -247,6 +257,9 @@ class EachTheme:
 
     def waiver(self, label: str, atom: Atom) -> str:  # pragma: no cover - only scored themes
         return f"{label}: the minimum on theme {atom.subject!r} is waived"
+
+    def into(self, fields: dict[str, Any]) -> None:
+        fields["min_each_theme"] = self.threshold
 
     def gate(self, atom: Atom) -> str:  # noqa: ARG002
         return f"each theme at {points(self.threshold)} or more"
@@ -276,6 +289,9 @@ class RequiredService:
             "(it does not concern this territory)"
         )
 
+    def into(self, fields: dict[str, Any]) -> None:
+        fields.setdefault("required_services", set()).add(self.service)
+
     def gate(self, atom: Atom) -> str:  # noqa: ARG002
         return f"required service {self.service!r}"
 
@@ -299,6 +315,9 @@ class MinGrade:
 
     def waiver(self, label: str, atom: Atom) -> str:  # noqa: ARG002  # pragma: no cover - never waived
         return f"{label}: the minimum grade is waived"
+
+    def into(self, fields: dict[str, Any]) -> None:
+        fields["min_grade"] = self.grade
 
     def gate(self, atom: Atom) -> str:  # noqa: ARG002
         return f"grade {self.grade} or more"
@@ -335,6 +354,18 @@ _BY_CODE: dict[str, type[Condition]] = {kind.code: kind for kind in KINDS}
 def kind_of(code: str) -> type[Condition] | None:
     """The kind of condition whose reason code is *code*, if any."""
     return _BY_CODE.get(code)
+
+
+def rule_fields(found: Iterable[Condition]) -> dict[str, Any]:
+    """The public fields of a rule that holds *found*: the inverse of `conditions`.
+
+    ``GradeRule(arobases=g, **rule_fields(conditions(rule))) == rule`` for a grade
+    rule of grade g, and likewise for a mention with its id and name.
+    """
+    fields: dict[str, Any] = {}
+    for condition in found:
+        condition.into(fields)
+    return fields
 
 
 def conditions(rule: GradeRule | MentionRule) -> tuple[Condition, ...]:

@@ -340,21 +340,13 @@ def _need(threshold: Fraction, quantity: Quantity, numerator: int, form: LinearF
     return math.ceil(threshold * quantity.denominator * form.scale) - numerator
 
 
-def _search(
-    form: LinearForm,
-    rule: GradeRule,
-    *,
-    candidates: Sequence[str],
-    gain_of: Mapping[str, int],
-    credits: Mapping[str, int],
-) -> frozenset[str] | None:
-    """The best set of services to deploy for *rule*, or ``None`` when none reaches it.
+def _demands(
+    rule: GradeRule, form: LinearForm
+) -> tuple[dict[tuple[QuantityKind, str], Fraction], set[str]]:
+    """What *rule* asks, read from its conditions: a minimum per quantity, the services to deploy.
 
-    Best: fewest services, then largest gain, then earliest in taxonomy order.
-    *gain_of* is each candidate's gain of the score's numerator; *credits*
-    every concerned service's credit, in the form's units.
+    Every bound is then a minimum of a sum of gains over one quantity.
     """
-    # What the rule asks, by quantity: every bound is a minimum of a sum of gains.
     minimum: dict[tuple[QuantityKind, str], Fraction] = {}
     required: set[str] = set()
     for condition in conditions(rule):
@@ -370,6 +362,24 @@ def _search(
                     raise TypeError(msg)
                 case _:
                     assert_never(atom)
+    return minimum, required
+
+
+def _search(
+    form: LinearForm,
+    rule: GradeRule,
+    *,
+    candidates: Sequence[str],
+    gain_of: Mapping[str, int],
+    credits: Mapping[str, int],
+) -> frozenset[str] | None:
+    """The best set of services to deploy for *rule*, or ``None`` when none reaches it.
+
+    Best: fewest services, then largest gain, then earliest in taxonomy order.
+    *gain_of* is each candidate's gain of the score's numerator; *credits*
+    every concerned service's credit, in the form's units.
+    """
+    minimum, required = _demands(rule, form)
     score_minimum = minimum.get((QuantityKind.SCORE, ""), _ZERO)
     if not form.concerned:
         # Nothing concerns the territory: every gate is waived and the score is 0.
@@ -500,13 +510,14 @@ def _saturating_search(
     credits: Mapping[str, int],
 ) -> frozenset[str] | None:
     """`_search` for a form whose issues saturate: exact by counts, issue by issue."""
+    minimum, required = _demands(rule, form)
+    score_minimum = minimum.get((QuantityKind.SCORE, ""), _ZERO)
     if not form.concerned:
-        return frozenset() if rule.min_score <= 0 else None
+        return frozenset() if score_minimum <= 0 else None
     rank = {sid: n for n, sid in enumerate(form.concerned)}
     size = len(form.concerned)
     bit = {sid: 1 << (size - 1 - n) for n, sid in enumerate(form.concerned)}
     open_ = set(candidates)
-    required = rule.required_services
     top = form.units[Status.DEPLOYED]
     score, theme_numerators, issue_numerators = form.numerators(credits)
     overall: _Table = {0: (0, 0)}
@@ -527,7 +538,7 @@ def _saturating_search(
             forced = [sid for sid in quantity.services if sid in open_ and sid in required]
             others = [sid for sid in quantity.services if sid in open_ and sid not in required]
             options = _issue_options(forced, others, adds, room, rank)
-            threshold = rule.min_issue_scores.get(issue_id)
+            threshold = minimum.get((QuantityKind.ISSUE, issue_id))
             if threshold is not None:
                 need = _need(threshold, quantity, issue_numerators[issue_id], form)
                 options = {k: o for k, o in options.items() if o[0] >= need}
@@ -537,15 +548,13 @@ def _saturating_search(
                 for k, (gain, chosen) in options.items()
             }
             in_theme = _join(in_theme, table)
-        thresholds = [rule.min_theme_scores[theme_id]] if theme_id in rule.min_theme_scores else []
-        if rule.min_each_theme > 0:
-            thresholds.append(rule.min_each_theme)
-        if thresholds:
+        threshold = minimum.get((QuantityKind.THEME, theme_id))
+        if threshold is not None:
             theme = form.themes[theme_id]
-            need = _need(max(thresholds), theme, theme_numerators[theme_id], form) * theme_factor
+            need = _need(threshold, theme, theme_numerators[theme_id], form) * theme_factor
             in_theme = {j: c for j, c in in_theme.items() if c[0] >= need}
         overall = _join(overall, in_theme)
-    need = _need(rule.min_score, form.score, score, form)
+    need = _need(score_minimum, form.score, score, form)
     for _, (gain, mask) in sorted(overall.items()):
         if gain >= need:
             return frozenset(sid for sid in candidates if mask & bit[sid])

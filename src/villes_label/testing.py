@@ -983,28 +983,29 @@ def _members(ruleset: Ruleset, node_id: str) -> set[str]:
     return {s.id for s in taxonomy.issue(node_id).services}
 
 
-def _stricter(
-    ruleset: Ruleset, rule: GradeRule, following: GradeRule, concerned: set[str]
-) -> list[set[str]]:
-    """The conditions of *following* stricter than *rule*'s that can fail for a territory.
-
-    Each is given by the services to raise last, so that the condition fails
-    while *rule* holds. A grade whose next rule has none can never be awarded
-    alone: whenever its rule holds, so does the next one.
-    """
-    # Every theme and issue may have a score, for some territory.
+def _everything(ruleset: Ruleset) -> Values:
+    """Every theme and issue with a score: what some territory may have."""
     tax = ruleset.taxonomy
-    everything = Values(
+    return Values(
         score=Fraction(0),
         themes=dict.fromkeys((theme.id for theme in tax.themes), Fraction(0)),
         issues=dict.fromkeys((issue.id for issue in tax.issues), Fraction(0)),
         statuses={},
         not_concerned=frozenset(),
     )
-    # What *rule* already asks: the largest minimum on each quantity, its deployed services.
+
+
+def _asks(
+    rule: GradeRule, everything: Values
+) -> tuple[dict[tuple[QuantityKind, str], Fraction], set[str], set[str]]:
+    """What *rule* asks, read from its conditions.
+
+    The largest minimum on each quantity, the services it wants deployed, and
+    the themes and issues it gates by name (not through "each theme").
+    """
     asked: dict[tuple[QuantityKind, str], Fraction] = {}
     deployed: set[str] = set()
-    gated: set[str] = set()  # the theme and issue gates named by *rule* (not "each theme")
+    gated: set[str] = set()
     for condition in conditions(rule):
         for atom in condition.atoms(everything):
             match atom:
@@ -1019,6 +1020,20 @@ def _stricter(
                     pass  # a mention's condition: grade rules hold none
                 case _:
                     assert_never(atom)
+    return asked, deployed, gated
+
+
+def _stricter(
+    ruleset: Ruleset, rule: GradeRule, following: GradeRule, concerned: set[str]
+) -> list[set[str]]:
+    """The conditions of *following* stricter than *rule*'s that can fail for a territory.
+
+    Each is given by the services to raise last, so that the condition fails
+    while *rule* holds. A grade whose next rule has none can never be awarded
+    alone: whenever its rule holds, so does the next one.
+    """
+    everything = _everything(ruleset)
+    asked, deployed, gated = _asks(rule, everything)
     found: list[set[str]] = []
     for condition in conditions(following):
         for atom in condition.atoms(everything):
@@ -1186,10 +1201,9 @@ def example_dossiers(ruleset: Ruleset, territory: Territory) -> dict[int, Dossie
             lasts = (
                 [set()] if following is None else _stricter(ruleset, rule, following, set(units))
             )
-            first = [
-                (sid, Status.DEPLOYED) for sid in sorted(rule.required_services) if sid in base
-            ]
-            rest = [sid for sid in units if sid not in rule.required_services]
+            required = _asks(rule, _everything(ruleset))[1]
+            first = [(sid, Status.DEPLOYED) for sid in sorted(required) if sid in base]
+            rest = [sid for sid in units if sid not in required]
             for last in lasts:
                 early = [sid for sid in rest if sid not in last]
                 late = [sid for sid in rest if sid in last]
