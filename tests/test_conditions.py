@@ -206,7 +206,14 @@ class TestNoForgottenKind:
     vocabulary spells a condition's reason code by hand.
     """
 
-    CONSUMERS = ("_conditions.py", "_scoring.py", "_batch.py", "_plans.py", "testing.py")
+    CONSUMERS = (
+        "_conditions.py",
+        "_scoring.py",
+        "_batch.py",
+        "_plans.py",
+        "_frames.py",
+        "testing.py",
+    )
 
     @pytest.mark.parametrize("name", CONSUMERS)
     def test_matches_end_with_assert_never(self, name: str) -> None:

@@ -20,7 +20,7 @@ import math
 from fractions import Fraction
 from functools import reduce
 from itertools import repeat
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, assert_never, cast
 
 from villes_label._conditions import AtLeast, Deployed, GradeAtLeast
 from villes_label._conditions import conditions as conditions_of
@@ -548,6 +548,8 @@ def _evaluate(np: Any, ruleset: Ruleset, read: _Read) -> tuple[Any, Any, Any]:
                     case GradeAtLeast():  # pragma: no cover - a mention's condition
                         msg = f"a grade rule cannot hold {condition!r}"
                         raise TypeError(msg)
+                    case _:
+                        assert_never(atom)
         grades = np.maximum(grades, np.where(holds, rule.arobases, 0))
     numerators = np.where(has_score, score_numerator, 0)
     denominators = np.where(has_score, score_denominator * scale, 1)
