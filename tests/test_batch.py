@@ -120,9 +120,10 @@ class TestAgreesWithAssess:
         assert set(grades) == {1, 2, 3, 4, 5}
 
     def test_sample_dossier(self) -> None:
-        dossier = sample_dossier()
+        # The sample with a refused opt-out, so that the scorer meets one.
+        dossier = sample_dossier().with_status("covoiturage-local", Status.NOT_APPLICABLE)
         result = assess(dossier, RULES)
-        assert result.reasons_of("opt-out-refused")  # the sample exercises refused opt-outs
+        assert result.reasons_of("opt-out-refused")
         assert Scorer(RULES).grades([dossier]) == [result.grade]
         assert Scorer(RULES).scores([dossier]) == [result.score]
 

@@ -76,12 +76,14 @@ def examples() -> dict[str, object]:
     comparison = vl.compare(synthetic_cohort(30, seed=1), rules, stricter)
     later = next_year(taxonomy)
     applicability = next(iter(rules.applicability.values()))
+    road = vl.roadmap(dossier, rules, 5, per_year=4)
     return {
         "Action": dossier.actions[0],
         "Applicability": applicability,
         "Assessment": result,
         "Comparison": comparison,
         "Dossier": dossier,
+        "Effect": plan.steps[0].effects[0],
         "Expectation": vl.Expectation(
             stratum="ville",
             coverage=2,
@@ -96,6 +98,8 @@ def examples() -> dict[str, object]:
         "Migration": vl.migrate(dossier, later),
         "Plan": plan,
         "Reason": result.reasons[0],
+        "Roadmap": road,
+        "RoadmapYear": road.years[0],
         "Ruleset": rules,
         "Scenario": vl.Scenario(
             name="sample", dossier=dossier, expect_grade=3, expect_mentions=frozenset({"libre"})

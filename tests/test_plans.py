@@ -377,12 +377,15 @@ class TestTargets:
     @pytest.mark.parametrize("target", [0, 1, 2, 3])
     def test_reached_targets_have_no_steps(self, target: int) -> None:
         plan = recommend(sample_dossier(), default_ruleset(), target)
-        assert plan == Plan(target=target, reachable=True, steps=())
+        score = assess(sample_dossier(), default_ruleset()).score
+        assert plan == Plan(target=target, reachable=True, steps=(), score=score)
 
     def test_top_grade_stays_the_target(self) -> None:
         dossier, rules = sample_dossier(), default_ruleset()
         top = recommend(dossier, rules, 5).apply(dossier)
-        assert recommend(top, rules) == Plan(target=5, reachable=True)
+        assert recommend(top, rules) == Plan(
+            target=5, reachable=True, score=assess(top, rules).score
+        )
 
     def test_default_target_skips_missing_grades(self) -> None:
         rules = tiny_rules(
@@ -402,7 +405,7 @@ class TestTargets:
             credits={Status.PARTIAL: Fraction(1, 8), Status.DEPLOYED: Fraction(1, 4)},
         )
         plan = recommend(Dossier(territory=town(), year=2016), rules)
-        assert plan == Plan(target=1, reachable=False)
+        assert plan == Plan(target=1, reachable=False, score=Fraction(0))
 
     @pytest.mark.parametrize(
         ("target", "match"),
@@ -483,15 +486,35 @@ class TestNextQuestions:
 
 
 def a_plan() -> Plan:
+    def gate(before: Fraction, after: Fraction) -> vl.Effect:
+        return vl.Effect(
+            code="issue-gate",
+            subject="democratie-locale",
+            name="Démocratie locale",
+            required=Fraction(1, 2),
+            before=before,
+            after=after,
+        )
+
     steps = (
         Step(
-            service="budget-participatif", current=Status.PLANNED, proposed=D, gain=Fraction(1, 128)
+            service="budget-participatif",
+            name="Budget participatif",
+            current=Status.PLANNED,
+            proposed=D,
+            gain=Fraction(1, 128),
+            effects=(gate(Fraction(5, 16), Fraction(7, 16)),),
         ),
         Step(
-            service="petitions-en-ligne", current=Status.ABSENT, proposed=D, gain=Fraction(1, 128)
+            service="petitions-en-ligne",
+            name="Pétitions en ligne",
+            current=Status.ABSENT,
+            proposed=D,
+            gain=Fraction(1, 128),
+            effects=(gate(Fraction(7, 16), Fraction(9, 16)),),
         ),
     )
-    return Plan(target=4, reachable=True, steps=steps)
+    return Plan(target=4, reachable=True, steps=steps, score=Fraction(295, 576))
 
 
 class TestPlanModel:
@@ -541,12 +564,15 @@ class TestPlanModel:
             "budget-participatif (+0.8), petitions-en-ligne (+0.8)"
         )
         assert plan.explain() == (
-            "Objectif : @@@@ (4 arobases) — 2 étapes, +1,6 points au score global\n"
-            "  1. budget-participatif : prévu → déployé, +0,8 points\n"
-            "  2. petitions-en-ligne : absent → déployé, +0,8 points"
+            "Objectif : @@@@ (4 arobases) — 2 étapes, +1,6 point au score global (51,2 → 52,8)\n"
+            "  1. Budget participatif [budget-participatif] : prévu → déployé, +0,8 point ; "
+            "enjeu Démocratie locale 31,2 → 43,8 (50,0 requis)\n"
+            "  2. Pétitions en ligne [petitions-en-ligne] : absent → déployé, +0,8 point ; "
+            "enjeu Démocratie locale 43,8 → 56,2 (50,0 requis)"
         )
         assert plan.explain("en").splitlines()[1] == (
-            "  1. budget-participatif: planned → deployed, +0.8 points"
+            "  1. Budget participatif [budget-participatif]: planned → deployed, +0.8 points; "
+            "issue Démocratie locale 31.2 → 43.8 (50.0 required)"
         )
         with pytest.raises(InvalidInput, match="lang"):
             plan.explain("de")  # type: ignore[arg-type]
@@ -561,11 +587,213 @@ class TestPlanModel:
         assert "out of reach" in lost.explain("en")
 
     def test_html(self) -> None:
-        assert "<code>budget-participatif</code>" in a_plan()._repr_html_()
-        assert "already reached" in Plan(target=2, reachable=True)._repr_html_()
-        assert "out of reach" in Plan(target=5, reachable=False)._repr_html_()
+        html = a_plan()._repr_html_()
+        assert "<td>Budget participatif</td><td><code>budget-participatif</code></td>" in html
+        assert "enjeu Démocratie locale 31,2 → 43,8" in html
+        assert "déjà atteint" in Plan(target=2, reachable=True)._repr_html_()
+        assert "already reached" in Plan(target=2, reachable=True).to_html("en")
+        assert "out of reach" in Plan(target=5, reachable=False).to_html("en")
 
     def test_exported(self) -> None:
         for name in ("Plan", "Step", "next_questions", "recommend"):
             assert name in vl.__all__
             assert getattr(vl, name) is globals()[name]
+
+
+# --- exclusions, preferences and what each step does ----------------------------------------
+
+COSTS = st.fixed_dictionaries(
+    {
+        Status.ABSENT: st.integers(1, 4),
+        Status.PLANNED: st.integers(1, 4),
+        Status.PARTIAL: st.integers(1, 4),
+    }
+)
+
+
+def cost_of_step(dossier: Dossier, rules: Ruleset, sid: str, costs: dict[Status, int]) -> int:
+    """The cost of deploying *sid*, from the status `assess` sees (a refused opt-out as absent)."""
+    status = assess(dossier, rules).statuses[sid]
+    return costs[Status.ABSENT if status is Status.NOT_APPLICABLE else status]
+
+
+def cheapest_by_brute_force(
+    dossier: Dossier,
+    rules: Ruleset,
+    target: int,
+    costs: dict[Status, int],
+    excluded: frozenset[str],
+) -> tuple[int, Fraction] | None:
+    """The least total cost, then the largest gain, of a set reaching *target*; exhaustive."""
+    before = assess(dossier, rules).score
+    candidates = [sid for sid in open_services(dossier, rules) if sid not in excluded]
+    best: tuple[int, Fraction] | None = None
+    for size in range(len(candidates) + 1):
+        for subset in itertools.combinations(candidates, size):
+            after = assess(deploy(dossier, subset), rules)
+            if after.grade < target:
+                continue
+            cost = sum(cost_of_step(dossier, rules, sid, costs) for sid in subset)
+            value = (cost, after.score - before)
+            if best is None or (value[0], -value[1]) < (best[0], -best[1]):
+                best = value
+    return best
+
+
+class TestPreferences:
+    """With a cost per step (by the status it starts from), the plan has the least total
+    cost, then the largest gain, exactly as an exhaustive search finds; with unit costs it
+    is the fewest-steps plan; excluded services are never proposed."""
+
+    @given(small_cases(), COSTS, st.data())
+    def test_cheapest_as_exhaustive_search(
+        self,
+        case: tuple[Ruleset, Dossier, int | None],
+        costs: dict[Status, int],
+        data: st.DataObject,
+    ) -> None:
+        rules, dossier, target = case
+        candidates = open_services(dossier, rules)
+        assume(len(candidates) <= MAX_OPEN)
+        excluded = frozenset(
+            data.draw(st.lists(st.sampled_from(candidates), max_size=2)) if candidates else []
+        )
+        plan = recommend(dossier, rules, target, exclude=excluded, prefer=costs)
+        goal = resolved_target(dossier, rules, target)
+        best = cheapest_by_brute_force(dossier, rules, goal, costs, excluded)
+        if goal <= assess(dossier, rules).grade:
+            assert plan.reachable
+            assert plan.steps == ()
+            return
+        assert plan.reachable == (best is not None)
+        if best is not None:
+            cost = sum(cost_of_step(dossier, rules, step.service, costs) for step in plan.steps)
+            assert (cost, plan.gain) == best
+            assert not {step.service for step in plan.steps} & excluded
+            assert assess(plan.apply(dossier), rules).grade >= goal
+
+    @given(small_cases())
+    def test_unit_costs_give_the_fewest_steps(
+        self, case: tuple[Ruleset, Dossier, int | None]
+    ) -> None:
+        """The exact search with every cost 1 agrees with the greedy one: same size, same gain."""
+        rules, dossier, target = case
+        fewest = recommend(dossier, rules, target)
+        unit = recommend(dossier, rules, target, prefer={Status.ABSENT: 1})
+        assert unit.reachable == fewest.reachable
+        assert (len(unit.steps), unit.gain) == (len(fewest.steps), fewest.gain)
+
+    @given(small_cases(), st.data())
+    def test_exclusions_as_exhaustive_search(
+        self, case: tuple[Ruleset, Dossier, int | None], data: st.DataObject
+    ) -> None:
+        rules, dossier, target = case
+        candidates = open_services(dossier, rules)
+        assume(len(candidates) <= MAX_OPEN)
+        excluded = frozenset(
+            data.draw(st.lists(st.sampled_from(candidates), max_size=3)) if candidates else []
+        )
+        plan = recommend(dossier, rules, target, exclude=excluded)
+        goal = resolved_target(dossier, rules, target)
+        unit = dict.fromkeys((Status.ABSENT, Status.PLANNED, Status.PARTIAL), 1)
+        best = cheapest_by_brute_force(dossier, rules, goal, unit, excluded)
+        if goal <= assess(dossier, rules).grade:
+            assert plan.steps == ()
+            return
+        assert plan.reachable == (best is not None)
+        if best is not None:
+            assert (len(plan.steps), plan.gain) == best
+            assert not {step.service for step in plan.steps} & excluded
+
+    def test_started_services_come_first(self) -> None:
+        """The sample commune: "started" finishes the partial consultation and the planned
+        participatory budget instead of opening petitions."""
+        plan = recommend(sample_dossier(), default_ruleset(), 4, prefer="started")
+        assert [(step.service, step.current) for step in plan.steps] == [
+            ("consultation-en-ligne", Status.PARTIAL),
+            ("budget-participatif", Status.PLANNED),
+        ]
+        fewest = recommend(sample_dossier(), default_ruleset(), 4)
+        assert fewest.steps[1].current is Status.ABSENT
+
+    def test_excluding_a_required_service_makes_the_target_unreachable(self) -> None:
+        rules = tiny_rules((GradeRule(arobases=1, min_score=Fraction(0), required_services={"a"}),))
+        dossier = Dossier(territory=town(), year=2016)
+        assert recommend(dossier, rules).reachable
+        assert recommend(dossier, rules, exclude=["a"]) == Plan(
+            target=1, reachable=False, score=Fraction(0)
+        )
+
+    @pytest.mark.parametrize(
+        ("kwargs", "match"),
+        [
+            ({"exclude": "site-internet"}, "exclude: expected service ids"),
+            ({"exclude": ["site-internet", "nowhere"]}, r"exclude\[1\]: unknown service 'nowhere'"),
+            ({"exclude": [3]}, r"exclude\[0\]: expected a service id"),
+            ({"prefer": "cheapest"}, "prefer: expected 'fewest', 'started'"),
+            ({"prefer": 3}, "prefer: expected 'fewest', 'started'"),
+            ({"prefer": {"deployed": 1}}, "a step never starts from deployed"),
+            ({"prefer": {"gone": 1}}, "unknown status 'gone'"),
+            ({"prefer": {Status.ABSENT: 0}}, "expected a positive int"),
+        ],
+    )
+    def test_bad_exclusions_and_preferences(self, kwargs: dict[str, object], match: str) -> None:
+        with pytest.raises(InvalidInput, match=match):
+            recommend(sample_dossier(), default_ruleset(), **kwargs)  # type: ignore[arg-type]
+
+
+class TestEffects:
+    """Each step names the failing conditions of the target's rule that it serves, with
+    the quantity before and after it, in the plan's order; the last quantity after is the
+    one the whole plan reaches."""
+
+    def test_sample_commune(self) -> None:
+        plan = recommend(sample_dossier(), default_ruleset())
+        first, second = (step.effects for step in plan.steps)
+        assert [(e.code, e.subject, e.name) for e in first + second] == [
+            ("issue-gate", "democratie-locale", "Démocratie locale")
+        ] * 2
+        assert (first[0].before, first[0].after, second[0].after) == (
+            Fraction(5, 16),
+            Fraction(7, 16),
+            Fraction(9, 16),
+        )
+        assert first[0].after == second[0].before
+        assert not first[0].met
+        assert second[0].met
+
+    @given(small_cases())
+    def test_effects_follow_the_plan(self, case: tuple[Ruleset, Dossier, int | None]) -> None:
+        rules, dossier, target = case
+        plan = recommend(dossier, rules, target)
+        taken = dossier
+        for step in plan.steps:
+            before = assess(taken, rules)
+            taken = taken.with_status(step.service, step.proposed)
+            after = assess(taken, rules)
+            assert step.name == rules.taxonomy.service(step.service).name
+            # Every step of a minimal plan serves a condition that still fails when taken.
+            assert step.effects
+            for effect in step.effects:
+                if effect.code == "required-service":
+                    assert effect.subject == step.service
+                    continue
+                assert effect.required is not None
+                assert effect.before is not None
+                assert effect.before < effect.required
+                values = {
+                    "min-score": (before.score, after.score),
+                    "theme-gate": (
+                        before.themes.get(effect.subject or ""),
+                        after.themes.get(effect.subject or ""),
+                    ),
+                    "each-theme": (
+                        before.themes.get(effect.subject or ""),
+                        after.themes.get(effect.subject or ""),
+                    ),
+                    "issue-gate": (
+                        before.issues.get(effect.subject or ""),
+                        after.issues.get(effect.subject or ""),
+                    ),
+                }[effect.code]
+                assert (effect.before, effect.after) == values

@@ -41,7 +41,11 @@ CONTRACT = {
     "recommend",
     "Plan",
     "Step",
+    "Effect",
     "next_questions",
+    "roadmap",
+    "Roadmap",
+    "RoadmapYear",
     # cohorts
     "grade_distribution",
     "calibrate",

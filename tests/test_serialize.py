@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import cattrs
@@ -110,6 +110,29 @@ def plans(draw: st.DrawFn) -> Any:
     rules, dossier = draw(ruleset_and_dossier())
     target = draw(st.sampled_from([None, *(rule.arobases for rule in rules.grades)]))
     return vl.recommend(dossier, rules, target=target)
+
+
+@st.composite
+def roadmaps(draw: st.DrawFn) -> Any:
+    rules, dossier = draw(ruleset_and_dossier())
+    target = draw(st.sampled_from([None, *(rule.arobases for rule in rules.grades)]))
+    per_year = draw(st.none() | st.integers(1, 3))
+    prefer: Literal["fewest", "started"] = "started" if draw(st.booleans()) else "fewest"
+    return vl.roadmap(
+        dossier, rules, target, years=draw(st.integers(1, 4)), per_year=per_year, prefer=prefer
+    )
+
+
+def effects() -> st.SearchStrategy[Any]:
+    return st.builds(
+        vl.Effect,
+        code=awkward_text,
+        subject=st.none() | ids,
+        name=awkward_text,
+        required=st.none() | unit_fraction,
+        before=st.none() | unit_fraction,
+        after=st.none() | unit_fraction,
+    )
 
 
 @st.composite
@@ -214,7 +237,15 @@ EXAMPLES: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
     ),
     "Assessment": assessments,
     "Plan": plans,
-    "Step": steps,
+    "Step": lambda: steps() | plans().filter(lambda p: bool(p.steps)).map(lambda p: p.steps[0]),
+    "Effect": lambda: (
+        effects()
+        | plans()
+        .filter(lambda p: any(step.effects for step in p.steps))
+        .map(lambda p: next(step.effects[0] for step in p.steps if step.effects))
+    ),
+    "Roadmap": roadmaps,
+    "RoadmapYear": lambda: roadmaps().filter(lambda r: bool(r.years)).map(lambda r: r.years[0]),
     "Comparison": comparisons,
     "Migration": migrations,
     "Scenario": scenarios,

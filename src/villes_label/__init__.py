@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from villes_label._cohorts import Comparison, calibrate, compare, grade_distribution, records
     from villes_label._frames import dossiers_frame
     from villes_label._migrate import Migration, migrate
-    from villes_label._plans import Plan, Step, next_questions, recommend
+    from villes_label._plans import Effect, Plan, Step, next_questions, recommend
+    from villes_label._roadmap import Roadmap, RoadmapYear, roadmap
     from villes_label._scenarios import Scenario, check_scenario, scenarios_from_data
     from villes_label._serialize import converter, from_dict, to_dict
 
@@ -40,6 +41,7 @@ __all__ = [
     "CalibrationError",
     "Comparison",
     "Dossier",
+    "Effect",
     "Expectation",
     "GradeRule",
     "InvalidInput",
@@ -48,6 +50,8 @@ __all__ = [
     "Migration",
     "Plan",
     "Reason",
+    "Roadmap",
+    "RoadmapYear",
     "Ruleset",
     "Scenario",
     "Scorer",
@@ -74,6 +78,7 @@ __all__ = [
     "next_questions",
     "recommend",
     "records",
+    "roadmap",
     "scenarios_from_data",
     "to_dict",
 ]
@@ -97,10 +102,14 @@ _LAZY = {
     "dossiers_frame": "_frames",
     "Migration": "_migrate",
     "migrate": "_migrate",
+    "Effect": "_plans",
     "Plan": "_plans",
     "Step": "_plans",
     "next_questions": "_plans",
     "recommend": "_plans",
+    "Roadmap": "_roadmap",
+    "RoadmapYear": "_roadmap",
+    "roadmap": "_roadmap",
     "Scenario": "_scenarios",
     "check_scenario": "_scenarios",
     "scenarios_from_data": "_scenarios",

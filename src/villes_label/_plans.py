@@ -14,24 +14,27 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal, assert_never
 
 import attrs
 
+from villes_label import _text
 from villes_label._conditions import AtLeast, Deployed, GradeAtLeast, Values, conditions
-from villes_label._errors import InvalidInput
+from villes_label._costs import cheapest
+from villes_label._errors import InvalidInput, unknown_id
 from villes_label._linear import LinearForm, Quantity, QuantityKind, Structure
 from villes_label._rules import MAX_GRADE, GradeRule, Ruleset
-from villes_label._scoring import assess, check_ids, check_rule
+from villes_label._scoring import Reason, assess, check_ids, check_rule
 from villes_label._territory import Dossier, Status, effective_entries
 from villes_label._values import to_fraction
-from villes_label._vocabulary import arobases, points, points_in, status_word
+from villes_label._vocabulary import points
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Sequence
 
-__all__ = ["Plan", "Step", "next_questions", "recommend"]
+__all__ = ["Effect", "Plan", "Step", "next_questions", "recommend"]
 
 _ZERO = Fraction(0)
 
@@ -55,6 +58,82 @@ def _gain(value: Fraction | int | str) -> Fraction:
 
 def _steps(value: Iterable[Step]) -> tuple[Step, ...]:
     return tuple(value)
+
+
+def _effects(value: Iterable[Effect]) -> tuple[Effect, ...]:
+    return tuple(value)
+
+
+def _optional_fraction(value: Fraction | int | str | None) -> Fraction | None:
+    if value is None:
+        return None
+    try:
+        return to_fraction(value)
+    except (TypeError, ValueError) as error:
+        msg = f"expected a fraction or None: {error}"
+        raise InvalidInput(msg) from None
+
+
+@attrs.frozen(kw_only=True)
+class Effect:
+    """What one step does to one condition of the target's rule that fails today.
+
+    A step lists the conditions that still fail when it is taken (after the
+    plan's earlier steps) and whose quantity it raises.
+
+    Attributes:
+        code: the kind of condition, as the assessment's reason codes:
+            ``"min-score"``, ``"theme-gate"``, ``"issue-gate"``, ``"each-theme"``
+            or ``"required-service"``.
+        subject: the theme, issue or service id the condition reads (``None``
+            for the overall score).
+        name: the subject's name (``""`` for the overall score).
+        required: the threshold of the condition (``None`` for a required service).
+        before: the quantity before the step (after the plan's earlier steps).
+        after: the quantity after the step.
+
+    Quantities are fractions of the potential (``Fraction(1, 2)`` is 50.0 points).
+
+    >>> effect = Effect(code="issue-gate", subject="democratie-locale",
+    ...                 name="Démocratie locale", required=Fraction(1, 2),
+    ...                 before=Fraction(5, 16), after=Fraction(7, 16))
+    >>> effect.text("fr")
+    'enjeu Démocratie locale 31,2 → 43,8 (50,0 requis)'
+    >>> effect.met
+    False
+    """
+
+    code: str
+    subject: str | None = None
+    name: str = ""
+    required: Fraction | None = attrs.field(default=None, converter=_optional_fraction)
+    before: Fraction | None = attrs.field(default=None, converter=_optional_fraction)
+    after: Fraction | None = attrs.field(default=None, converter=_optional_fraction)
+
+    @property
+    def met(self) -> bool:
+        """Whether the condition holds after the step (a required service always does)."""
+        if self.required is None or self.after is None:
+            return True
+        return self.after >= self.required
+
+    def text(self, lang: Literal["fr", "en"] = "fr") -> str:
+        """The effect as people read it: ``'enjeu Démocratie locale 31,2 → 43,8 (50,0 requis)'``."""
+        lang = _text.check_lang(lang)
+        label = self.name or self.subject or ""
+        if self.code == "required-service":
+            return f"service obligatoire {label}" if lang == "fr" else f"required service {label}"
+        what = _text.gate_word(self.code, lang)
+        what = f"{what} {label}" if label else what
+        if self.before is None or self.after is None:
+            return what
+        change = f"{_text.number(self.before, lang)} → {_text.number(self.after, lang)}"
+        if self.required is None:
+            return f"{what} {change}"
+        needed = "requis" if lang == "fr" else "required"
+        if self.code == "each-theme":
+            needed = "requis de chaque thème" if lang == "fr" else "required of every theme"
+        return f"{what} {change} ({_text.number(self.required, lang)} {needed})"
 
 
 # Checks take plain objects: the fields' annotations are what callers should pass,
@@ -101,25 +180,36 @@ def _check_dossier(dossier: object) -> None:
 class Step:
     """One step of a plan: bring one concerned service from its status to ``proposed``.
 
-    ``gain`` is the increase of the overall score that this step brings once
-    the steps listed before it are taken (``Fraction(1, 16)`` is 6.25 points
-    out of 100), so the gains of a plan add up to its whole increase. Under
-    the share-of-potential model it is also what the step brings alone; under
-    size-aware expectations a step into an issue that earlier steps covered
-    brings less.
-    ``current`` is the status the dossier gives the service; a
-    ``NOT_APPLICABLE`` that the rules refuse earns as ``ABSENT``.
+    Attributes:
+        service: the id of the service.
+        current: the status the dossier gives it (a ``NOT_APPLICABLE`` that the
+            rules refuse earns as ``ABSENT``).
+        proposed: the status the step brings it to (``DEPLOYED``).
+        gain: the increase of the overall score this step brings once the steps
+            listed before it are taken, a share of the potential (``Fraction(1, 16)``
+            is 6.25 points out of 100), so the gains of a plan add up to its whole
+            increase. Under the share-of-potential model it is also what the step
+            brings alone; under size-aware expectations a step into an issue that
+            earlier steps covered brings less.
+        name: the service's name (``""`` when unknown).
+        effects: what the step does to each condition of the target's rule
+            that fails today and that it serves, in the plan's order: the
+            quantity before and after it (see `Effect`).
 
-    >>> step = Step(service="budget-participatif", current=Status.PLANNED,
-    ...             proposed=Status.DEPLOYED, gain=Fraction(1, 32))
+    >>> step = Step(service="budget-participatif", name="Budget participatif",
+    ...             current=Status.PLANNED, proposed=Status.DEPLOYED, gain=Fraction(1, 128))
     >>> str(step)
-    'budget-participatif: planned → deployed (+3.1 points)'
+    'Budget participatif [budget-participatif]: planned → deployed (+0.8 points)'
+    >>> step.summary("fr")
+    'Budget participatif [budget-participatif] : prévu → déployé, +0,8 point'
     """
 
     service: str
     current: Status = attrs.field(converter=_status)
     proposed: Status = attrs.field(converter=_status)
     gain: Fraction = attrs.field(converter=_gain)
+    name: str = ""
+    effects: tuple[Effect, ...] = attrs.field(converter=_effects, default=())
 
     def __attrs_post_init__(self) -> None:
         problems = _step_problems(self.service, self.proposed, self.gain)
@@ -127,27 +217,38 @@ class Step:
             raise InvalidInput(*problems)
 
     def __str__(self) -> str:
+        # A short English line for logs and the REPL; people read `summary`.
         return (
-            f"{self.service}: {self.current.value} → {self.proposed.value} "
-            f"(+{points(self.gain)} points)"
+            f"{_text.named(self.service, {self.service: self.name})}: {self.current.value} → "
+            f"{self.proposed.value} (+{points(self.gain)} points)"
+        )
+
+    def summary(self, lang: Literal["fr", "en"] = "fr") -> str:
+        """The step in one line of *lang*: the service, its statuses and its gain."""
+        lang = _text.check_lang(lang)
+        return (
+            f"{_text.named(self.service, {self.service: self.name})}{_text.colon(lang)} "
+            f"{_text.status_word(self.current, lang)} → {_text.status_word(self.proposed, lang)}, "
+            f"+{_text.amount(self.gain, lang)}"
         )
 
 
 def _target_label(target: int, *, fr: bool) -> str:
-    if fr:
-        if not target:
-            return "- (aucune arobase)"
-        return f"{arobases(target)} ({target} arobase{'s' if target > 1 else ''})"
-    return f"{arobases(target)} (grade {target})"
+    return _text.grade_label(target, "fr" if fr else "en")
 
 
 @attrs.frozen(kw_only=True)
 class Plan:
     """What to deploy to reach a grade: the result of `recommend`.
 
-    ``reachable`` is ``False`` (and ``steps`` empty) when even deploying every
-    concerned service does not reach ``target``. A reachable plan without steps
-    means the target is already reached.
+    Attributes:
+        target: the grade to reach, 0..5.
+        reachable: ``False`` (and ``steps`` empty) when even deploying every
+            concerned service that may be proposed does not reach ``target``.
+            A reachable plan without steps means the target is already reached.
+        steps: the steps, in the order the plan takes them (see `Step`).
+        score: the overall score before the plan (``None`` when unknown); the
+            score after it is ``score + gain``.
 
     >>> step = Step(service="budget-participatif", current="planned",
     ...             proposed="deployed", gain=Fraction(1, 32))
@@ -161,9 +262,12 @@ class Plan:
     target: int
     reachable: bool
     steps: tuple[Step, ...] = attrs.field(converter=_steps, default=())
+    score: Fraction | None = attrs.field(default=None, converter=_optional_fraction)
 
     def __attrs_post_init__(self) -> None:
         problems = _plan_problems(self.target, self.reachable, self.steps)
+        if self.score is not None and not _ZERO <= self.score <= 1:
+            problems.append(f"score: {self.score} is not a fraction in [0, 1]")
         if problems:
             raise InvalidInput(*problems)
 
@@ -187,6 +291,7 @@ class Plan:
         return dossier
 
     def __str__(self) -> str:
+        # A short English line for logs and the REPL; people read `summary` or `explain`.
         head = f"Plan for {_target_label(self.target, fr=False)}"
         if not self.reachable:
             return f"{head}: out of reach, even with every concerned service deployed"
@@ -196,10 +301,44 @@ class Plan:
         listed = ", ".join(f"{step.service} (+{points(step.gain)})" for step in self.steps)
         return f"{head}: {count}, +{points(self.gain)} points: {listed}"
 
+    def summary(self, lang: Literal["fr", "en"] = "fr") -> str:
+        """The plan's first line in *lang*: target, number of steps, gain of the overall score."""
+        lang = _text.check_lang(lang)
+        fr = lang == "fr"
+        c = _text.colon(lang)
+        label = _text.grade_label(self.target, lang)
+        if not self.reachable:
+            if fr:
+                return (
+                    f"Objectif{c} {label} — hors d'atteinte{c} même en déployant tous les "
+                    "services concernés proposables, une condition de la note reste manquée"
+                )
+            return (
+                f"Target{c} {label} — out of reach{c} even with every concerned service that "
+                "may be proposed deployed, a condition of its rule still fails"
+            )
+        if not self.steps:
+            if fr:
+                return f"Objectif{c} {label} — déjà atteint, rien à faire"
+            return f"Target{c} {label} — already reached, nothing to do"
+        n = len(self.steps)
+        plural = "s" if n > 1 else ""
+        change = ""
+        if self.score is not None:
+            after = self.score + self.gain
+            change = f" ({_text.number(self.score, lang)} → {_text.number(after, lang)})"
+        if fr:
+            return (
+                f"Objectif{c} {label} — {n} étape{plural}, +{_text.amount(self.gain, lang)} "
+                f"au score global{change}"
+            )
+        return f"Target{c} {label} — {n} step{plural}, +{_text.amount(self.gain, lang)} overall{change}"
+
     def explain(self, lang: Literal["fr", "en"] = "fr") -> str:
         """A readable multi-line report, in French by default (English on demand).
 
-        Gains are points out of 100 of the overall score.
+        Scores and gains are points on the 0-100 scale. Each step says what it
+        does to each failing condition of the target's rule that it serves.
 
         >>> step = Step(service="budget-participatif", current="planned",
         ...             proposed="deployed", gain=Fraction(1, 32))
@@ -207,61 +346,44 @@ class Plan:
         Objectif : @@@@ (4 arobases) — 1 étape, +3,1 points au score global
           1. budget-participatif : prévu → déployé, +3,1 points
         """
-        if lang not in ("fr", "en"):
-            msg = f"lang: expected 'fr' or 'en', got {lang!r}"
-            raise InvalidInput(msg)
-        fr = lang == "fr"
-        label = _target_label(self.target, fr=fr)
-        if not self.reachable:
-            if fr:
-                return (
-                    f"Objectif : {label} — hors d'atteinte : même en déployant tous les "
-                    "services concernés, une condition de la note reste manquée"
-                )
-            return (
-                f"Target: {label} — out of reach: even with every concerned service "
-                "deployed, a condition of its rule still fails"
-            )
-        if not self.steps:
-            if fr:
-                return f"Objectif : {label} — déjà atteint, rien à faire"
-            return f"Target: {label} — already reached, nothing to do"
-        n = len(self.steps)
-        plural = "s" if n > 1 else ""
-        if fr:
-            total = points_in(self.gain, "fr")
-            lines = [f"Objectif : {label} — {n} étape{plural}, +{total} points au score global"]
-            lines.extend(
-                f"  {rank}. {step.service} : {status_word(step.current, 'fr')} → "
-                f"{status_word(step.proposed, 'fr')}, +{points_in(step.gain, 'fr')} points"
-                for rank, step in enumerate(self.steps, 1)
-            )
-        else:
-            lines = [f"Target: {label} — {n} step{plural}, +{points(self.gain)} points overall"]
-            lines.extend(
-                f"  {rank}. {step.service}: {step.current.value} → {step.proposed.value}, "
-                f"+{points(step.gain)} points"
-                for rank, step in enumerate(self.steps, 1)
-            )
+        lang = _text.check_lang(lang)
+        lines = [self.summary(lang)]
+        for rank, step in enumerate(self.steps, 1):
+            line = f"  {rank}. {step.summary(lang)}"
+            if step.effects:
+                line += " ; " if lang == "fr" else "; "
+                line += ", ".join(effect.text(lang) for effect in step.effects)
+            lines.append(line)
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        head = f"Plan for {html.escape(_target_label(self.target, fr=False))}"
-        if not self.reachable:
-            return f'<div class="villes-label-plan"><h4>{head}: out of reach</h4></div>'
+        return self.to_html()
+
+    def to_html(self, lang: Literal["fr", "en"] = "fr") -> str:
+        """The plan as an HTML fragment for notebooks: names and ids side by side."""
+        lang = _text.check_lang(lang)
+        fr = lang == "fr"
+        head = html.escape(self.summary(lang))
         if not self.steps:
-            return f'<div class="villes-label-plan"><h4>{head}: already reached</h4></div>'
+            return f'<div class="villes-label-plan"><h4>{head}</h4></div>'
         rows = "".join(
-            f"<tr><td>{n}</td><td><code>{html.escape(step.service)}</code></td>"
-            f"<td>{step.current.value}</td><td>{step.proposed.value}</td>"
-            f"<td>+{points(step.gain)}</td></tr>"
+            f"<tr><td>{n}</td><td>{html.escape(step.name)}</td>"
+            f"<td><code>{html.escape(step.service)}</code></td>"
+            f"<td>{_text.status_word(step.current, lang)}</td>"
+            f"<td>{_text.status_word(step.proposed, lang)}</td>"
+            f"<td>+{_text.number(step.gain, lang)}</td>"
+            f"<td>{html.escape(', '.join(e.text(lang) for e in step.effects))}</td></tr>"
             for n, step in enumerate(self.steps, 1)
         )
+        titles = (
+            ("Service", "id", "Aujourd'hui", "Proposé", "Gain", "Effet")
+            if fr
+            else ("Service", "id", "Now", "Proposed", "Gain", "Effect")
+        )
+        cells = "".join(f"<th>{title}</th>" for title in titles)
         return (
-            f'<div class="villes-label-plan"><h4>{head}: {len(self.steps)} steps, '
-            f"+{points(self.gain)} points</h4>"
-            "<table><thead><tr><th>#</th><th>Service</th><th>Now</th><th>Proposed</th>"
-            f"<th>Gain</th></tr></thead><tbody>{rows}</tbody></table></div>"
+            f'<div class="villes-label-plan"><h4>{head}</h4>'
+            f"<table><thead><tr><th>#</th>{cells}</tr></thead><tbody>{rows}</tbody></table></div>"
         )
 
 
@@ -561,41 +683,124 @@ def _saturating_search(
     return None
 
 
-def recommend(dossier: Dossier, ruleset: Ruleset, target: int | None = None) -> Plan:
-    """The fewest services to deploy for *dossier* to reach grade *target*.
+Prefer = Literal["fewest", "started"] | Mapping[Status, int]
+"""How `recommend` weighs its steps: a preset or a cost for each starting status."""
+
+_PRESETS: dict[str, dict[Status, int]] = {
+    "fewest": {Status.ABSENT: 1, Status.PLANNED: 1, Status.PARTIAL: 1},
+    "started": {Status.ABSENT: 3, Status.PLANNED: 2, Status.PARTIAL: 1},
+}
+
+
+def _costs(prefer: object) -> tuple[dict[Status, int] | None, list[str]]:
+    """The cost of a step by the status it starts from, or the problems of *prefer*."""
+    if isinstance(prefer, str):
+        if prefer in _PRESETS:
+            return _PRESETS[prefer], []
+        return None, [f"prefer: expected 'fewest', 'started' or costs by status, got {prefer!r}"]
+    if not isinstance(prefer, Mapping):
+        return None, [
+            f"prefer: expected 'fewest', 'started' or costs by status, got {type(prefer).__name__}"
+        ]
+    costs = dict.fromkeys(_PRESETS["fewest"], 1)
+    problems = []
+    for key, cost in prefer.items():
+        try:
+            status = Status(key)
+        except ValueError:
+            problems.append(f"prefer.{key}: unknown status {key!r}")
+            continue
+        if status not in costs:
+            problems.append(f"prefer.{status.value}: a step never starts from {status.value}")
+        elif isinstance(cost, bool) or not isinstance(cost, int) or cost < 1:
+            problems.append(f"prefer.{status.value}: expected a positive int, got {cost!r}")
+        else:
+            costs[status] = cost
+    return (None if problems else costs), problems
+
+
+def _exclusions(exclude: object, ruleset: Ruleset) -> tuple[frozenset[str], list[str]]:
+    if isinstance(exclude, str) or not isinstance(exclude, Iterable):
+        return frozenset(), [
+            f"exclude: expected service ids (a list or set), got {type(exclude).__name__}"
+        ]
+    known = ruleset.taxonomy.service_ids
+    ids = []
+    problems = []
+    for n, sid in enumerate(exclude):
+        if not isinstance(sid, str):
+            problems.append(f"exclude[{n}]: expected a service id, got {sid!r}")
+        elif sid not in known:
+            problems.append(f"exclude[{n}]: {unknown_id('service', sid, known)}")
+        else:
+            ids.append(sid)
+    return frozenset(ids), problems
+
+
+def recommend(
+    dossier: Dossier,
+    ruleset: Ruleset,
+    target: int | None = None,
+    *,
+    exclude: Iterable[str] = (),
+    prefer: Prefer = "fewest",
+) -> Plan:
+    """The fewest (or cheapest) services to deploy for *dossier* to reach grade *target*.
 
     *target* defaults to the next grade that has a rule above the current
     grade (the current grade when there is none). A step brings one concerned
     service to ``DEPLOYED``: services that do not concern the territory, or that
     it may and does declare not applicable, are never proposed. Every condition
     of the target's rule is honoured (score, theme and issue gates, each-theme
-    minimum, required services). Among the plans with the fewest steps, the one
-    with the largest gain, then the one whose services come first in the
-    taxonomy; its steps are listed by the gain each brings alone, then in
-    taxonomy order, and each step's ``gain`` is what it adds after the steps
-    before it.
+    minimum, required services).
+
+    The cost model: each step costs what *prefer* says for the status it
+    starts from, and the plan has the **least total cost**, then the largest
+    gain (then, for ``"fewest"``, the services that come first in the
+    taxonomy). With ``"fewest"`` (the default) every step costs 1: the plan
+    has the fewest steps. With ``"started"`` finishing a partial service
+    costs 1, a planned one 2 and starting an absent one 3, so that what was
+    started is finished first. A mapping gives your own positive cost for
+    ``ABSENT``, ``PLANNED`` and ``PARTIAL`` (1 for those it omits); a
+    ``NOT_APPLICABLE`` that the rules refuse costs as ``ABSENT``. Steps are
+    listed by cost, then by the gain each brings alone, then in taxonomy
+    order, and each step's ``gain`` is what it adds after the steps before it.
 
     Args:
         dossier: what the territory declares.
         ruleset: the rules to reach the grade under.
         target: the grade to reach, 0..5 (a grade the ruleset has a rule for).
+        exclude: services never to propose (say, one the council has ruled out).
+        prefer: ``"fewest"``, ``"started"`` or a cost for each starting status.
 
     Returns:
         A `Plan`; ``reachable=False`` with no steps when even deploying every
-        concerned service is not enough, no steps when the target is already reached.
+        concerned service that may be proposed is not enough, no steps when
+        the target is already reached. Each step names the failing conditions
+        it serves, with the quantity before and after it.
 
     Raises:
-        InvalidInput: the dossier names a service unknown to the ruleset, or
-            *target* is not a grade of the ruleset.
+        InvalidInput: the dossier names a service unknown to the ruleset,
+            *target* is not a grade of the ruleset, *exclude* names an unknown
+            service or *prefer* is not a preference.
 
     >>> from villes_label import default_ruleset, referential
     >>> plan = recommend(referential.sample_dossier(), default_ruleset())
     >>> plan.target, [step.service for step in plan.steps]
     (4, ['budget-participatif', 'petitions-en-ligne'])
+    >>> print(plan.steps[0].effects[0].text("en"))
+    issue Démocratie locale 31.2 → 43.8 (50.0 required)
+    >>> plan = recommend(referential.sample_dossier(), default_ruleset(),
+    ...                  exclude={"petitions-en-ligne"})
+    >>> [step.service for step in plan.steps]
+    ['budget-participatif', 'questions-aux-elus']
     """
     _check_models(dossier, ruleset)
     problems = _id_problems(dossier, ruleset) + _target_problems(target, ruleset)
-    if problems:
+    excluded, exclude_problems = _exclusions(exclude, ruleset)
+    costs, prefer_problems = _costs(prefer)
+    problems += exclude_problems + prefer_problems
+    if problems or costs is None:
         raise InvalidInput(*problems)
     current = assess(dossier, ruleset)
     if target is None:
@@ -604,7 +809,7 @@ def recommend(dossier: Dossier, ruleset: Ruleset, target: int | None = None) -> 
             current.grade,
         )
     if target <= current.grade:
-        return Plan(target=target, reachable=True)
+        return Plan(target=target, reachable=True, score=current.score)
     rule = ruleset.grade_rule(target)
     if rule is None:  # pragma: no cover - ruled out by _target_problems
         msg = f"target: the ruleset has no rule for grade {target}"
@@ -619,14 +824,21 @@ def recommend(dossier: Dossier, ruleset: Ruleset, target: int | None = None) -> 
     top = units[Status.DEPLOYED]
     # A refused NOT_APPLICABLE is not DEPLOYED: it is a candidate like an ABSENT one.
     candidates = [sid for sid in scope.concerned if entries.get(sid) is not Status.DEPLOYED]
-    if form.saturating:
+    if any(sid in excluded for sid in candidates if sid in rule.required_services):
+        # A required service that may not be proposed can never be deployed.
+        return Plan(target=target, reachable=False, score=current.score)
+    candidates = [sid for sid in candidates if sid not in excluded]
+    cost_of = {sid: costs[_starting(entries.get(sid, Status.ABSENT))] for sid in candidates}
+    if prefer != "fewest":
+        chosen = cheapest(form, rule, candidates=candidates, credits=credits, cost_of=cost_of)
+    elif form.saturating:
         chosen = _saturating_search(form, rule, candidates=candidates, credits=credits)
     else:
         coefficient = form.score.coefficient_of()
         gain_of = {sid: coefficient[sid] * (top - credits[sid]) for sid in candidates}
         chosen = _search(form, rule, candidates=candidates, gain_of=gain_of, credits=credits)
     if chosen is None:
-        return Plan(target=target, reachable=False)
+        return Plan(target=target, reachable=False, score=current.score)
 
     # The search works on the score's linear form; the rule's check must agree.
     after = {sid: top if sid in chosen else unit for sid, unit in credits.items()}
@@ -657,22 +869,93 @@ def recommend(dossier: Dossier, ruleset: Ruleset, target: int | None = None) -> 
     # is what it adds after the steps before it, so the gains add up to the plan's.
     alone = form.single_gains(credits)
     rank = {sid: n for n, sid in enumerate(scope.concerned)}
+    order = sorted(chosen, key=lambda sid: (cost_of[sid], -alone[sid], rank[sid]))
+    failing = check_rule(
+        rule,
+        "plan",
+        Values(
+            score=current.score,
+            themes=current.themes,
+            issues=current.issues,
+            statuses={**current.statuses, **dict.fromkeys(scope.refused_opt_outs, Status.ABSENT)},
+            not_concerned=scope.not_concerned,
+        ),
+    ).failures
+    effects = _effects_of(order, failing, form, credits, ruleset)
+    taxonomy = ruleset.taxonomy
     running = dict(credits)
     before = form.numerators(running)[0]
     steps: list[Step] = []
-    for sid in sorted(chosen, key=lambda sid: (-alone[sid], rank[sid])):
+    for sid in order:
         running[sid] = top
         now = form.numerators(running)[0]
         steps.append(
             Step(
                 service=sid,
+                name=taxonomy.service(sid).name,
                 current=entries.get(sid, Status.ABSENT),
                 proposed=Status.DEPLOYED,
                 gain=form.fraction(form.score, now - before),
+                effects=effects[sid],
             )
         )
         before = now
-    return Plan(target=target, reachable=True, steps=tuple(steps))
+    return Plan(target=target, reachable=True, steps=tuple(steps), score=current.score)
+
+
+def _starting(status: Status) -> Status:
+    # A refused NOT_APPLICABLE earns, and costs, as ABSENT.
+    return Status.ABSENT if status is Status.NOT_APPLICABLE else status
+
+
+def _effects_of(
+    order: Sequence[str],
+    failing: Sequence[Reason],
+    form: LinearForm,
+    credits: Mapping[str, int],
+    ruleset: Ruleset,
+) -> dict[str, tuple[Effect, ...]]:
+    """What each step, taken in *order*, does to each failing condition it serves."""
+    taxonomy = ruleset.taxonomy
+    top = form.units[Status.DEPLOYED]
+    units = dict(credits)
+    found: dict[str, tuple[Effect, ...]] = {}
+    for sid in order:
+        issue_id = form.issue_of[sid]
+        theme_id = form.theme_of[issue_id]
+        before = dict(units)
+        units[sid] = top
+        served: list[Effect] = []
+        for reason in failing:
+            code, subject = reason.code, reason.subject
+            quantity: Quantity | None = None
+            name = ""
+            if code == "min-score":
+                quantity = form.score
+            elif code in {"theme-gate", "each-theme"} and subject == theme_id:
+                quantity, name = form.themes[theme_id], taxonomy.theme(theme_id).name
+            elif code == "issue-gate" and subject == issue_id:
+                quantity, name = form.issues[issue_id], taxonomy.issue(issue_id).name
+            elif code == "required-service" and subject == sid:
+                served.append(Effect(code=code, subject=sid, name=taxonomy.service(sid).name))
+                continue
+            if quantity is None:
+                continue
+            value = form.value(quantity, before)
+            if reason.required is not None and value >= reason.required:
+                continue  # met by the plan's earlier steps: this one no longer serves it
+            served.append(
+                Effect(
+                    code=code,
+                    subject=subject,
+                    name=name,
+                    required=reason.required,
+                    before=value,
+                    after=form.value(quantity, units),
+                )
+            )
+        found[sid] = tuple(served)
+    return found
 
 
 def next_questions(dossier: Dossier, ruleset: Ruleset, limit: int = 10) -> tuple[str, ...]:

@@ -20,10 +20,8 @@ from villes_label._conditions import (
     Deployed,
     GradeAtLeast,
     Outcome,
-    RequiredService,
     Values,
     evaluate,
-    kind_of,
 )
 from villes_label._errors import InvalidInput, unknown_id
 from villes_label._linear import LinearForm, Structure
@@ -107,6 +105,10 @@ def _reason_tuple(value: Iterable[Reason]) -> tuple[Reason, ...]:
     return tuple(value)
 
 
+def _name_map(value: Mapping[str, str]) -> FrozenMap[str, str]:
+    return FrozenMap(value)
+
+
 def _points_fr(value: Fraction) -> str:
     return points_in(value, "fr")
 
@@ -118,12 +120,38 @@ class Assessment:
     ``stratum`` is the id of the ruleset's `Expectation` that graded the
     territory (``None`` when none applies: the share-of-potential model).
 
+    Every score is an exact fraction of the potential, in [0, 1]; reports show
+    it as points on the 0-100 scale (``Fraction(1, 2)`` is 50.0 points).
+
+    Attributes:
+        territory: the territory assessed.
+        year: the label year of the dossier.
+        ruleset: the name of the ruleset used.
+        score: the overall score: the weighted mean of the themes that have a score.
+        projected_score: the overall score as if every ``PLANNED`` service were deployed.
+        grade: the arobases awarded, 0 (not labelled) to 5: the highest rule that holds.
+        themes: each theme's score, by theme id (only themes with a concerned service).
+        issues: each issue's (enjeu's) score, by issue id (same rule).
+        statuses: the effective status of every service of the referential.
+        not_concerned: services that leave every denominator for this territory
+            (out of its size or kind, or a permitted opt-out).
+        undeclared: concerned services the dossier never mentions (unknown, not
+            proven absent: `next_questions` ranks them).
+        mentions: ids of the mentions awarded, in the ruleset's order.
+        reasons: why this grade and not the next one, gates waived, inputs overridden.
+        names: the names of the taxonomy's themes and issues and of every
+            service a reason names, by id, so that reports show names beside ids.
+        mention_names: the names of the mentions awarded, by id.
+        stratum: the id of the `Expectation` that graded the territory, or ``None``.
+
     >>> from villes_label import assess, default_ruleset, referential
     >>> result = assess(referential.sample_dossier(), default_ruleset())
     >>> str(result)
     'Saint-Exemple-sur-Vilaine 2016: @@@ (score 51.2/100)'
-    >>> result.themes["democratie-services-publics"], sorted(result.not_concerned)[:2]
-    (Fraction(53, 96), ['collecte-dechets-connectee', 'conseils-de-quartier-numeriques'])
+    >>> result.summary()
+    'Saint-Exemple-sur-Vilaine (2016) : @@@ (3 arobases), score 51,2 sur 100'
+    >>> result.themes["democratie-services-publics"], result.names["democratie-services-publics"]
+    (Fraction(53, 96), 'Démocratie et services publics')
     """
 
     territory: Territory
@@ -140,6 +168,8 @@ class Assessment:
     undeclared: frozenset[str] = attrs.field(converter=_id_set, factory=frozenset)
     mentions: tuple[str, ...] = attrs.field(converter=_str_tuple, default=())
     reasons: tuple[Reason, ...] = attrs.field(converter=_reason_tuple, default=())
+    names: Mapping[str, str] = attrs.field(converter=_name_map, factory=FrozenMap)
+    mention_names: Mapping[str, str] = attrs.field(converter=_name_map, factory=FrozenMap)
 
     def __attrs_post_init__(self) -> None:
         # `assess` builds consistent values; this guards values read from data.
@@ -170,46 +200,117 @@ class Assessment:
         return tuple(reason for reason in self.reasons if reason.code == code)
 
     def __str__(self) -> str:
+        # A short English line for logs and the REPL; people read `summary` or `explain`.
         return (
             f"{self.territory.name} {self.year}: {arobases(self.grade)} "
             f"(score {points(self.score)}/100)"
         )
 
+    def summary(self, lang: Literal["fr", "en"] = "fr") -> str:
+        """One line for people: territory, year, grade and score, in *lang*."""
+        from villes_label import _text  # noqa: PLC0415 - reports load on first use
+
+        lang = _text.check_lang(lang)
+        c = _text.colon(lang)
+        out_of = "sur" if lang == "fr" else "out of"
+        return (
+            f"{self.territory.name} ({self.year}){c} {_text.grade_label(self.grade, lang)}, "
+            f"score {_text.number(self.score, lang)} {out_of} 100"
+        )
+
     def explain(self, lang: Literal["fr", "en"] = "fr") -> str:
-        """A readable multi-line report, in French by default (English on demand)."""
-        if lang not in ("fr", "en"):
-            msg = f"lang: expected 'fr' or 'en', got {lang!r}"
-            raise InvalidInput(msg)
-        return _explain(self, lang)
+        """A readable multi-line report, in French by default (English on demand).
+
+        Names stand beside ids; scores are points on the 0-100 scale.
+        """
+        from villes_label import _text  # noqa: PLC0415 - reports load on first use
+
+        return _explain(self, _text.check_lang(lang))
+
+    def reason_texts(self, lang: Literal["fr", "en"] = "fr") -> tuple[str, ...]:
+        """The sentence of each reason in *lang*, names beside ids, in the order of ``reasons``."""
+        from villes_label import _text  # noqa: PLC0415 - reports load on first use
+
+        lang = _text.check_lang(lang)
+        return tuple(self._reason_text(reason, lang) for reason in self.reasons)
+
+    def in_language(self, lang: Literal["fr", "en"]) -> Assessment:
+        """The same assessment whose reasons' messages are in *lang*, names beside ids.
+
+        For programs that show the messages of a JSON assessment to people
+        (``villes-label score --json --lang fr``); codes and figures are unchanged.
+        """
+        texts = self.reason_texts(lang)
+        reasons = tuple(
+            attrs.evolve(reason, message=text)
+            for reason, text in zip(self.reasons, texts, strict=True)
+        )
+        return attrs.evolve(self, reasons=reasons)
+
+    def _reason_text(self, reason: Reason, lang: Literal["fr", "en"]) -> str:
+        from villes_label import _text  # noqa: PLC0415 - reports load on first use
+
+        return _text.reason_text(
+            reason,
+            lang,
+            names=self.names,
+            mention_names=self.mention_names,
+            statuses=self.statuses,
+            grade=self.grade,
+        )
 
     def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_html(self, lang: Literal["fr", "en"] = "fr") -> str:
+        """The assessment as an HTML fragment for notebooks: names and ids side by side."""
         import html  # noqa: PLC0415 - only notebooks need it; keeps `import` light
 
+        from villes_label import _text  # noqa: PLC0415
+
+        lang = _text.check_lang(lang)
+        fr = lang == "fr"
         t = self.territory
-        rows = "".join(
-            f"<tr><td>{html.escape(key)}</td><td>{points(value)}</td></tr>"
-            for key, value in self.themes.items()
-        )
-        issue_rows = "".join(
-            f"<tr><td>{html.escape(key)}</td><td>{points(value)}</td></tr>"
-            for key, value in self.issues.items()
-        )
+
+        def row(key: str, value: Fraction) -> str:
+            return (
+                f"<tr><td>{html.escape(self.names.get(key, key))}</td>"
+                f"<td><code>{html.escape(key)}</code></td>"
+                f"<td>{_text.number(value, lang)}</td></tr>"
+            )
+
+        def table(title: str, values: Mapping[str, Fraction]) -> str:
+            head = f"<tr><th>{title}</th><th>id</th><th>{'Score'}</th></tr>"
+            body = "".join(row(key, value) for key, value in values.items())
+            return f"<table><thead>{head}</thead><tbody>{body}</tbody></table>"
+
         reasons = "".join(
-            f"<li><code>{html.escape(r.code)}</code> {html.escape(r.message)}</li>"
+            f"<li><code>{html.escape(r.code)}</code> {html.escape(self._reason_text(r, lang))}</li>"
             for r in self.reasons
         )
-        mentions = ", ".join(html.escape(m) for m in self.mentions) or "none"
+        none = "aucune" if fr else "none"
+        mentions = (
+            ", ".join(html.escape(_text.named(m, self.mention_names)) for m in self.mentions)
+            or none
+        )
+        head = (
+            f"{html.escape(t.name)} ({html.escape(t.code)}) — {self.year}{_text.colon(lang)} "
+            f"{html.escape(_text.grade_label(self.grade, lang))}, score "
+            f"{_text.number(self.score, lang)} {'sur' if fr else 'out of'} 100"
+        )
+        projected = (
+            f"Score projeté {_text.number(self.projected_score, lang)} ; mentions{_text.colon(lang)} "
+            if fr
+            else f"Projected score {_text.number(self.projected_score, lang)}; mentions: "
+        )
         return (
             '<div class="villes-label-assessment">'
-            f"<h4>{html.escape(t.name)} ({html.escape(t.code)}) — {self.year}: "
-            f"<span>{arobases(self.grade)}</span> grade {self.grade}, "
-            f"score {points(self.score)}/100</h4>"
-            f"<p>Projected score {points(self.projected_score)}/100; mentions: {mentions}</p>"
-            "<table><thead><tr><th>Theme</th><th>Score</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>"
-            "<details><summary>Issues</summary><table><thead><tr><th>Issue</th>"
-            f"<th>Score</th></tr></thead><tbody>{issue_rows}</tbody></table></details>"
-            f"<details><summary>Reasons</summary><ul>{reasons}</ul></details></div>"
+            f"<h4>{head}</h4><p>{projected}{mentions}</p>"
+            f"{table('Thème' if fr else 'Theme', self.themes)}"
+            f"<details><summary>{'Enjeux' if fr else 'Issues'}</summary>"
+            f"{table('Enjeu' if fr else 'Issue', self.issues)}</details>"
+            f"<details><summary>{'Raisons' if fr else 'Reasons'}</summary>"
+            f"<ul>{reasons}</ul></details></div>"
         )
 
 
@@ -418,7 +519,21 @@ def assess(dossier: Dossier, ruleset: Ruleset) -> Assessment:
         undeclared=frozenset(sid for sid in scope.concerned if sid not in entries),
         mentions=tuple(mentions),
         reasons=tuple(reasons),
+        names=_names(ruleset, reasons),
+        mention_names={m.id: m.name for m in ruleset.mentions if m.id in mentions},
     )
+
+
+def _names(ruleset: Ruleset, reasons: Iterable[Reason]) -> dict[str, str]:
+    """The names a report of the assessment shows: every theme and issue, the services reasons name."""
+    taxonomy = ruleset.taxonomy
+    names = {theme.id: theme.name for theme in taxonomy.themes}
+    names.update((issue.id, issue.name) for issue in taxonomy.issues)
+    services = taxonomy.service_ids
+    for reason in reasons:
+        if reason.subject is not None and reason.subject in services and reason.code != "mention":
+            names[reason.subject] = taxonomy.service(reason.subject).name
+    return names
 
 
 def _potential(
@@ -464,86 +579,87 @@ def _potential(
 # --- reports -------------------------------------------------------------------------
 
 
-def _reason_fr(reason: Reason) -> str:
-    code, subject = reason.code, reason.subject
-    if code == "opt-out-refused":
-        return (
-            f"le service « {subject} » est déclaré non applicable, mais les règles ne "
-            "permettent pas à ce territoire d'y renoncer : il compte comme absent"
-        )
-    if code == "gate-waived":
-        return f"condition levée sur « {subject} » : rien ne concerne ce territoire"
-    if code == "potential" and reason.actual is not None:
-        return f"l'enjeu « {subject} » peut encore apporter {_points_fr(reason.actual)} points"
-    if code == "mention":
-        return f"mention « {subject} » obtenue"
-    if code == "no-concerned-service":
-        return "aucun service du référentiel ne concerne ce territoire : le score est 0"
-    kind = kind_of(code)
-    if kind is RequiredService:
-        return kind.reason_fr(subject, reason.required, reason.actual)
-    if kind is not None and reason.required is not None and reason.actual is not None:
-        return kind.reason_fr(subject, reason.required, reason.actual)
-    return reason.message
-
-
 def _explain(result: Assessment, lang: Literal["fr", "en"]) -> str:
+    from villes_label import _text  # noqa: PLC0415 - reports load on first use
+
     fr = lang == "fr"
+    c = _text.colon(lang)
     t = result.territory
-    fmt = _points_fr if fr else points
-    lines = []
+
+    def number(value: Fraction) -> str:
+        return _text.number(value, lang)
+
+    def table(values: Iterable[tuple[str, Fraction]]) -> list[str]:
+        rows = [(_text.named(key, result.names), number(value)) for key, value in values]
+        width = max((len(label) for label, _ in rows), default=0)
+        return [f"  {label:<{width}}  {value:>5}" for label, value in rows]
+
+    place = (
+        f"{t.name} ({t.code}, {_text.kind_word(t.kind, lang)}, "
+        f"{_text.population(t.population, lang)})"
+    )
     if fr:
-        lines.append(
-            f"{t.name} ({t.code}, {t.kind.value}, {t.population} hab.) — label {result.year}, "
-            f"règles « {result.ruleset} »"
-        )
-        lines.append(
-            f"Note : {arobases(result.grade)} ({result.grade} arobase"
-            f"{'s' if result.grade > 1 else ''}) — score {fmt(result.score)}/100, "
-            f"projeté {fmt(result.projected_score)}/100 si tout le prévu est déployé"
-        )
+        lines = [
+            f"{place} — label {result.year}, règles « {result.ruleset} »",
+            "Scores en points sur 100.",
+            (
+                f"Note{c} {_text.grade_label(result.grade, lang)} — score {number(result.score)} "
+                f"({number(result.projected_score)} si tout le prévu est déployé)"
+            ),
+        ]
     else:
-        lines.append(
-            f"{t.name} ({t.code}, {t.kind.value}, population {t.population}) — "
-            f"label {result.year}, rules {result.ruleset!r}"
-        )
-        lines.append(
-            f"Grade: {arobases(result.grade)} ({result.grade}) — score {fmt(result.score)}/100, "
-            f"projected {fmt(result.projected_score)}/100 if everything planned is deployed"
-        )
+        lines = [
+            f"{place} — label {result.year}, rules {result.ruleset!r}",
+            "Scores in points out of 100.",
+            (
+                f"Grade{c} {_text.grade_label(result.grade, lang)} — score {number(result.score)} "
+                f"({number(result.projected_score)} if everything planned is deployed)"
+            ),
+        ]
     if result.stratum is not None:
         lines.append(
-            f"Strate : {result.stratum} (attentes selon la taille)"
+            f"Strate{c} {result.stratum} (attentes selon la taille)"
             if fr
-            else f"Stratum: {result.stratum} (size-aware expectations)"
+            else f"Stratum{c} {result.stratum} (size-aware expectations)"
         )
-    lines.append("Thèmes :" if fr else "Themes:")
-    lines.extend(f"  {key:<32} {fmt(value):>6}" for key, value in result.themes.items())
+    lines.append(f"Thèmes{c}" if fr else f"Themes{c}")
+    lines.extend(table(result.themes.items()))
     if result.issues:
         mean = sum(result.issues.values(), _ZERO) / len(result.issues)
         weakest = sorted(result.issues.items(), key=lambda item: item[1])[:3]
         lines.append(
-            f"Enjeux les plus faibles (moyenne des enjeux {fmt(mean)}) :"
+            f"Enjeux les plus faibles (moyenne des enjeux {number(mean)}){c}"
             if fr
-            else f"Weakest issues (mean of the issues {fmt(mean)}):"
+            else f"Weakest issues (mean of the issues {number(mean)}){c}"
         )
-        lines.extend(f"  {key:<32} {fmt(value):>6}" for key, value in weakest)
+        lines.extend(table(weakest))
     if result.mentions:
-        lines.append(("Mentions : " if fr else "Mentions: ") + ", ".join(result.mentions))
+        lines.append(
+            f"Mentions{c} "
+            + ", ".join(_text.named(m, result.mention_names) for m in result.mentions)
+        )
+    after = _text.arobases(result.grade + 1)
     grouped: list[tuple[str, tuple[str, ...]]] = [
-        ("Entrées corrigées :" if fr else "Overridden inputs:", ("opt-out-refused",)),
+        (f"Entrées corrigées{c}" if fr else f"Overridden inputs{c}", ("opt-out-refused",)),
         (
-            f"Pour {arobases(result.grade + 1)} :" if fr else f"For {arobases(result.grade + 1)}:",
+            f"Pour {after}{c}" if fr else f"For {after}{c}",
             tuple(kind.code for kind in GRADE_KINDS),
         ),
-        ("Où trouver les points :" if fr else "Where the points are:", ("potential",)),
-        ("Conditions levées :" if fr else "Waived gates:", ("gate-waived",)),
+        (f"Où trouver les points{c}" if fr else f"Where the points are{c}", ("potential",)),
+        (f"Conditions levées{c}" if fr else f"Waived gates{c}", ("gate-waived",)),
     ]
+    shown = {code for _, codes in grouped for code in codes} | {"grade", "mention"}
+    grouped.append(
+        (
+            f"Autres remarques{c}" if fr else f"Other remarks{c}",
+            tuple(sorted({r.code for r in result.reasons} - shown)),
+        )
+    )
     for title, codes in grouped:
         chosen = [r for r in result.reasons if r.code in codes]
         if chosen:
             lines.append(title)
-            lines.extend(f"  - {_reason_fr(r) if fr else r.message}" for r in chosen)
+            lines.extend(f"  - {result._reason_text(r, lang)}" for r in chosen)  # noqa: SLF001
     if result.grade >= MAX_GRADE:
         lines.append("Note maximale atteinte." if fr else "Highest grade reached.")
     return "\n".join(lines)

@@ -318,17 +318,20 @@ class Taxonomy:
     def _repr_html_(self) -> str:
         import html  # noqa: PLC0415 - only notebooks need it; keeps `import` light
 
+        def cell(name: str, id_: str) -> str:
+            return f"{html.escape(name)} <code>{html.escape(id_)}</code>"
+
         rows = []
         for theme in self.themes:
             for n, issue in enumerate(theme.issues):
                 theme_cell = (
-                    f'<th rowspan="{len(theme.issues)}">{html.escape(theme.name)}</th>'
+                    f'<th rowspan="{len(theme.issues)}">{cell(theme.name, theme.id)}</th>'
                     if n == 0
                     else ""
                 )
-                services = ", ".join(html.escape(s.name) for s in issue.services)
+                services = ", ".join(cell(s.name, s.id) for s in issue.services)
                 rows.append(
-                    f"<tr>{theme_cell}<td>{html.escape(issue.name)}</td>"
+                    f"<tr>{theme_cell}<td>{cell(issue.name, issue.id)}</td>"
                     f"<td>{len(issue.services)}</td><td>{services}</td></tr>"
                 )
         return (

@@ -140,8 +140,8 @@ def sample_dossier() -> Dossier:
         "groupement-achats-numeriques": d,
         "administration-sans-papier": p,
         "eclairage-public-intelligent": h,
-        # Declared not applicable, but every commune can do it: refused.
-        "covoiturage-local": na,
+        # Every commune can run it: the rules allow no opt-out, so it is declared absent.
+        "covoiturage-local": a,
     }
     actions = (
         Action(

@@ -1,0 +1,183 @@
+"""What people read: names beside ids, one language at a time, French typography."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from villes_label import (
+    Assessment,
+    InvalidInput,
+    Reason,
+    Status,
+    assess,
+    default_ruleset,
+    default_taxonomy,
+    from_dict,
+    to_dict,
+)
+from villes_label._text import amount, kind_word, named, number, population, reason_text
+from villes_label.referential import sample_dossier
+
+RULES = default_ruleset()
+NBSP = "\u00a0"
+
+
+class TestFrenchTypography:
+    """French numbers: a decimal comma, a no-break space between thousands, the unit in
+    the singular below 2; English: a decimal point, a comma between thousands."""
+
+    @pytest.mark.parametrize(
+        ("value", "french", "english"),
+        [
+            (Fraction(1, 128), "0,8 point", "0.8 points"),
+            (Fraction(1, 64), "1,6 point", "1.6 points"),
+            (Fraction(1, 100), "1,0 point", "1.0 point"),
+            (Fraction(1, 50), "2,0 points", "2.0 points"),
+            (Fraction(3, 16), "18,8 points", "18.8 points"),
+        ],
+    )
+    def test_amounts(self, value: Fraction, french: str, english: str) -> None:
+        assert amount(value, "fr") == french
+        assert amount(value, "en") == english
+
+    @pytest.mark.parametrize(
+        ("count", "french", "english"),
+        [
+            (1850, f"1{NBSP}850 habitants", "1,850 inhabitants"),
+            (12_400, f"12{NBSP}400 habitants", "12,400 inhabitants"),
+            (1, "1 habitant", "1 inhabitant"),
+            (2_100_000, f"2{NBSP}100{NBSP}000 habitants", "2,100,000 inhabitants"),
+        ],
+    )
+    def test_populations(self, count: int, french: str, english: str) -> None:
+        assert population(count, "fr") == french
+        assert population(count, "en") == english
+
+    @given(st.fractions(min_value=0, max_value=1))
+    def test_one_number_two_marks(self, value: Fraction) -> None:
+        assert number(value, "fr") == number(value, "en").replace(".", ",")
+        assert float(number(value, "en")) == pytest.approx(float(value * 100), abs=0.05)
+
+
+class TestNamesBesideIds:
+    """Reports show every theme, issue, service and mention by its name, its id beside it."""
+
+    def test_assessment_carries_the_names(self) -> None:
+        result = assess(sample_dossier(), RULES)
+        taxonomy = RULES.taxonomy
+        assert {k: v for k, v in result.names.items() if k in result.issues} == {
+            issue.id: issue.name for issue in taxonomy.issues if issue.id in result.issues
+        }
+        assert result.names["democratie-services-publics"] == "Démocratie et services publics"
+
+    def test_explain_both_languages(self) -> None:
+        result = assess(sample_dossier(), RULES)
+        for lang in ("fr", "en"):
+            text = result.explain(lang)
+            for theme in RULES.taxonomy.themes:
+                assert f"{theme.name} [{theme.id}]" in text
+            assert "Démocratie locale [democratie-locale]" in text
+        assert f"12{NBSP}400 habitants" in result.explain()
+        assert "12,400 inhabitants" in result.explain("en")
+
+    def test_html_tables(self) -> None:
+        html = assess(sample_dossier(), RULES)._repr_html_()
+        assert (
+            "<td>Démocratie locale</td><td><code>democratie-locale</code></td><td>31,2</td>" in html
+        )
+        english = assess(sample_dossier(), RULES).to_html("en")
+        assert "<td>31.2</td>" in english
+        assert "<th>Issue</th>" in english
+        taxonomy = default_taxonomy()._repr_html_()
+        assert "Site internet <code>site-internet</code>" in taxonomy
+        assert "Démocratie locale <code>democratie-locale</code>" in taxonomy
+
+    def test_reason_services_are_named(self) -> None:
+        dossier = sample_dossier().with_status("covoiturage-local", Status.NOT_APPLICABLE)
+        result = assess(dossier, RULES)
+        assert result.names["covoiturage-local"] == RULES.taxonomy.service("covoiturage-local").name
+        (text,) = (
+            t
+            for r, t in zip(result.reasons, result.reason_texts(), strict=True)
+            if r.code == "opt-out-refused"
+        )
+        assert text.startswith(
+            "le service Covoiturage local [covoiturage-local] est déclaré non applicable"
+        )
+
+    def test_mentions_are_named(self) -> None:
+        top = sample_dossier()
+        for service in RULES.taxonomy.services:
+            top = top.with_status(service.id, Status.DEPLOYED)
+        result = assess(top, RULES)
+        assert result.mentions
+        for mention in result.mentions:
+            name = result.mention_names[mention]
+            assert f"{name} [{mention}]" in result.explain()
+
+    def test_named_without_a_name(self) -> None:
+        assert named("x", {}) == "x"
+        assert named("x", {"x": "x"}) == "x"
+
+
+class TestOneLanguage:
+    """Every text an assessment gives follows one `lang`: the report, the summary line, the
+    reasons (also inside JSON, through `in_language`); codes and figures stay the same."""
+
+    def test_reasons_in_both_languages(self) -> None:
+        result = assess(sample_dossier(), RULES)
+        french, english = result.reason_texts("fr"), result.reason_texts("en")
+        assert (
+            french[1]
+            == "enjeu Démocratie locale [democratie-locale] : 31,2 pour 50,0 requis, il manque 18,8 points"
+        )
+        assert (
+            english[1]
+            == "issue Démocratie locale [democratie-locale]: 31.2 for 50.0 required, 18.8 points short"
+        )
+        assert french[0].startswith("note @@@ (3 arobases) obtenue")
+
+    def test_in_language_keeps_the_data(self) -> None:
+        result = assess(sample_dossier(), RULES)
+        french = result.in_language("fr")
+        assert [r.message for r in french.reasons] == list(result.reason_texts("fr"))
+        strip = [(r.code, r.subject, r.required, r.actual) for r in result.reasons]
+        assert [(r.code, r.subject, r.required, r.actual) for r in french.reasons] == strip
+        data = json.loads(json.dumps(to_dict(french)))
+        assert from_dict(data, Assessment) == french
+
+    def test_summary(self) -> None:
+        result = assess(sample_dossier(), RULES)
+        assert (
+            result.summary()
+            == "Saint-Exemple-sur-Vilaine (2016) : @@@ (3 arobases), score 51,2 sur 100"
+        )
+        assert (
+            result.summary("en")
+            == "Saint-Exemple-sur-Vilaine (2016): @@@ (grade 3), score 51.2 out of 100"
+        )
+
+    @pytest.mark.parametrize(
+        "method", ["explain", "summary", "reason_texts", "in_language", "to_html"]
+    )
+    def test_other_languages_are_refused(self, method: str) -> None:
+        with pytest.raises(InvalidInput, match="lang: expected 'fr' or 'en', got 'de'"):
+            getattr(assess(sample_dossier(), RULES), method)("de")
+
+    def test_unknown_codes_keep_their_message(self) -> None:
+        reason = Reason(code="year-mismatch", message="the dossier is of 2017", subject=None)
+        assert reason_text(reason, "fr", names={}) == "the dossier is of 2017"
+
+    def test_kind_words(self) -> None:
+        from villes_label import TerritoryKind
+
+        assert (
+            kind_word(TerritoryKind.COMMUNAUTE_D_AGGLOMERATION, "fr")
+            == "communauté d'agglomération"
+        )
+        assert kind_word(TerritoryKind.METROPOLE, "en") == "metropolis"
