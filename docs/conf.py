@@ -113,7 +113,7 @@ API_TOPICS: list[tuple[str, tuple[str, ...]]] = [
     ("Rules", ("_rules", "referential._rules")),
     ("Scoring", ("_scoring",)),
     ("Batch scoring", ("_batch", "_frames")),
-    ("Plans and diagnostics", ("_plans",)),
+    ("Plans and diagnostics", ("_plans", "_roadmap")),
     ("Cohorts", ("_cohorts",)),
     ("Serialization", ("_serialize",)),
     ("Scenarios", ("_scenarios",)),

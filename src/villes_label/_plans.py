@@ -683,9 +683,6 @@ def _saturating_search(
     return None
 
 
-Prefer = Literal["fewest", "started"] | Mapping[Status, int]
-"""How `recommend` weighs its steps: a preset or a cost for each starting status."""
-
 _PRESETS: dict[str, dict[Status, int]] = {
     "fewest": {Status.ABSENT: 1, Status.PLANNED: 1, Status.PARTIAL: 1},
     "started": {Status.ABSENT: 3, Status.PLANNED: 2, Status.PARTIAL: 1},
@@ -743,7 +740,7 @@ def recommend(
     target: int | None = None,
     *,
     exclude: Iterable[str] = (),
-    prefer: Prefer = "fewest",
+    prefer: Literal["fewest", "started"] | Mapping[Status, int] = "fewest",
 ) -> Plan:
     """The fewest (or cheapest) services to deploy for *dossier* to reach grade *target*.
 

@@ -14,16 +14,16 @@ import attrs
 
 from villes_label import _text
 from villes_label._errors import InvalidInput
-from villes_label._plans import Plan, Prefer, Step, recommend
+from villes_label._plans import Plan, Step, recommend
 from villes_label._rules import MAX_GRADE
 from villes_label._scoring import assess
 from villes_label._values import is_instance, is_int, to_fraction
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from villes_label._rules import Ruleset
-    from villes_label._territory import Dossier
+    from villes_label._territory import Dossier, Status
 
 __all__ = ["Roadmap", "RoadmapYear", "roadmap"]
 
@@ -258,7 +258,7 @@ def roadmap(
     years: int = 4,
     per_year: int | None = None,
     exclude: Iterable[str] = (),
-    prefer: Prefer = "fewest",
+    prefer: Literal["fewest", "started"] | Mapping[Status, int] = "fewest",
 ) -> Roadmap:
     """Spread the plan for *target* over *years* years, *per_year* steps a year at most.
 

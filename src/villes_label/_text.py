@@ -22,7 +22,7 @@ True
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from villes_label import _vocabulary
 from villes_label._errors import InvalidInput
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from fractions import Fraction
 
-    from villes_label._scoring import Reason
 
 __all__ = [
     "LANGS",
@@ -172,6 +171,21 @@ _GATES: dict[str, dict[Lang, str]] = {
 def gate_word(code: str, lang: Lang) -> str:
     """What a condition measures: ``'enjeu'``, ``'thème'``, ``'score global'`` (or the code)."""
     return _GATES.get(code, {}).get(lang, code)
+
+
+class Reason(Protocol):
+    """What this module reads of a `villes_label.Reason` (which lives in a higher room)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def subject(self) -> str | None: ...
+    @property
+    def required(self) -> Fraction | None: ...
+    @property
+    def actual(self) -> Fraction | None: ...
 
 
 def reason_text(
