@@ -797,3 +797,34 @@ class TestEffects:
                     ),
                 }[effect.code]
                 assert (effect.before, effect.after) == values
+
+    def test_a_covered_issue_cannot_pass_a_gate_beyond_its_reach(self) -> None:
+        """Found by the round-trip tests: with a deployed credit of 1/4 an issue covered at
+        half its potential scores at most 25, so a gate of 30 on it is out of reach."""
+        taxonomy = Taxonomy(
+            name="t",
+            version="1",
+            themes=(
+                Theme(
+                    id="t0",
+                    name="T0",
+                    issues=(Issue(id="i0", name="I0", services=(Service(id="s0", name="S0"),)),),
+                ),
+            ),
+        )
+        rules = Ruleset(
+            name="quarter",
+            year=2016,
+            taxonomy=taxonomy,
+            grades=(
+                GradeRule(
+                    arobases=1, min_score=Fraction(0), min_issue_scores={"i0": Fraction(3, 10)}
+                ),
+            ),
+            credits={Status.PARTIAL: Fraction(0), Status.DEPLOYED: Fraction(1, 4)},
+            expectations=(vl.Expectation(stratum="all", coverage=Fraction(1, 2)),),
+        )
+        dossier = Dossier(territory=town(population=0), year=2016)
+        for prefer in ("fewest", "started"):
+            plan = recommend(dossier, rules, 1, prefer=prefer)
+            assert not plan.reachable

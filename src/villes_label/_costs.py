@@ -92,7 +92,8 @@ def cheapest(
     counts up to what it lacks to be covered. The gain of a choice inside the
     issue is then ``min(Σ added, room)``, and the best gain for a cost is the
     best uncapped sum for that cost, capped: the knapsack of the issue is
-    unchanged, only its entries are capped before its gate is checked.
+    unchanged, only its entries are capped before its gate is checked (a gate
+    above what the issue can reach once covered stays out of reach).
     """
     if not form.concerned:
         return frozenset() if rule.min_score <= 0 else None
@@ -132,6 +133,10 @@ def cheapest(
                     if known is None or value > known[0]:
                         grown[key] = (value, (*chosen, sid))
                 leaf = _pareto(grown)
+            # Beyond its room the issue is covered: a choice gains at most the room.
+            leaf = _pareto(
+                {cost: (min(gain, room), chosen) for cost, (gain, chosen) in leaf.items()}
+            )
             threshold = rule.min_issue_scores.get(issue_id)
             if threshold is not None:
                 need = _need(threshold, quantity, issue_numerators[issue_id], form)
@@ -140,10 +145,8 @@ def cheapest(
                     return None
             # In the score's units: an issue's numerator weighs factor times more there.
             factor = form.issue_factor[issue_id] * theme_factor
-            capped = {
-                cost: (min(gain, room) * factor, chosen) for cost, (gain, chosen) in leaf.items()
-            }
-            table = _combine(table, _pareto(capped))
+            scaled = {cost: (gain * factor, chosen) for cost, (gain, chosen) in leaf.items()}
+            table = _combine(table, scaled)
         thresholds = [rule.min_theme_scores[theme_id]] if theme_id in rule.min_theme_scores else []
         if rule.min_each_theme > 0:
             thresholds.append(rule.min_each_theme)
