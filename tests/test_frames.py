@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import THOROUGH
 from villes_label import (
     Dossier,
     InvalidInput,
@@ -89,7 +90,7 @@ class TestGradeFrameIsAssess:
 
     def test_realistic_cohort(self) -> None:
         """Opt-outs, actions, every size and kind of territory: equal on all of it."""
-        cohort = realistic(1_500, seed=16)
+        cohort = realistic(1_500 if THOROUGH else 300, seed=16)
         out = Scorer(RULES).grade_frame(dossiers_frame(cohort))
         results = [assess(d, RULES) for d in cohort]
         assert list(out["grade"]) == [r.grade for r in results]
