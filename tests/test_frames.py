@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from fractions import Fraction
+from unittest import mock
 
 import attrs
 import pandas as pd
@@ -19,11 +20,13 @@ from villes_label import (
     Ruleset,
     Scorer,
     Status,
+    _batch,
     assess,
     default_ruleset,
     dossiers_frame,
     records,
 )
+from villes_label._frames import numpy_or_none
 from villes_label.referential import sample_dossier, synthetic_cohort
 from villes_label.testing import dossiers, rulesets
 
@@ -233,3 +236,46 @@ class TestOptional:
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         )
         assert "villes-label[frames]" in done.stdout
+
+
+@st.composite
+def opted_out_cohorts(draw: st.DrawFn) -> tuple[Ruleset, list[Dossier]]:
+    """A ruleset and dossiers that often declare services not applicable."""
+    rules = draw(rulesets())
+    status = st.sampled_from([*Status, Status.NOT_APPLICABLE, Status.NOT_APPLICABLE])
+    return rules, draw(st.lists(dossiers(rules, status=status), max_size=8))
+
+
+class TestScorerOnArrays:
+    """Dossiers with their own denominators (opt-outs, expectations) are graded together on
+    integer arrays when numpy is installed, one at a time otherwise: both are `assess`."""
+
+    @given(opted_out_cohorts(), st.booleans())
+    def test_grades_scores_summary(
+        self, drawn: tuple[Ruleset, list[Dossier]], arrays: bool
+    ) -> None:
+        rules, cohort = drawn
+        results = [assess(d, rules) for d in cohort]
+        with mock.patch.object(_batch, "numpy_or_none", numpy_or_none if arrays else lambda: None):
+            scorer = Scorer(rules)
+            assert scorer.grades(cohort) == [r.grade for r in results]
+            assert scorer.scores(cohort) == [r.score for r in results]
+            summary = scorer.summary(cohort)
+        assert list(summary.grades) == [r.grade for r in results]
+        assert summary.scores() == [r.score for r in results]
+        gateless = rules.replace(
+            grades=tuple(attrs.evolve(rule, min_score=0) for rule in rules.grades)
+        )
+        assert list(summary.gate_grades) == [assess(d, gateless).grade for d in cohort]
+
+    def test_realistic_cohort(self) -> None:
+        cohort = realistic(1_500, seed=61)
+        results = [assess(d, RULES) for d in cohort]
+        scorer = Scorer(RULES)
+        assert scorer.grades(cohort) == [r.grade for r in results]
+        assert scorer.scores(cohort) == [r.score for r in results]
+
+    def test_bad_items_still_raise_what_assess_raises(self) -> None:
+        cohort = [*realistic(3, seed=1), "nope"]
+        with pytest.raises(InvalidInput, match="expected a Dossier"):
+            Scorer(RULES).grades(cohort)  # type: ignore[arg-type]

@@ -26,8 +26,13 @@ bits decide the grade through a small per-profile memo. Everything is integer
 arithmetic over exact denominators: no float, no rounding.
 
 A dossier that opts out of a service changes its own profile (the service
-leaves every denominator): the opt-out marker sends it to a table compiled for
-its exact concerned set. That is the only way off the cohort path, and the
+leaves every denominator): the opt-out marker sets it apart. With numpy
+installed, the dossiers set apart are evaluated together on integer arrays,
+each row with its own issue, theme and score denominators (the evaluation of
+`Scorer.grade_frame`, in `villes_label._frames`); so are all dossiers under
+size-aware expectations, whose issues saturate. Without numpy, each is read
+through a table compiled for its exact concerned set (or by `assess`, under
+expectations). That is the only way off the cohort path, and the
 code says so where it happens; nothing is caught and retried. A value that is
 not a dossier, or a service id the ruleset does not know, is checked before
 any table is read, and raises the `InvalidInput` that `assess` raises.
@@ -52,6 +57,7 @@ import attrs
 from villes_label._conditions import AtLeast, Deployed, GradeAtLeast, MinScore
 from villes_label._conditions import conditions as conditions_of
 from villes_label._errors import InvalidInput
+from villes_label._frames import dossier_rows, numpy_or_none
 from villes_label._linear import CREDITED, Quantity, QuantityKind, Structure
 from villes_label._rules import Ruleset
 from villes_label._scoring import Assessment, assess, check_ids
@@ -519,11 +525,12 @@ class Scorer:
         cohort = _sequence(dossiers)
         if self._gateless is not None:
             # Size-aware expectations: scored by `assess` until the tables learn saturation.
-            return [self._assessed_row(dossier, self._gateless)[0] for dossier in cohort]
+            return [row[0] for row in self._rows_apart(cohort)]
         profiles, packed = self._pack(cohort)
         grades = list(map(_Memo.__getitem__, map(_GRADES, profiles), _patterns(profiles, packed)))
-        for n in _undecided(grades):
-            grades[n] = self._row(cohort[n])[0]
+        apart = list(_undecided(grades))
+        for n, row in zip(apart, self._rows_apart([cohort[n] for n in apart]), strict=True):
+            grades[n] = row[0]
         return grades
 
     def scores(self, dossiers: Iterable[Dossier]) -> list[Fraction]:
@@ -534,16 +541,16 @@ class Scorer:
         """
         cohort = _sequence(dossiers)
         if self._gateless is not None:
-            return [assess(dossier, self.ruleset).score for dossier in cohort]
+            return [Fraction(row[2], row[3]) for row in self._rows_apart(cohort)]
         profiles, packed = self._pack(cohort)
         scores = [
             Fraction(profile.numerator(value), profile.denominator)
             for profile, value in zip(profiles, packed, strict=True)
         ]
         # An opt-out changes the profile: those dossiers are scored on their own.
-        for n in compress(count(), map(_Profile.opted_out, profiles, packed)):
-            _, _, numerator, denominator = self._row(cohort[n])
-            scores[n] = Fraction(numerator, denominator)
+        apart = list(compress(count(), map(_Profile.opted_out, profiles, packed)))
+        for n, row in zip(apart, self._rows_apart([cohort[n] for n in apart]), strict=True):
+            scores[n] = Fraction(row[2], row[3])
         return scores
 
     def summary(self, dossiers: Iterable[Dossier]) -> CohortSummary:
@@ -556,7 +563,7 @@ class Scorer:
         """
         cohort = _sequence(dossiers)
         rows = (
-            [self._row(dossier) for dossier in cohort]
+            self._rows_apart(cohort, gates=True)
             if self._gateless is not None
             else self._packed_rows(cohort)
         )
@@ -617,8 +624,10 @@ class Scorer:
             (grade, gate, profile.numerator(value), profile.denominator)
             for grade, gate, profile, value in zip(grades, gates, profiles, packed, strict=True)
         ]
-        for n in _undecided(grades):
-            rows[n] = self._row(cohort[n])
+        apart = list(_undecided(grades))
+        rows_apart = self._rows_apart([cohort[n] for n in apart], gates=True)
+        for n, row in zip(apart, rows_apart, strict=True):
+            rows[n] = row
         return rows
 
     def _pack(self, cohort: Sequence[Dossier]) -> tuple[list[_Profile], list[int]]:
@@ -648,6 +657,40 @@ class Scorer:
         tables = map(map, map(_BY_STATUS, profiles), map(dict.values, sources))
         packed = list(map(sum, map(map, repeat(dict.__getitem__), tables, sources)))
         return profiles, packed
+
+    def _rows_apart(
+        self, dossiers: Sequence[Dossier], *, gates: bool = False
+    ) -> list[tuple[int, int, int, int]]:
+        """`_row` of dossiers whose denominators are their own (opt-outs, expectations).
+
+        With numpy installed they are evaluated together on integer arrays, each
+        row with its own denominators (`villes_label._frames.dossier_rows`, what
+        `grade_frame` runs); without it, or for a value the arrays cannot read
+        (which `_row` then reports as `assess` does), one at a time. The gate
+        grade is computed only when *gates* asks for it (else it is the grade).
+        """
+        np = numpy_or_none() if dossiers else None
+        if np is None or not self._readable(dossiers):
+            return [self._row(dossier) for dossier in dossiers]
+        gateless = None
+        if gates:
+            gateless = self._gateless or self.ruleset.replace(
+                grades=tuple(attrs.evolve(rule, min_score=0) for rule in self.ruleset.grades)
+            )
+        return dossier_rows(np, self.ruleset, gateless, dossiers)
+
+    def _readable(self, dossiers: Sequence[Dossier]) -> bool:
+        """Whether every item is a `Dossier` naming only services of the taxonomy."""
+        known = self.ruleset.taxonomy.service_ids
+        return (
+            all(map(isinstance, dossiers, repeat(Dossier)))
+            and all(map(known.issuperset, map(_SERVICES, dossiers)))
+            and all(
+                known.issuperset(action.services)
+                for dossier in compress(dossiers, map(_ACTIONS, dossiers))
+                for action in dossier.actions
+            )
+        )
 
     def _profile_of(self, key: tuple[TerritoryKind, int], opted_out: frozenset[str]) -> _Profile:
         """Compile the profile of (kind, bracket) for a territory that opted out of *opted_out*."""

@@ -414,7 +414,9 @@ def dossier_rows(
     grades, numerators, denominators = _evaluate(np, ruleset, read)
     gates = grades if gateless is None else _evaluate(np, gateless, read)[0]
     return list(
-        zip(grades.tolist(), gates.tolist(), numerators.tolist(), denominators.tolist(), strict=True)
+        zip(
+            grades.tolist(), gates.tolist(), numerators.tolist(), denominators.tolist(), strict=True
+        )
     )
 
 
