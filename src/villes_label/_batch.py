@@ -526,6 +526,9 @@ class Scorer:
         if self._gateless is not None:
             # Size-aware expectations: scored by `assess` until the tables learn saturation.
             return [row[0] for row in self._rows_apart(cohort)]
+        apart = self._opted_out(cohort)
+        if apart:
+            return [row[0] for row in self._mixed_rows(cohort, apart)]
         profiles, packed = self._pack(cohort)
         grades = list(map(_Memo.__getitem__, map(_GRADES, profiles), _patterns(profiles, packed)))
         apart = list(_undecided(grades))
@@ -542,6 +545,9 @@ class Scorer:
         cohort = _sequence(dossiers)
         if self._gateless is not None:
             return [Fraction(row[2], row[3]) for row in self._rows_apart(cohort)]
+        apart = self._opted_out(cohort)
+        if apart:
+            return [Fraction(row[2], row[3]) for row in self._mixed_rows(cohort, apart)]
         profiles, packed = self._pack(cohort)
         scores = [
             Fraction(profile.numerator(value), profile.denominator)
@@ -562,11 +568,13 @@ class Scorer:
             InvalidInput: as `grades`.
         """
         cohort = _sequence(dossiers)
-        rows = (
-            self._rows_apart(cohort, gates=True)
-            if self._gateless is not None
-            else self._packed_rows(cohort)
-        )
+        apart = self._opted_out(cohort) if self._gateless is None else []
+        if self._gateless is not None:
+            rows = self._rows_apart(cohort, gates=True)
+        elif apart:
+            rows = self._mixed_rows(cohort, apart, gates=True)
+        else:
+            rows = self._packed_rows(cohort)
         common = _lcm({row[3] for row in rows})
         return CohortSummary(
             grades=tuple(row[0] for row in rows),
@@ -678,6 +686,36 @@ class Scorer:
                 grades=tuple(attrs.evolve(rule, min_score=0) for rule in self.ruleset.grades)
             )
         return dossier_rows(np, self.ruleset, gateless, dossiers)
+
+    def _opted_out(self, cohort: Sequence[Dossier]) -> list[int]:
+        """Indices of the dossiers to set apart before packing, when numpy is installed.
+
+        Those that declare a service not applicable: an opt-out gives a dossier its
+        own denominators (a refused one does not, but the arrays read it exactly too).
+        """
+        if numpy_or_none() is None or not all(map(isinstance, cohort, repeat(Dossier))):
+            return []
+        values = map(dict.values, map(plain_dict, map(_SERVICES, cohort)))
+        return list(
+            compress(count(), map(operator.contains, values, repeat(Status.NOT_APPLICABLE)))
+        )
+
+    def _mixed_rows(
+        self, cohort: Sequence[Dossier], apart: list[int], *, gates: bool = False
+    ) -> list[tuple[int, int, int, int]]:
+        """`_row` of every dossier: those of *apart* on arrays, the others packed."""
+        if not self._readable(cohort):
+            self._pack(cohort)  # raises the `InvalidInput` that `assess` raises
+        rows: list[tuple[int, int, int, int]] = [(0, 0, 0, 1)] * len(cohort)
+        chosen = set(apart)
+        rest = [n for n in range(len(cohort)) if n not in chosen]
+        if rest:
+            for n, row in zip(rest, self._packed_rows([cohort[n] for n in rest]), strict=True):
+                rows[n] = row
+        arrays = self._rows_apart([cohort[n] for n in apart], gates=gates)
+        for n, row in zip(apart, arrays, strict=True):
+            rows[n] = row
+        return rows
 
     def _readable(self, dossiers: Sequence[Dossier]) -> bool:
         """Whether every item is a `Dossier` naming only services of the taxonomy."""
