@@ -380,27 +380,32 @@ def dossier_rows(
     entries = list(map(plain_dict, map(_SERVICES, dossiers)))
     width = len(order)
     lengths = np.fromiter(map(len, entries), dtype=np.int64, count=len(entries))
-    columns = np.fromiter(
-        map(position.__getitem__, chain.from_iterable(entries)),
+    # One pass: the status picks a table, the service id gives position * 8 + status code.
+    cell_of = {
+        status: {sid: 8 * j + code_of[status] for sid, j in position.items()} for status in Status
+    }
+    cells = np.fromiter(
+        map(
+            dict.__getitem__,
+            map(cell_of.__getitem__, chain.from_iterable(map(dict.values, entries))),
+            chain.from_iterable(entries),
+        ),
         dtype=np.int64,
         count=int(lengths.sum()),
     )
-    values = np.fromiter(
-        map(code_of.__getitem__, chain.from_iterable(map(dict.values, entries))),
-        dtype=np.int8,
-        count=len(columns),
-    )
+    columns = cells >> 3
+    values = (cells & 7).astype(np.int8)
     statuses = np.full(len(entries) * width, -1, dtype=np.int8)
     statuses[np.repeat(np.arange(len(entries)) * width, lengths) + columns] = values
-    cells: list[int] = []
+    lifted: list[int] = []
     raised: list[int] = []
     for n in compress(count(), map(_ACTIONS, dossiers)):
         base = n * width
         for action in dossiers[n].actions:
-            cells.extend(map(base.__add__, map(position.__getitem__, action.services)))
+            lifted.extend(map(base.__add__, map(position.__getitem__, action.services)))
             raised.extend(repeat(code_of[action.status], len(action.services)))
-    if cells:
-        np.maximum.at(statuses, np.array(cells, dtype=np.int64), np.array(raised, dtype=np.int8))
+    if lifted:
+        np.maximum.at(statuses, np.array(lifted, dtype=np.int64), np.array(raised, dtype=np.int8))
     territories = [dossier.territory for dossier in dossiers]
     read = _Read(
         None,
@@ -518,7 +523,7 @@ def _evaluate(np: Any, ruleset: Ruleset, read: _Read) -> tuple[Any, Any, Any]:
     weighted = (w[:, None] * credit.astype(dtype)[None, :]).astype(dtype, copy=False)
     starts_array = np.array(starts, dtype=np.int64)
     if columns and count:
-        cells = weighted[np.arange(len(columns)), codes.astype(np.int64)]
+        cells = weighted[np.arange(len(columns)), codes]
         cells[~picked] = 0
         raw = np.add.reduceat(cells, starts_array, axis=1)
         potential = np.add.reduceat(np.where(picked, w, 0).astype(dtype), starts_array, axis=1)
