@@ -129,6 +129,36 @@ def mention_rule_doc() -> dict[str, Any]:
     }
 
 
+def expectation_doc() -> dict[str, Any]:
+    return {
+        "stratum": "village",
+        "coverage": "1",
+        "kinds": ["commune"],
+        "max_population": 3500,
+    }
+
+
+def effect_doc() -> dict[str, Any]:
+    return {"code": "min-score", "required": "1/2", "before": "1/3", "after": "3/5"}
+
+
+def roadmap_year_doc() -> dict[str, Any]:
+    return {"year": 2017, "grade": 2, "score": "1/3", "steps": []}
+
+
+def roadmap_doc() -> dict[str, Any]:
+    return {
+        "target": 4,
+        "reachable": False,
+        "start": 2016,
+        "horizon": 4,
+        "per_year": 2,
+        "grade": 3,
+        "score": "1/2",
+        "years": [roadmap_year_doc()],
+    }
+
+
 def step_doc() -> dict[str, Any]:
     return {
         "service": "budget-participatif",
@@ -194,6 +224,10 @@ def test_the_documents_are_valid() -> None:
         (applicability_doc, vl.Applicability),
         (grade_rule_doc, vl.GradeRule),
         (mention_rule_doc, vl.MentionRule),
+        (expectation_doc, vl.Expectation),
+        (effect_doc, vl.Effect),
+        (roadmap_year_doc, vl.RoadmapYear),
+        (roadmap_doc, vl.Roadmap),
         (step_doc, vl.Step),
         (plan_doc, vl.Plan),
         (reason_doc, vl.Reason),
@@ -938,6 +972,34 @@ CASES: list[tuple[str, type, Callable[[], object], list[str]]] = [
         vl.GradeRule,
         lambda: changed(grade_rule_doc(), (("min_score",), 10**5000)),
         ["min_score"],
+    ),
+    (
+        "an expectation whose coverage is zero and whose population range is empty",
+        vl.Expectation,
+        lambda: changed(
+            expectation_doc(),
+            (("coverage",), 0),
+            (("min_population",), 5000),
+        ),
+        ["coverage", "max_population"],
+    ),
+    (
+        "an effect whose threshold is not a fraction",
+        vl.Effect,
+        lambda: changed(effect_doc(), (("required",), "x")),
+        ["required"],
+    ),
+    (
+        "a roadmap year whose score is not a fraction",
+        vl.RoadmapYear,
+        lambda: changed(roadmap_year_doc(), (("score",), [1, 2])),
+        ["score"],
+    ),
+    (
+        "a roadmap whose yearly budget is a string",
+        vl.Roadmap,
+        lambda: changed(roadmap_doc(), (("per_year",), "2")),
+        ["per_year"],
     ),
     (
         "a fraction with a denominator of five thousand digits",
