@@ -29,7 +29,7 @@ from villes_label._rules import MAX_GRADE, GradeRule, Ruleset
 from villes_label._scoring import Reason, assess, check_ids, check_rule
 from villes_label._territory import Dossier, Status, effective_entries
 from villes_label._values import to_fraction
-from villes_label._vocabulary import points
+from villes_label._vocabulary import ReasonCode, points
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -121,7 +121,7 @@ class Effect:
         """The effect as people read it: ``'enjeu Démocratie locale 31,2 → 43,8 (50,0 requis)'``."""
         lang = _text.check_lang(lang)
         label = self.name or self.subject or ""
-        if self.code == "required-service":
+        if self.code == ReasonCode.REQUIRED_SERVICE:
             return f"service obligatoire {label}" if lang == "fr" else f"required service {label}"
         what = _text.gate_word(self.code, lang)
         what = f"{what} {label}" if label else what
@@ -131,7 +131,7 @@ class Effect:
         if self.required is None:
             return f"{what} {change}"
         needed = "requis" if lang == "fr" else "required"
-        if self.code == "each-theme":
+        if self.code == ReasonCode.EACH_THEME:
             needed = "requis de chaque thème" if lang == "fr" else "required of every theme"
         return f"{what} {change} ({_text.number(self.required, lang)} {needed})"
 
@@ -927,13 +927,13 @@ def _effects_of(
             code, subject = reason.code, reason.subject
             quantity: Quantity | None = None
             name = ""
-            if code == "min-score":
+            if code == ReasonCode.MIN_SCORE:
                 quantity = form.score
-            elif code in {"theme-gate", "each-theme"} and subject == theme_id:
+            elif code in {ReasonCode.THEME_GATE, ReasonCode.EACH_THEME} and subject == theme_id:
                 quantity, name = form.themes[theme_id], taxonomy.theme(theme_id).name
-            elif code == "issue-gate" and subject == issue_id:
+            elif code == ReasonCode.ISSUE_GATE and subject == issue_id:
                 quantity, name = form.issues[issue_id], taxonomy.issue(issue_id).name
-            elif code == "required-service" and subject == sid:
+            elif code == ReasonCode.REQUIRED_SERVICE and subject == sid:
                 served.append(Effect(code=code, subject=sid, name=taxonomy.service(sid).name))
                 continue
             if quantity is None:

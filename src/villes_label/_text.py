@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from villes_label import _vocabulary
 from villes_label._errors import InvalidInput
-from villes_label._vocabulary import Status, TerritoryKind
+from villes_label._vocabulary import ReasonCode, Status, TerritoryKind
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -161,10 +161,10 @@ def colon(lang: Lang) -> str:
 
 
 _GATES: dict[str, dict[Lang, str]] = {
-    "min-score": {"fr": "score global", "en": "overall score"},
-    "theme-gate": {"fr": "thème", "en": "theme"},
-    "issue-gate": {"fr": "enjeu", "en": "issue"},
-    "each-theme": {"fr": "thème", "en": "theme"},
+    ReasonCode.MIN_SCORE: {"fr": "score global", "en": "overall score"},
+    ReasonCode.THEME_GATE: {"fr": "thème", "en": "theme"},
+    ReasonCode.ISSUE_GATE: {"fr": "enjeu", "en": "issue"},
+    ReasonCode.EACH_THEME: {"fr": "thème", "en": "theme"},
 }
 
 
@@ -211,7 +211,7 @@ def reason_text(
     if code in _GATES and required is not None and actual is not None:
         what = gate_word(code, lang) + (f" {who}" if who else "")
         short = amount(required - actual, lang)
-        every = code == "each-theme"
+        every = code == ReasonCode.EACH_THEME
         if fr:
             of = " de chaque thème" if every else ""
             return (
@@ -223,7 +223,7 @@ def reason_text(
             f"{what}{c} {number(actual, lang)} for {number(required, lang)} required{of}, "
             f"{short} short"
         )
-    if code == "required-service":
+    if code == ReasonCode.REQUIRED_SERVICE:
         status = (statuses or {}).get(subject or "", Status.ABSENT)
         word = status_word(status, lang)
         if fr:
