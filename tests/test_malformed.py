@@ -824,6 +824,38 @@ CASES: list[tuple[str, type, Callable[[], object], list[str]]] = [
         ["steps[0].gain"],
     ),
     (
+        "an expectation with a negative coverage and population",
+        vl.Expectation,
+        lambda: {"stratum": "s", "coverage": "-1", "min_population": -5},
+        ["coverage", "min_population"],
+    ),
+    (
+        "an effect whose values are not fractions",
+        vl.Effect,
+        lambda: {"code": "issue-gate", "subject": "i0", "before": "much", "after": [1]},
+        ["after", "before"],
+    ),
+    (
+        "a roadmap with a grade 9 and no horizon",
+        vl.Roadmap,
+        lambda: {
+            "target": 9,
+            "reachable": True,
+            "start": 2016,
+            "horizon": 0,
+            "per_year": 1,
+            "grade": 3,
+            "score": "1/2",
+        },
+        ["horizon", "target"],
+    ),
+    (
+        "a roadmap year with a score above 1",
+        vl.RoadmapYear,
+        lambda: {"year": 2017, "steps": [], "grade": 9, "score": "3/2"},
+        ["grade", "score"],
+    ),
+    (
         "a step to not applicable",
         vl.Step,
         lambda: changed(step_doc(), (("proposed",), "not_applicable")),

@@ -1,29 +1,37 @@
 """The command line: the only part of villes_label that touches files.
 
-``python -m villes_label demo | taxonomy | score | plan | check``. Bad input
-prints its problems on stderr and exits with status 2; a failing scenario
-exits with status 1. A JSON object that gives a key twice is bad input: a
+``villes-label`` (or ``python -m villes_label``) ``demo | taxonomy | score |
+plan | roadmap | questions | grade | check``, every text in one language
+(``--lang fr``, the default, or ``en``), the help included. Bad input prints
+its problems on stderr and exits with status 2; a failing scenario exits with
+status 1. A JSON object that gives a key twice is bad input: a
 JSON reader would keep one of the values and drop the others silently.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import sys
 import tomllib
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
+from villes_label import _text
 from villes_label._errors import InvalidInput
 from villes_label._rules import Ruleset
 from villes_label._scoring import Assessment, assess
-from villes_label._territory import Dossier
-from villes_label.referential import default_ruleset, default_taxonomy, sample_dossier
+from villes_label._territory import Dossier, Territory, TerritoryKind
+from villes_label.referential import default_ruleset, sample_dossier
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+    from fractions import Fraction
+
+    from villes_label._text import Lang
 
 T = TypeVar("T")
 
@@ -76,16 +84,10 @@ def _number_problem(error: ValueError) -> str:
     return str(error)
 
 
-def _read(path: str) -> tuple[Any, list[str]]:
-    """Read a JSON (or, by its suffix, TOML) file: its data and the keys it repeats.
-
-    A file that cannot be read or parsed raises `InvalidInput`. A JSON object
-    that repeats a key keeps its last value in the data, and each repeated key
-    is a problem, so that the problems of the data are reported beside them.
-    """
-    file = Path(path)
+def _read_text(path: str) -> str:
+    """The UTF-8 text of the file *path* (``-``: standard input)."""
     try:
-        raw = file.read_bytes()
+        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except FileNotFoundError:
         msg = f"{path}: no such file"
         raise InvalidInput(msg) from None
@@ -93,22 +95,28 @@ def _read(path: str) -> tuple[Any, list[str]]:
         msg = f"{path}: cannot be read ({error.strerror or error})"
         raise InvalidInput(msg) from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         msg = f"{path}: not UTF-8 text (byte {error.start})"
         raise InvalidInput(msg) from None
-    if file.suffix.lower() == ".toml":
-        try:
-            return tomllib.loads(text), []
-        except tomllib.TOMLDecodeError as error:
-            msg = f"{path}: not valid TOML ({error})"
-            raise InvalidInput(msg) from None
-        except ValueError as error:
-            msg = f"{path}: not valid TOML ({_number_problem(error)})"
-            raise InvalidInput(msg) from None
-        except RecursionError:
-            msg = f"{path}: TOML nested too deeply"
-            raise InvalidInput(msg) from None
+
+
+def _looks_like_yaml(path: str, text: str) -> bool:
+    if Path(path).suffix.lower() in {".yaml", ".yml"}:
+        return True
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if first.startswith("#"):
+        return False
+    return first == "---" or (
+        first[:1] not in {"{", "[", '"'} and ":" in first and not first.startswith("[")
+    )
+
+
+def _parse_json(path: str, text: str) -> tuple[Any, list[str]]:
+    """Parse JSON *text* of *path*: its data and the keys it repeats (see `_read`)."""
+    if not text.strip():
+        msg = f"{path}: the file is empty (a JSON document was expected)"
+        raise InvalidInput(msg)
     marked: list[_Repeated] = []
 
     def json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -122,6 +130,12 @@ def _read(path: str) -> tuple[Any, list[str]]:
     try:
         data = json.loads(text, object_pairs_hook=json_object)
     except json.JSONDecodeError as error:
+        if _looks_like_yaml(path, text):
+            msg = (
+                f"{path}: this looks like YAML; villes-label reads JSON "
+                "(and TOML for scenario files)"
+            )
+            raise InvalidInput(msg) from None
         msg = f"{path}: not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})"
         raise InvalidInput(msg) from None
     except ValueError as error:
@@ -133,12 +147,76 @@ def _read(path: str) -> tuple[Any, list[str]]:
     return data, _repeated_keys(data) if marked else []
 
 
-def _load(path: str, build: Callable[[object], T]) -> T:
-    """Build a value from the data of the file *path*: every problem of it, with its name."""
+def _read(path: str) -> tuple[Any, list[str]]:
+    """Read a JSON (or, by its suffix, TOML) file: its data and the keys it repeats.
+
+    A file that cannot be read or parsed raises `InvalidInput`; an empty file
+    and a YAML file are named as such. A JSON object that repeats a key keeps
+    its last value in the data, and each repeated key is a problem, so that
+    the problems of the data are reported beside them.
+    """
+    text = _read_text(path)
+    if Path(path).suffix.lower() == ".toml":
+        if not text.strip():
+            msg = f"{path}: the file is empty (a TOML document was expected)"
+            raise InvalidInput(msg)
+        try:
+            return tomllib.loads(text), []
+        except tomllib.TOMLDecodeError as error:
+            msg = f"{path}: not valid TOML ({error})"
+            raise InvalidInput(msg) from None
+        except ValueError as error:
+            msg = f"{path}: not valid TOML ({_number_problem(error)})"
+            raise InvalidInput(msg) from None
+        except RecursionError:
+            msg = f"{path}: TOML nested too deeply"
+            raise InvalidInput(msg) from None
+    return _parse_json(path, text)
+
+
+# What a file holds, told by the keys of its data: the first match wins.
+_KINDS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("an assessment", frozenset({"grade", "score", "projected_score"})),
+    ("a ruleset", frozenset({"grades", "taxonomy"})),
+    ("a dossier", frozenset({"territory", "year"})),
+    ("a taxonomy", frozenset({"themes", "version"})),
+    ("scenarios", frozenset({"scenarios"})),
+    ("a plan", frozenset({"target", "reachable"})),
+)
+
+
+def _holds(data: object) -> str | None:
+    """What kind of document *data* is, when its keys tell (``"a dossier"``...)."""
+    if isinstance(data, list):
+        if data and all(isinstance(item, dict) for item in data):
+            kinds = {_holds(item) for item in data}
+            if kinds == {"a dossier"}:
+                return "dossiers (a cohort)"
+            if all("dossier" in item and "name" in item for item in data):
+                return "scenarios"
+        return None
+    if not isinstance(data, dict):
+        return None
+    keys = set(data)
+    return next((kind for kind, needed in _KINDS if needed <= keys), None)
+
+
+def _load(path: str, build: Callable[[object], T], expected: tuple[str, str] | None = None) -> T:
+    """Build a value from the data of the file *path*: every problem of it, with its name.
+
+    *expected* is what the file should hold and where it was given, such as
+    ``("a ruleset", "--rules")``: a file of another kind is named as such
+    instead of listing the fields it lacks.
+    """
     data, problems = _read(path)
     try:
         value = build(data)
     except InvalidInput as error:
+        holds = _holds(data)
+        if expected is not None and holds is not None and holds != expected[0]:
+            wanted, where = expected
+            msg = f"{path}: this file holds {holds}; {where} expects {wanted}"
+            raise InvalidInput(msg) from None
         problems.extend(error.problems)
     if problems:
         raise InvalidInput(*(f"{path}: {problem}" for problem in problems))
@@ -151,26 +229,40 @@ def _structurer(cls: type[T]) -> Callable[[object], T]:
     return lambda data: from_dict(data, cls)
 
 
+_RULES = ("a ruleset", "--rules")
+_DOSSIER = ("a dossier", "DOSSIER")
+
+
 def _rules(path: str | None) -> Ruleset:
     if path is None:
         return default_ruleset()
-    return _load(path, _structurer(Ruleset))
+    return _load(path, _structurer(Ruleset), _RULES)
 
 
-def _rules_and_dossier(rules_path: str | None, dossier_path: str) -> tuple[Ruleset, Dossier]:
-    """The rules and the dossier, with the problems of both files at once."""
+def _rules_and_dossiers(
+    rules_path: str | None, dossier_paths: Sequence[str]
+) -> tuple[Ruleset, list[Dossier]]:
+    """The rules and the dossiers, with the problems of every file at once."""
     problems: list[str] = []
-    rules = dossier = None
+    rules = None
+    dossiers: list[Dossier] = []
     try:
         rules = _rules(rules_path)
     except InvalidInput as error:
         problems.extend(error.problems)
-    try:
-        dossier = _load(dossier_path, _structurer(Dossier))
-    except InvalidInput as error:
-        problems.extend(error.problems)
-    if rules is None or dossier is None:
+    for path in dossier_paths:
+        try:
+            dossiers.append(_load(path, _structurer(Dossier), _DOSSIER))
+        except InvalidInput as error:
+            problems.extend(error.problems)
+    if rules is None or problems:
         raise InvalidInput(*problems)
+    return rules, dossiers
+
+
+def _rules_and_dossier(rules_path: str | None, dossier_path: str) -> tuple[Ruleset, Dossier]:
+    """The rules and the dossier, with the problems of both files at once."""
+    rules, (dossier,) = _rules_and_dossiers(rules_path, [dossier_path])
     return rules, dossier
 
 
@@ -182,14 +274,44 @@ def _assessed(path: str, dossier: Dossier, rules: Ruleset) -> Assessment:
         raise InvalidInput(*(f"{path}: {problem}" for problem in error.problems)) from None
 
 
-def _print_json(value: object) -> None:
+def _json_text(value: object) -> str:
     from villes_label._serialize import to_dict  # noqa: PLC0415 - cattrs loads lazily
 
-    print(json.dumps(to_dict(value), ensure_ascii=False, indent=2, sort_keys=False))
+    data = value if isinstance(value, (list, dict)) else to_dict(value)
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
+
+
+def _print_json(value: object) -> None:
+    print(_json_text(value))
+
+
+def _assessment_data(result: Assessment, lang: Lang) -> dict[str, Any]:
+    """An assessment as JSON data: reasons in *lang*, a float ``score_percent`` beside each score."""
+    from villes_label._serialize import to_dict  # noqa: PLC0415 - cattrs loads lazily
+
+    data = to_dict(result.in_language(lang))
+    data["score_percent"] = _percent(result.score)
+    data["projected_score_percent"] = _percent(result.projected_score)
+    data["themes_percent"] = {key: _percent(value) for key, value in result.themes.items()}
+    data["issues_percent"] = {key: _percent(value) for key, value in result.issues.items()}
+    return data
+
+
+def _percent(value: Fraction) -> float:
+    """A score as points out of 100, rounded to 2 decimals, for spreadsheets and charts."""
+    return round(float(value * 100), 2)
+
+
+def _plan_options(args: argparse.Namespace) -> dict[str, Any]:
+    return {"exclude": tuple(args.exclude or ()), "prefer": args.prefer}
+
+
+# --- the commands --------------------------------------------------------------------
 
 
 def _demo(args: argparse.Namespace) -> int:
     from villes_label._plans import recommend  # noqa: PLC0415
+    from villes_label._roadmap import roadmap  # noqa: PLC0415
 
     rules = default_ruleset()
     dossier = sample_dossier()
@@ -198,32 +320,75 @@ def _demo(args: argparse.Namespace) -> int:
     print()
     plan = recommend(dossier, rules)
     print(plan.explain(args.lang))
+    print()
+    print(roadmap(dossier, rules, plan.target, years=4, per_year=1).explain(args.lang))
     return EXIT_OK
 
 
 def _taxonomy(args: argparse.Namespace) -> int:
-    taxonomy = default_taxonomy() if args.rules is None else _rules(args.rules).taxonomy
-    if args.json:
+    rules = default_ruleset() if args.rules is None else _rules(args.rules)
+    taxonomy = rules.taxonomy
+    if args.json and args.population is None and args.kind is None:
         _print_json(taxonomy)
         return EXIT_OK
-    print(taxonomy)
+    lang: Lang = args.lang
+    fr = lang == "fr"
+    territory = None
+    if args.population is not None or args.kind is not None:
+        kind = TerritoryKind(args.kind or TerritoryKind.COMMUNE.value)
+        # Any valid code: only the kind and the population decide what concerns it.
+        code = "01001" if kind is TerritoryKind.COMMUNE else "200000001"
+        territory = Territory(code=code, name="?", kind=kind, population=args.population or 0)
+    concerned = [
+        s for s in taxonomy.services if territory is None or rules.concerns(s.id, territory)
+    ]
+    if args.json:
+        print(_json_text([{"id": s.id, "name": s.name} for s in concerned]))
+        return EXIT_OK
+    ids = {s.id for s in concerned}
+    if fr:
+        print(
+            f"{taxonomy.name} {taxonomy.version} : {len(taxonomy.themes)} thèmes, "
+            f"{len(taxonomy.issues)} enjeux, {len(taxonomy.services)} services"
+        )
+    else:
+        print(taxonomy)
+    if territory is not None:
+        who = (
+            f"{_text.kind_word(territory.kind, lang)} de "
+            f"{_text.population(territory.population, lang)}"
+            if fr
+            else f"{_text.kind_word(territory.kind, lang)} of "
+            f"{_text.population(territory.population, lang)}"
+        )
+        print(
+            f"Concernent une {who} : {len(concerned)} services sur {len(taxonomy.services)}"
+            if fr
+            else f"Concerning a {who}: {len(concerned)} of {len(taxonomy.services)} services"
+        )
     for theme in taxonomy.themes:
         print(f"{theme.name} [{theme.id}]")
         for issue in theme.issues:
-            print(f"  {issue.name} [{issue.id}] — {len(issue.services)} services")
-            if args.services:
+            count = sum(1 for service in issue.services if service.id in ids)
+            print(f"  {issue.name} [{issue.id}] — {count} services")
+            if args.services or territory is not None:
                 for service in issue.services:
-                    print(f"    - {service.name} [{service.id}]")
+                    if service.id in ids:
+                        print(f"    - {service.name} [{service.id}]")
     return EXIT_OK
 
 
 def _score(args: argparse.Namespace) -> int:
-    rules, dossier = _rules_and_dossier(args.rules, args.dossier)
-    result = _assessed(args.dossier, dossier, rules)
+    rules, dossiers = _rules_and_dossiers(args.rules, args.dossiers)
+    results = [
+        _assessed(path, dossier, rules)
+        for path, dossier in zip(args.dossiers, dossiers, strict=True)
+    ]
     if args.json:
-        _print_json(result)
-    else:
-        print(result.explain(args.lang))
+        data = [_assessment_data(result, args.lang) for result in results]
+        print(_json_text(data[0] if len(data) == 1 else data))
+        return EXIT_OK
+    print("\n\n".join(result.explain(args.lang) for result in results))
     return EXIT_OK
 
 
@@ -232,12 +397,194 @@ def _plan(args: argparse.Namespace) -> int:
 
     rules, dossier = _rules_and_dossier(args.rules, args.dossier)
     _assessed(args.dossier, dossier, rules)  # the dossier's problems, with its path
-    plan = recommend(dossier, rules, target=args.target)
+    plan = recommend(dossier, rules, target=args.target, **_plan_options(args))
     if args.json:
         _print_json(plan)
     else:
         print(plan.explain(args.lang))
     return EXIT_OK
+
+
+def _roadmap(args: argparse.Namespace) -> int:
+    from villes_label._roadmap import roadmap  # noqa: PLC0415
+
+    rules, dossier = _rules_and_dossier(args.rules, args.dossier)
+    _assessed(args.dossier, dossier, rules)
+    road = roadmap(
+        dossier,
+        rules,
+        args.target,
+        years=args.years,
+        per_year=args.per_year,
+        **_plan_options(args),
+    )
+    if args.json:
+        _print_json(road)
+    else:
+        print(road.explain(args.lang))
+    return EXIT_OK
+
+
+def _questions(args: argparse.Namespace) -> int:
+    from villes_label._plans import next_questions  # noqa: PLC0415
+
+    rules, dossier = _rules_and_dossier(args.rules, args.dossier)
+    _assessed(args.dossier, dossier, rules)
+    asked = next_questions(dossier, rules, limit=args.limit)
+    taxonomy = rules.taxonomy
+    if args.json:
+        print(_json_text([{"id": sid, "name": taxonomy.service(sid).name} for sid in asked]))
+        return EXIT_OK
+    if not asked:
+        print(
+            "Aucune question : le dossier répond pour chaque service concerné."
+            if args.lang == "fr"
+            else "No question: the dossier answers for every concerned service."
+        )
+        return EXIT_OK
+    print(
+        "Questions à poser d'abord (ce qui compterait le plus) :"
+        if args.lang == "fr"
+        else "Questions to ask first (what would matter most):"
+    )
+    for n, sid in enumerate(asked, 1):
+        issue = taxonomy.issue_of(sid)
+        print(f"  {n}. {taxonomy.service(sid).name} [{sid}] — {issue.name}")
+    return EXIT_OK
+
+
+# --- grading a cohort ----------------------------------------------------------------
+
+
+def _cohort(path: str) -> list[Dossier]:
+    """The dossiers of a cohort file: a JSON list, or JSON Lines (one dossier a line)."""
+    from villes_label._serialize import from_dict  # noqa: PLC0415 - cattrs loads lazily
+
+    text = _read_text(path)
+    if not text.strip():
+        msg = f"{path}: the file is empty (a JSON list or JSON Lines of dossiers was expected)"
+        raise InvalidInput(msg)
+    stripped = text.lstrip()
+    entries: list[tuple[str, Any]] = []
+    problems: list[str] = []
+    if stripped.startswith("["):
+        data, problems = _parse_json(path, text)
+        if not isinstance(data, list):  # pragma: no cover - a list by its first character
+            msg = f"{path}: expected a list of dossiers"
+            raise InvalidInput(msg)
+        entries = [(f"[{n}]", item) for n, item in enumerate(data)]
+    else:
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                data, repeated = _parse_json(f"{path}:{number}", line)
+            except InvalidInput as error:
+                problems.extend(error.problems)
+                continue
+            problems.extend(f"{path}:{number}: {p}" for p in repeated)
+            entries.append((f":{number}", data))
+    dossiers: list[Dossier] = []
+    for where, item in entries:
+        try:
+            dossiers.append(from_dict(item, Dossier))
+        except InvalidInput as error:
+            holds = _holds(item)
+            if holds is not None and holds != "a dossier":
+                problems.append(f"{path}{where}: this entry holds {holds}; COHORT expects dossiers")
+            else:
+                problems.extend(f"{path}{where}: {problem}" for problem in error.problems)
+    if problems:
+        raise InvalidInput(*problems)
+    return dossiers
+
+
+GRADE_COLUMNS = ("code", "name", "grade", "score", "score_percent", "mentions")
+"""The columns of ``villes-label grade``, in order."""
+
+
+def _grade_row(result: Assessment) -> dict[str, Any]:
+    return {
+        "code": result.territory.code,
+        "name": result.territory.name,
+        "grade": result.grade,
+        "score": str(result.score),
+        "score_percent": _percent(result.score),
+        "mentions": " ".join(result.mentions),
+    }
+
+
+class _Progress:
+    """A progress bar on standard error, for long runs: redrawn at most every 1%."""
+
+    __slots__ = ("done", "shown", "stream", "total")
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self.total, self.stream, self.done, self.shown = total, stream, 0, -1
+
+    def step(self) -> None:
+        self.done += 1
+        percent = self.done * 100 // max(self.total, 1)
+        if percent != self.shown:
+            self.shown = percent
+            filled = percent * 30 // 100
+            bar = "#" * filled + "." * (30 - filled)
+            self.stream.write(f"\r[{bar}] {self.done}/{self.total} ({percent}%)")
+            self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from villes_label._batch import Scorer  # noqa: PLC0415
+
+    problems: list[str] = []
+    rules = None
+    try:
+        rules = _rules(args.rules)
+    except InvalidInput as error:
+        problems.extend(error.problems)
+    try:
+        dossiers = _cohort(args.cohort)
+    except InvalidInput as error:
+        problems.extend(error.problems)
+    if rules is None or problems:
+        raise InvalidInput(*problems)
+    scorer = Scorer(rules)
+    show = args.progress if args.progress is not None else sys.stderr.isatty()
+    progress = _Progress(len(dossiers), sys.stderr) if show else None
+    rows: list[dict[str, Any]] = []
+    problems = []
+    for n, dossier in enumerate(dossiers):
+        try:
+            rows.append(_grade_row(scorer.assess(dossier)))
+        except InvalidInput as error:
+            problems.extend(f"{args.cohort}[{n}]: {problem}" for problem in error.problems)
+        if progress is not None:
+            progress.step()
+    if progress is not None:
+        progress.close()
+    if problems:
+        raise InvalidInput(*problems)
+    out = sys.stdout if args.output in {None, "-"} else None
+    text = _grade_text(rows, args.format)
+    if out is not None:
+        out.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+    return EXIT_OK
+
+
+def _grade_text(rows: list[dict[str, Any]], format_: str) -> str:
+    if format_ == "jsonl":
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=GRADE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -257,7 +604,7 @@ def _check(args: argparse.Namespace) -> int:
     checked: list[tuple[str, Scenario, tuple[str, ...]]] = []
     for path in args.files:
         try:
-            scenarios = _load(path, scenarios_from_data)
+            scenarios = _load(path, scenarios_from_data, ("scenarios", "SCENARIOS"))
         except InvalidInput as error:
             problems.extend(error.problems)
             continue
@@ -278,62 +625,231 @@ def _check(args: argparse.Namespace) -> int:
     if problems:
         raise InvalidInput(*problems)
     passed = failed = 0
+    fr = args.lang == "fr"
     for path, scenario, mismatches in checked:
         if mismatches:
             failed += 1
-            print(f"FAIL {path}: {scenario.name}")
+            print(f"{'ÉCHEC' if fr else 'FAIL'} {path}: {scenario.name}")
             for line in mismatches:
                 print(f"  - {line}")
         else:
             passed += 1
-            print(f"ok   {path}: {scenario.name}")
-    print(f"{passed} passed, {failed} failed")
+            print(f"ok    {path}: {scenario.name}" if fr else f"ok   {path}: {scenario.name}")
+    if fr:
+        print(
+            f"{passed} réussi{'s' if passed > 1 else ''}, {failed} échoué{'s' if failed > 1 else ''}"
+        )
+    else:
+        print(f"{passed} passed, {failed} failed")
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _parser() -> argparse.ArgumentParser:
+# --- the parser ----------------------------------------------------------------------
+
+# Every help text in both languages: (French, English). The help follows --lang too.
+_HELP: dict[str, tuple[str, str]] = {
+    "description": (
+        (
+            "Noter les territoires pour le label Territoires, Villes et Villages Internet. "
+            "Les textes sont en français par défaut (--lang en pour l'anglais)."
+        ),
+        (
+            "Score territories for the label Territoires, Villes et Villages Internet. "
+            "Texts are in French by default (--lang en for English)."
+        ),
+    ),
+    "lang": (
+        "langue de tous les textes, aide comprise (défaut : fr)",
+        "language of every text, help included (default: fr)",
+    ),
+    "version": ("afficher la version et quitter", "show the version and exit"),
+    "help": ("afficher cette aide et quitter", "show this help message and exit"),
+    "demo": (
+        "noter une commune d'exemple : évaluation, plan et feuille de route",
+        "score a built-in sample commune: assessment, plan and roadmap",
+    ),
+    "taxonomy": (
+        "afficher le référentiel (thèmes, enjeux, services)",
+        "print the referential (themes, issues, services)",
+    ),
+    "taxonomy.json": ("l'afficher en JSON", "print it as JSON"),
+    "taxonomy.services": ("lister chaque service", "list every service"),
+    "taxonomy.population": (
+        "ne garder que ce qui concerne un territoire de cette population",
+        "keep only what concerns a territory of this population",
+    ),
+    "taxonomy.kind": (
+        "... et de ce type (défaut : commune)",
+        "... and of this kind (default: commune)",
+    ),
+    "rules": (
+        "fichier des règles (défaut : celles du label, 2016)",
+        "rules file (default: the label's, 2016)",
+    ),
+    "score": ("évaluer un ou plusieurs dossiers", "assess one or more dossiers"),
+    "score.json": (
+        "afficher l'évaluation en JSON (raisons dans la langue choisie, score_percent)",
+        "print the assessment as JSON (reasons in the chosen language, score_percent)",
+    ),
+    "plan": (
+        "les services à déployer pour la note suivante, et ce que chacun change",
+        "the services to deploy for the next grade, and what each changes",
+    ),
+    "target": ("note à atteindre (défaut : la suivante)", "grade to reach (default: next)"),
+    "exclude": (
+        "service à ne jamais proposer (répétable)",
+        "service never to propose (repeatable)",
+    ),
+    "prefer": (
+        "fewest : le moins d'étapes ; started : finir d'abord le prévu et le partiel",
+        "fewest: the fewest steps; started: finish what is planned or partial first",
+    ),
+    "plan.json": ("afficher le plan en JSON", "print the plan as JSON"),
+    "roadmap": (
+        "le plan réparti sur des années, avec la note attendue chaque année",
+        "the plan spread over years, with the grade expected each year",
+    ),
+    "years": ("horizon en années (défaut : 4)", "horizon in years (default: 4)"),
+    "per-year": (
+        "services par an au plus (défaut : juste assez pour l'horizon)",
+        "services a year at most (default: just enough for the horizon)",
+    ),
+    "roadmap.json": ("afficher la feuille de route en JSON", "print the roadmap as JSON"),
+    "questions": (
+        "les questions à poser d'abord : services non déclarés qui compteraient le plus",
+        "the questions to ask first: undeclared services that would matter most",
+    ),
+    "limit": ("combien de questions (défaut : 10)", "how many questions (default: 10)"),
+    "questions.json": ("afficher les questions en JSON", "print the questions as JSON"),
+    "grade": (
+        "noter une cohorte (liste JSON ou JSON Lines, - pour l'entrée standard) en CSV ou JSON Lines",
+        "grade a cohort (JSON list or JSON Lines, - for standard input) to CSV or JSON Lines",
+    ),
+    "output": (
+        "fichier de sortie (défaut : la sortie standard)",
+        "output file (default: standard output)",
+    ),
+    "format": ("format de sortie (défaut : csv)", "output format (default: csv)"),
+    "progress": (
+        "barre de progression sur la sortie d'erreur (défaut : si c'est un terminal)",
+        "progress bar on standard error (default: when it is a terminal)",
+    ),
+    "check": (
+        "vérifier des fichiers de scénarios (JSON ou TOML) avec les règles",
+        "check scenario files (JSON or TOML) against the rules",
+    ),
+}
+
+
+def _lang_of(argv: Sequence[str]) -> Lang:
+    """The ``--lang`` that *argv* asks for, so that even ``--help`` follows it."""
+    for n, arg in enumerate(argv):
+        value = arg.partition("=")[2] if arg.startswith("--lang=") else None
+        if arg == "--lang" and n + 1 < len(argv):
+            value = argv[n + 1]
+        if value in _text.LANGS:
+            return "en" if value == "en" else "fr"
+    return "fr"
+
+
+def _parser(lang: Lang = "fr") -> argparse.ArgumentParser:
+    """The parser of ``villes-label``, its help in *lang*."""
+    pick = 0 if lang == "fr" else 1
+
+    def h(key: str) -> str:
+        return _HELP[key][pick]
+
     parser = argparse.ArgumentParser(
-        prog="python -m villes_label",
-        description="Score territories for the label Territoires, Villes et Villages Internet.",
+        prog="villes-label", description=h("description"), add_help=False
     )
+    parser.add_argument("-h", "--help", action="help", help=h("help"))
+    parser.add_argument(
+        "--version", action="version", version=f"villes-label {_version()}", help=h("version")
+    )
+    parser.add_argument("--lang", choices=_text.LANGS, default="fr", help=h("lang"))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("--lang", choices=("fr", "en"), default="fr", help="report language")
+    def add(name: str, run: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=h(name), description=h(name), add_help=False)
+        sub.add_argument("-h", "--help", action="help", help=h("help"))
+        # Also after the command; SUPPRESS keeps the value given before it.
+        sub.add_argument("--lang", choices=_text.LANGS, default=argparse.SUPPRESS, help=h("lang"))
+        sub.set_defaults(run=run)
         return sub
 
-    add("demo", "score a built-in sample commune and print its assessment and plan").set_defaults(
-        run=_demo
+    def rules_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--rules", metavar="RULES.json", help=h("rules"))
+
+    def plan_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--target", type=int, default=None, help=h("target"))
+        sub.add_argument("--exclude", action="append", metavar="SERVICE", help=h("exclude"))
+        sub.add_argument(
+            "--prefer", choices=("fewest", "started"), default="fewest", help=h("prefer")
+        )
+
+    add("demo", _demo)
+
+    taxonomy = add("taxonomy", _taxonomy)
+    taxonomy.add_argument("--json", action="store_true", help=h("taxonomy.json"))
+    taxonomy.add_argument("--services", action="store_true", help=h("taxonomy.services"))
+    taxonomy.add_argument("--population", type=int, metavar="N", help=h("taxonomy.population"))
+    taxonomy.add_argument(
+        "--kind", choices=[kind.value for kind in TerritoryKind], help=h("taxonomy.kind")
     )
-    taxonomy = add("taxonomy", "print the referential (themes, issues, services)")
-    taxonomy.add_argument("--json", action="store_true", help="print it as JSON")
-    taxonomy.add_argument("--services", action="store_true", help="list every service")
-    taxonomy.add_argument("--rules", metavar="RULES.json", help="the referential of these rules")
-    taxonomy.set_defaults(run=_taxonomy)
-    score = add("score", "assess a dossier")
-    score.add_argument("dossier", metavar="DOSSIER.json")
-    score.add_argument("--rules", metavar="RULES.json", help="rules (default: the label's 2016)")
-    score.add_argument("--json", action="store_true", help="print the assessment as JSON")
-    score.set_defaults(run=_score)
-    plan = add("plan", "the fewest services to deploy for the next grade")
+    rules_option(taxonomy)
+
+    score = add("score", _score)
+    score.add_argument("dossiers", nargs="+", metavar="DOSSIER.json")
+    rules_option(score)
+    score.add_argument("--json", action="store_true", help=h("score.json"))
+
+    plan = add("plan", _plan)
     plan.add_argument("dossier", metavar="DOSSIER.json")
-    plan.add_argument("--target", type=int, default=None, help="grade to reach (default: next)")
-    plan.add_argument("--rules", metavar="RULES.json", help="rules (default: the label's 2016)")
-    plan.add_argument("--json", action="store_true", help="print the plan as JSON")
-    plan.set_defaults(run=_plan)
-    check = add("check", "check scenario files (JSON or TOML) against the rules")
+    plan_options(plan)
+    rules_option(plan)
+    plan.add_argument("--json", action="store_true", help=h("plan.json"))
+
+    road = add("roadmap", _roadmap)
+    road.add_argument("dossier", metavar="DOSSIER.json")
+    plan_options(road)
+    road.add_argument("--years", type=int, default=4, help=h("years"))
+    road.add_argument("--per-year", type=int, default=None, metavar="K", help=h("per-year"))
+    rules_option(road)
+    road.add_argument("--json", action="store_true", help=h("roadmap.json"))
+
+    questions = add("questions", _questions)
+    questions.add_argument("dossier", metavar="DOSSIER.json")
+    questions.add_argument("--limit", type=int, default=10, help=h("limit"))
+    rules_option(questions)
+    questions.add_argument("--json", action="store_true", help=h("questions.json"))
+
+    grade = add("grade", _grade)
+    grade.add_argument("cohort", metavar="COHORT.json|.jsonl|-")
+    grade.add_argument("-o", "--output", metavar="FILE", help=h("output"))
+    grade.add_argument("--format", choices=("csv", "jsonl"), default="csv", help=h("format"))
+    grade.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=None, help=h("progress")
+    )
+    rules_option(grade)
+
+    check = add("check", _check)
     check.add_argument("files", nargs="+", metavar="SCENARIOS.json|.toml")
-    check.add_argument("--rules", metavar="RULES.json", help="rules (default: the label's 2016)")
-    check.set_defaults(run=_check)
+    rules_option(check)
     return parser
+
+
+def _version() -> str:
+    import villes_label  # noqa: PLC0415 - the version is read from the metadata on first use
+
+    return str(villes_label.__version__)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``); return the exit status."""
-    parser = _parser()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser(_lang_of(arguments))
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as stop:
         # argparse has printed the usage and the error (status 2), or the help (0).
         return stop.code if isinstance(stop.code, int) else EXIT_BAD_INPUT
@@ -348,3 +864,106 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     return status
+
+
+# --- the reference page --------------------------------------------------------------
+
+_PAGE_HEAD = """\
+# Command line
+
+The console script `villes-label` (the same as `python -m villes_label`) is the only part
+of the library that reads and writes files. Every text it prints is in one language,
+chosen with `--lang fr` (the default: the label's jury and collectivités read French) or
+`--lang en`, given before or after the command; the help follows it too
+(`villes-label --help` in French, `villes-label --lang en --help` in English).
+
+Exit status: 0 when all went well, 1 when a scenario of `check` fails, 2 on bad input
+(every problem on standard error, one a line, with its file and path) or a usage error.
+A file of the wrong kind is named as such (`this file holds a dossier; --rules expects a
+ruleset`), and so are an empty file and a YAML file.
+
+This page is generated from the parser (`villes_label.cli._reference_page()`); a test
+checks that it is up to date.
+"""
+
+_PAGE_NOTES = {
+    "score": """\
+With `--json`, the assessment as JSON: exact fractions as strings, the reasons' messages
+in the chosen language, the names beside the ids (`names`, `mention_names`), and floats
+for people and charts: `score_percent`, `projected_score_percent`, `themes_percent` and
+`issues_percent` (points out of 100, rounded to 2 decimals). `vl.from_dict(data,
+vl.Assessment)` reads it back once the `*_percent` keys are left out. Several files print
+one report each, or a JSON list.
+""",
+    "taxonomy": """\
+With `--population` and/or `--kind`, only the services that concern a territory of that
+size and kind under the rules (their applicability), for example
+`villes-label taxonomy --population 300 --kind commune`.
+""",
+    "plan": """\
+Each step says what it does to each failing condition of the target's rule, such as
+`enjeu Démocratie locale 31,2 → 43,8 (50,0 requis)`.
+""",
+    "roadmap": """\
+The plan spread over years from the dossier's year plus one, with the grade expected at
+the end of each; when the target needs more years than `--years`, the roadmap goes on to
+the earliest year it is reached and says so.
+""",
+    "grade": """\
+One row per dossier, in the cohort's order, with the columns `code`, `name`, `grade`,
+`score` (the exact fraction, such as `295/576`), `score_percent` (the score in points out
+of 100, a float rounded to 2 decimals) and `mentions` (the ids of the mentions awarded,
+separated by spaces). The cohort is a JSON list of dossiers or JSON Lines (one dossier a
+line); `-` reads standard input. Every bad entry is reported with its index or line
+number, and nothing is written. See {doc}`../how-to/score-a-file-of-dossiers`.
+""",
+}
+
+
+def _rows(parser: argparse.ArgumentParser) -> list[str]:
+    rows = []
+    for action in parser._actions:  # noqa: SLF001 - argparse lists its actions nowhere else
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            continue
+        if action.option_strings:
+            names = ", ".join(f"`{option}`" for option in action.option_strings)
+            if action.choices:
+                names += " `{" + ",".join(map(str, action.choices)) + "}`"
+            elif action.metavar:
+                names += f" `{action.metavar}`"
+        else:
+            names = f"`{action.metavar or action.dest}`"
+        rows.append(f"| {names} | {action.help or 'the file to read'} |")
+    return rows
+
+
+def _one_line(usage: str) -> str:
+    # argparse wraps the usage to the terminal's width: the page must not depend on it.
+    return " ".join(usage.split())
+
+
+def _reference_page() -> str:
+    """The command-line reference page (``docs/reference/cli.md``), from the parser."""
+    parser = _parser("en")
+    parts = [_PAGE_HEAD]
+    parts.append(
+        "## `villes-label`\n\n```text\n"
+        + _one_line(parser.format_usage())
+        + "\n```\n\n| option | what it does |\n| --- | --- |\n"
+        + "\n".join(_rows(parser))
+        + "\n"
+    )
+    for action in parser._actions:  # noqa: SLF001
+        if not isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            continue
+        for name, sub in action.choices.items():
+            description = sub.description or ""
+            text = (
+                f"## `villes-label {name}`\n\n{description[:1].upper()}{description[1:]}.\n\n"
+                f"```text\n{_one_line(sub.format_usage())}\n```\n\n"
+                "| argument | what it does |\n| --- | --- |\n" + "\n".join(_rows(sub)) + "\n"
+            )
+            if name in _PAGE_NOTES:
+                text += "\n" + _PAGE_NOTES[name]
+            parts.append(text)
+    return "\n".join(parts)

@@ -1,0 +1,328 @@
+"""The command line people read: one language, names, cohorts graded to CSV, snapshots.
+
+The output of ``villes-label demo`` is compared byte for byte with the files of
+``tests/snapshots/`` in both languages. After a deliberate change of the reports,
+regenerate them, and the command-line reference page docs/reference/cli.md, with::
+
+    VILLES_LABEL_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_cli_reports.py
+
+and read the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+import villes_label as vl
+from villes_label import assess, default_ruleset, next_questions, to_dict
+from villes_label.cli import GRADE_COLUMNS, _parser, _reference_page, main
+from villes_label.referential import sample_dossier, synthetic_cohort
+
+if TYPE_CHECKING:
+    import argparse
+
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
+UPDATE = os.environ.get("VILLES_LABEL_UPDATE_SNAPSHOTS") == "1"
+CLI_PAGE = Path(__file__).resolve().parents[1] / "docs" / "reference" / "cli.md"
+NBSP = "\u00a0"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
+    code = main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write_json(path: Path, data: object) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def sample_file(tmp_path: Path, name: str = "d.json") -> Path:
+    return write_json(tmp_path / name, to_dict(sample_dossier()))
+
+
+class TestSnapshots:
+    """`villes-label demo` prints exactly the snapshot of its language."""
+
+    @pytest.mark.parametrize("lang", ["fr", "en"])
+    def test_demo(self, capsys: pytest.CaptureFixture[str], lang: str) -> None:
+        code, out, err = run(capsys, "demo", "--lang", lang)
+        assert (code, err) == (0, "")
+        snapshot = SNAPSHOTS / f"demo.{lang}.txt"
+        if UPDATE:
+            snapshot.write_text(out, encoding="utf-8")
+        assert out == snapshot.read_text(encoding="utf-8")
+
+    def test_the_demo_reads_as_the_issue_asks(self) -> None:
+        """Names, one language, what each step does to which enjeu, and a roadmap."""
+        french = (SNAPSHOTS / "demo.fr.txt").read_text(encoding="utf-8")
+        english = (SNAPSHOTS / "demo.en.txt").read_text(encoding="utf-8")
+        assert f"12{NBSP}400 habitants" in french
+        assert "Démocratie locale [democratie-locale]" in french
+        assert "enjeu Démocratie locale 31,2 → 43,8 (50,0 requis)" in french
+        assert "enjeu Démocratie locale 43,8 → 56,2 (50,0 requis)" in french
+        assert "+0,8 point ;" in french
+        assert "Feuille de route 2017–2020" in french
+        for word in ("Grade", "Target", "Roadmap", "points short", "inhabitants"):
+            assert word not in french
+        for word in ("Note :", "Objectif", "Feuille de route", "il manque", "400 habitants"):
+            assert word not in english
+        assert "issue Démocratie locale 31.2 → 43.8 (50.0 required)" in english
+
+
+class TestConsoleScript:
+    """`villes-label` is the console script; --version and the help say who and which language."""
+
+    def test_entry_point(self) -> None:
+        (script,) = (
+            ep for ep in entry_points(group="console_scripts") if ep.name == "villes-label"
+        )
+        assert script.value == "villes_label.cli:main"
+
+    def test_version(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(capsys, "--version")
+        assert (code, out) == (0, f"villes-label {vl.__version__}\n")
+
+    def test_help_follows_the_language(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, french, _ = run(capsys, "--help")
+        assert code == 0
+        assert french.startswith("usage: villes-label")
+        french = " ".join(french.split())  # argparse wraps to the terminal's width
+        assert "français par défaut" in french
+        assert "(défaut : fr)" in french
+        _, english, _ = run(capsys, "--lang", "en", "--help")
+        english = " ".join(english.split())
+        assert "French by default" in english
+        assert "(default: fr)" in english
+        _, sub, _ = run(capsys, "grade", "--help", "--lang", "en")
+        assert "progress bar on standard error" in " ".join(sub.split())
+        _, sub, _ = run(capsys, "grade", "--help")
+        assert "barre de progression" in " ".join(sub.split())
+
+    def test_lang_before_or_after_the_command(self, capsys: pytest.CaptureFixture[str]) -> None:
+        before = run(capsys, "--lang", "en", "demo")[1]
+        after = run(capsys, "demo", "--lang", "en")[1]
+        assert before == after
+        assert before.startswith(assess(sample_dossier(), default_ruleset()).explain("en"))
+
+
+class TestScore:
+    """`score` takes several files; its JSON gives reasons in the chosen language and floats."""
+
+    def test_several_files(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        first, second = sample_file(tmp_path, "a.json"), sample_file(tmp_path, "b.json")
+        code, out, _ = run(capsys, "score", first, second, "--lang", "en")
+        text = assess(sample_dossier(), default_ruleset()).explain("en")
+        assert (code, out) == (0, text + "\n\n" + text + "\n")
+        code, out, _ = run(capsys, "score", first, second, "--json")
+        assert [item["grade"] for item in json.loads(out)] == [3, 3]
+
+    @pytest.mark.parametrize("lang", ["fr", "en"])
+    def test_json_reasons_follow_the_language(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, lang: str
+    ) -> None:
+        code, out, _ = run(capsys, "score", sample_file(tmp_path), "--json", "--lang", lang)
+        assert code == 0
+        data = json.loads(out)
+        expected = assess(sample_dossier(), default_ruleset())
+        assert [r["message"] for r in data["reasons"]] == list(expected.reason_texts(lang))  # type: ignore[arg-type]
+        assert [r["code"] for r in data["reasons"]] == [r.code for r in expected.reasons]
+        assert data["score"] == "295/576"
+        assert data["score_percent"] == 51.22
+        assert data["names"]["democratie-locale"] == "Démocratie locale"
+
+
+class TestTaxonomyOfATerritory:
+    """`taxonomy --population N --kind K` lists what concerns such a territory, in --lang."""
+
+    def test_a_village(self, capsys: pytest.CaptureFixture[str]) -> None:
+        rules = default_ruleset()
+        village = vl.Territory(
+            code="48001", name="V", kind=vl.TerritoryKind.COMMUNE, population=300
+        )
+        concerned = [s for s in rules.taxonomy.services if rules.concerns(s.id, village)]
+        assert 0 < len(concerned) < len(rules.taxonomy.services)
+        code, out, _ = run(capsys, "taxonomy", "--population", 300, "--kind", "commune")
+        assert code == 0
+        assert f"Concernent une commune de 300 habitants : {len(concerned)} services sur 131" in out
+        listed = [line for line in out.splitlines() if line.startswith("    - ")]
+        assert len(listed) == len(concerned)
+        code, english, _ = run(capsys, "taxonomy", "--population", 300, "--lang", "en")
+        assert (
+            f"Concerning a commune of 300 inhabitants: {len(concerned)} of 131 services" in english
+        )
+        assert english != out
+        code, data, _ = run(capsys, "taxonomy", "--population", 300, "--json")
+        assert [item["id"] for item in json.loads(data)] == [s.id for s in concerned]
+
+    def test_an_epci(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(
+            capsys, "taxonomy", "--kind", "metropole", "--population", 500_000, "--lang", "en"
+        )
+        assert code == 0
+        assert "Concerning a metropolis of 500,000 inhabitants" in out
+
+    def test_the_language_changes_the_plain_listing(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        french, english = run(capsys, "taxonomy")[1], run(capsys, "taxonomy", "--lang", "en")[1]
+        assert french.splitlines()[0].endswith("4 thèmes, 16 enjeux, 131 services")
+        assert english.splitlines()[0].endswith("4 themes, 16 issues, 131 services")
+
+
+class TestPlanRoadmapQuestions:
+    """`plan` takes exclusions and preferences; `roadmap` and `questions` print the library's."""
+
+    def test_plan_options(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        path = sample_file(tmp_path)
+        code, out, _ = run(
+            capsys, "plan", path, "--prefer", "started", "--exclude", "hackathon", "--json"
+        )
+        expected = vl.recommend(
+            sample_dossier(), default_ruleset(), prefer="started", exclude={"hackathon"}
+        )
+        assert code == 0
+        assert vl.from_dict(json.loads(out), vl.Plan) == expected
+
+    def test_roadmap(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        path = sample_file(tmp_path)
+        code, out, _ = run(capsys, "roadmap", path, "--target", 5, "--per-year", 3, "--lang", "en")
+        road = vl.roadmap(sample_dossier(), default_ruleset(), 5, per_year=3)
+        assert (code, out) == (0, road.explain("en") + "\n")
+        code, out, _ = run(capsys, "roadmap", path, "--json", "--years", 2)
+        assert vl.from_dict(json.loads(out), vl.Roadmap) == vl.roadmap(
+            sample_dossier(), default_ruleset(), years=2
+        )
+
+    def test_questions(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        path = sample_file(tmp_path)
+        asked = next_questions(sample_dossier(), default_ruleset(), limit=3)
+        code, out, _ = run(capsys, "questions", path, "--limit", 3, "--json")
+        assert code == 0
+        assert [item["id"] for item in json.loads(out)] == list(asked)
+        _, out, _ = run(capsys, "questions", path, "--limit", 3)
+        assert out.splitlines()[1] == "  1. Hackathons [hackathon] — Innovation"
+        assert len(out.splitlines()) == 4
+
+
+def cohort_rows(cohort: tuple[vl.Dossier, ...]) -> list[dict[str, str]]:
+    rows = []
+    for dossier in cohort:
+        result = assess(dossier, default_ruleset())
+        rows.append(
+            {
+                "code": result.territory.code,
+                "name": result.territory.name,
+                "grade": str(result.grade),
+                "score": str(result.score),
+                "score_percent": str(round(float(result.score) * 100, 2)),
+                "mentions": " ".join(result.mentions),
+            }
+        )
+    return rows
+
+
+class TestGrade:
+    """`grade` reads a JSON list, JSON Lines or standard input and writes CSV or JSON Lines
+    rows equal to `assess`; a progress bar goes to stderr only when asked or on a terminal."""
+
+    COHORT = synthetic_cohort(25, seed=5)
+
+    def test_json_list_to_csv(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        path = write_json(tmp_path / "c.json", [to_dict(d) for d in self.COHORT])
+        code, out, err = run(capsys, "grade", path)
+        assert (code, err) == (0, "")
+        reader = csv.DictReader(io.StringIO(out))
+        assert tuple(reader.fieldnames or ()) == GRADE_COLUMNS
+        assert list(reader) == cohort_rows(self.COHORT)
+
+    def test_json_lines_from_stdin_to_json_lines(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        lines = "".join(json.dumps(to_dict(d)) + "\n" for d in self.COHORT) + "\n"
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines.encode())))
+        code, out, _ = run(capsys, "grade", "-", "--format", "jsonl")
+        assert code == 0
+        rows = [json.loads(line) for line in out.splitlines()]
+        expected = cohort_rows(self.COHORT)
+        assert [str(row["grade"]) for row in rows] == [row["grade"] for row in expected]
+        assert [row["score"] for row in rows] == [row["score"] for row in expected]
+        assert all(isinstance(row["score_percent"], float) for row in rows)
+
+    def test_output_file_and_progress(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        path = write_json(tmp_path / "c.json", [to_dict(d) for d in self.COHORT])
+        out_path = tmp_path / "out.csv"
+        code, out, err = run(capsys, "grade", path, "-o", out_path, "--progress")
+        assert (code, out) == (0, "")
+        assert err.endswith(f"] {len(self.COHORT)}/{len(self.COHORT)} (100%)\n")
+        assert "\r[" in err
+        written = out_path.read_text(encoding="utf-8")
+        assert list(csv.DictReader(io.StringIO(written))) == cohort_rows(self.COHORT)
+        assert run(capsys, "grade", path, "-o", out_path, "--no-progress")[2] == ""
+
+    def test_every_bad_entry_is_reported(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        good = json.dumps(to_dict(self.COHORT[0]))
+        bad: dict[str, Any] = to_dict(self.COHORT[1])
+        bad["territory"]["population"] = -1
+        ruleset = json.dumps(to_dict(default_ruleset()))
+        path = tmp_path / "c.jsonl"
+        path.write_text(
+            "\n".join([good, json.dumps(bad), "{oops", ruleset]) + "\n", encoding="utf-8"
+        )
+        code, out, err = run(capsys, "grade", path)
+        assert (code, out) == (2, "")
+        assert err.splitlines() == [
+            f"error: {path}:3: not valid JSON (Expecting property name enclosed in double quotes at line 1, column 2)",
+            f"error: {path}:2: territory.population: must be >= 0, got -1",
+            f"error: {path}:4: this entry holds a ruleset; COHORT expects dossiers",
+        ]
+
+    def test_an_empty_cohort_file(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        (tmp_path / "c.json").write_text("\n", encoding="utf-8")
+        code, _, err = run(capsys, "grade", tmp_path / "c.json")
+        assert code == 2
+        assert "the file is empty" in err
+
+
+def parser_names(parser: argparse.ArgumentParser) -> dict[str, list[str]]:
+    """Every subcommand of *parser* and the option strings of each."""
+    import argparse as ap
+
+    found: dict[str, list[str]] = {"": [s for a in parser._actions for s in a.option_strings]}
+    for action in parser._actions:
+        if isinstance(action, ap._SubParsersAction):
+            for name, sub in action.choices.items():
+                found[name] = [s for a in sub._actions for s in a.option_strings]
+    return found
+
+
+class TestReferencePage:
+    """docs/reference/cli.md names every command and every option of the parser."""
+
+    def test_every_command_and_option_is_documented(self) -> None:
+        page = CLI_PAGE.read_text(encoding="utf-8")
+        for lang in ("fr", "en"):
+            for command, options in parser_names(_parser(lang)).items():
+                if command:
+                    assert f"## `villes-label {command}`" in page, command
+                for option in options:
+                    assert f"`{option}" in page, (command, option)
+
+    def test_the_page_is_generated_from_the_parser(self) -> None:
+        if UPDATE:
+            CLI_PAGE.write_text(_reference_page(), encoding="utf-8")
+        assert CLI_PAGE.read_text(encoding="utf-8") == _reference_page()
