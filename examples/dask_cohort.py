@@ -74,7 +74,11 @@ def main() -> int:
     start = time.perf_counter()
     with (
         LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            # Any free port on loopback: a busy default port would only warn.
+            dashboard_address="127.0.0.1:0",
         ) as cluster,
         Client(cluster) as client,
     ):

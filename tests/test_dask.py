@@ -36,7 +36,11 @@ def client() -> Iterator[Client]:
     # dask.distributed's constructors and some methods are not annotated.
     with (
         LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            # Any free port on loopback: a busy default port would only warn.
+            dashboard_address="127.0.0.1:0",
         ) as cluster,
         Client(cluster) as connected,  # type: ignore[no-untyped-call]
     ):
