@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from helpers import THOROUGH
 from villes_label import (
+    Action,
     Dossier,
     InvalidInput,
     Ruleset,
@@ -279,3 +280,20 @@ class TestScorerOnArrays:
         cohort = [*realistic(3, seed=1), "nope"]
         with pytest.raises(InvalidInput, match="expected a Dossier"):
             Scorer(RULES).grades(cohort)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("where", ["services", "actions"])
+    def test_an_unknown_id_raises_what_assess_raises(self, where: str) -> None:
+        cohort = list(realistic(40, seed=2))
+        dossier = cohort[7].with_status("fablab", Status.NOT_APPLICABLE)
+        if where == "services":
+            dossier = dossier.with_status("no-such-service", Status.DEPLOYED)
+        else:
+            extra = Action(id="x", title="X", services={"no-such-service"}, status=Status.PARTIAL)
+            dossier = attrs.evolve(dossier, actions=(*dossier.actions, extra))
+        cohort[7] = dossier
+        with pytest.raises(InvalidInput) as expected:
+            assess(dossier, RULES)
+        for method in ("grades", "scores", "summary"):
+            with pytest.raises(InvalidInput) as raised:
+                getattr(Scorer(RULES), method)(cohort)
+            assert raised.value.problems == expected.value.problems

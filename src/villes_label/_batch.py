@@ -49,7 +49,7 @@ import operator
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from itertools import chain, compress, count, repeat
+from itertools import compress, count, repeat
 from typing import TYPE_CHECKING, Any, assert_never
 
 import attrs
@@ -722,15 +722,8 @@ class Scorer:
         return rows
 
     def _readable(self, dossiers: Sequence[Dossier]) -> bool:
-        """Whether every item is a `Dossier` naming only services of the taxonomy."""
-        known = self.ruleset.taxonomy.service_ids
-        return (
-            all(map(isinstance, dossiers, repeat(Dossier)))
-            and known.issuperset(chain.from_iterable(map(plain_dict, map(_SERVICES, dossiers))))
-            and known.issuperset(
-                chain.from_iterable(map(_SERVICES, chain.from_iterable(map(_ACTIONS, dossiers))))
-            )
-        )
+        """Whether every item is a `Dossier` (the arrays report unknown ids themselves)."""
+        return all(map(isinstance, dossiers, repeat(Dossier)))
 
     def _profile_of(self, key: tuple[TerritoryKind, int], opted_out: frozenset[str]) -> _Profile:
         """Compile the profile of (kind, bracket) for a territory that opted out of *opted_out*."""

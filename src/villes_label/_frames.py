@@ -27,6 +27,7 @@ from villes_label._conditions import AtLeast, Deployed, GradeAtLeast
 from villes_label._conditions import conditions as conditions_of
 from villes_label._errors import InvalidInput, unknown_id
 from villes_label._linear import QuantityKind, Structure
+from villes_label._scoring import check_ids
 from villes_label._territory import Dossier, Status, TerritoryKind, effective_entries
 from villes_label._values import is_instance, plain_dict
 
@@ -368,7 +369,11 @@ def dossier_rows(
     the same evaluation as `grade_frame`, read from the dossiers at C speed.
     *gateless* is *ruleset* with every minimum score at 0 (for the gate grade;
     ``None`` when the caller needs no gate grade: it is then the grade).
-    The dossiers must be valid for *ruleset* (the caller checked their ids).
+    Every item must be a `Dossier`.
+
+    Raises:
+        InvalidInput: a dossier names a service the ruleset's taxonomy lacks
+            (the error of `assess`).
     """
     order = tuple(service.id for service in ruleset.taxonomy.services)
     position = {sid: j for j, sid in enumerate(order)}
@@ -386,13 +391,18 @@ def dossier_rows(
     }
     cells = np.fromiter(
         map(
-            dict.__getitem__,
+            dict.get,
             map(cell_of.__getitem__, chain.from_iterable(map(dict.values, entries))),
             chain.from_iterable(entries),
+            repeat(-1),
         ),
         dtype=np.int64,
         count=int(lengths.sum()),
     )
+    if len(cells) and cells.min() < 0:
+        # An id the taxonomy lacks: report it as `assess` does.
+        rows = np.repeat(np.arange(len(entries)), lengths)
+        check_ids(dossiers[int(rows[int(np.argmax(cells < 0))])], ruleset)
     columns = cells >> 3
     values = (cells & 7).astype(np.int8)
     statuses = np.full(len(entries) * width, -1, dtype=np.int8)
@@ -402,8 +412,11 @@ def dossier_rows(
     for n in compress(count(), map(_ACTIONS, dossiers)):
         base = n * width
         for action in dossiers[n].actions:
-            lifted.extend(map(base.__add__, map(position.__getitem__, action.services)))
-            raised.extend(repeat(code_of[action.status], len(action.services)))
+            at = list(map(position.get, action.services, repeat(-1)))
+            if -1 in at:
+                check_ids(dossiers[n], ruleset)
+            lifted.extend(map(base.__add__, at))
+            raised.extend(repeat(code_of[action.status], len(at)))
     if lifted:
         np.maximum.at(statuses, np.array(lifted, dtype=np.int64), np.array(raised, dtype=np.int8))
     territories = [dossier.territory for dossier in dossiers]
