@@ -688,19 +688,19 @@ class Scorer:
         return dossier_rows(np, self.ruleset, gateless, dossiers)
 
     def _opted_out(self, cohort: Sequence[Dossier]) -> list[int]:
-        """Indices of the dossiers to set apart before packing, when numpy is installed.
+        """Indices of the dossiers to grade on arrays without packing them first.
 
-        Those that declare a service not applicable: an opt-out gives a dossier its
-        own denominators (a refused one does not, but the arrays read it exactly too).
+        All of them when numpy is installed and most of the first dossiers declare a
+        service not applicable (real cohorts: nearly every dossier opts out of
+        something, and packing would only tell so); none otherwise, and the packed
+        sums then set apart the few that opted out. The results are the same.
         """
         if numpy_or_none() is None or not all(map(isinstance, cohort, repeat(Dossier))):
             return []
-        # Where most dossiers opt out of something (real cohorts), the arrays read
-        # them all faster than a search would sort them; the results are the same.
         head = cohort[:_SAMPLE]
         if 2 * sum(map(_declares_not_applicable, head)) > len(head):
             return list(range(len(cohort)))
-        return list(compress(count(), map(_declares_not_applicable, cohort)))
+        return []
 
     def _mixed_rows(
         self, cohort: Sequence[Dossier], apart: list[int], *, gates: bool = False
@@ -814,7 +814,8 @@ _SAMPLE = 64
 
 
 def _declares_not_applicable(dossier: Dossier) -> bool:
-    return Status.NOT_APPLICABLE in plain_dict(dossier.services).values()
+    # A set hashes each status once; `in` on the values would call `Status.__eq__` each time.
+    return Status.NOT_APPLICABLE in set(plain_dict(dossier.services).values())
 
 
 def _undecided(grades: list[int]) -> Iterator[int]:
