@@ -450,13 +450,13 @@ class TestCheckCommand:
         )
         out = capsys.readouterr().out
         assert code == 0
-        assert out.splitlines()[-1] == "10 passed, 0 failed"
+        assert out.splitlines()[-1] == "10 réussis, 0 échoué"  # French by default
 
     def test_a_failing_scenario(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         data = to_dict(sample(name="sample at 4 @", expect_grade=4))
         path = tmp_path / "failing.json"
         path.write_text(json.dumps([data]), "utf-8")
-        code = main(["check", str(path), str(EXAMPLES / "scenarios_2016.toml")])
+        code = main(["check", str(path), str(EXAMPLES / "scenarios_2016.toml"), "--lang", "en"])
         out = capsys.readouterr().out
         assert code == 1
         assert "sample at 4 @: expected grade 4, got 3 (issue 'democratie-locale'" in out
@@ -474,7 +474,15 @@ class TestCheckCommand:
 
     def test_as_a_process(self) -> None:
         done = subprocess.run(
-            [sys.executable, "-m", "villes_label", "check", "examples/scenarios_2016.toml"],
+            [
+                sys.executable,
+                "-m",
+                "villes_label",
+                "check",
+                "examples/scenarios_2016.toml",
+                "--lang",
+                "en",
+            ],
             cwd=ROOT,
             capture_output=True,
             text=True,
