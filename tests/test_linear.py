@@ -31,7 +31,8 @@ def nested_means(
     """The model as the docs state it, in Fractions: issue, theme and overall weighted means.
 
     Under an expectation, an issue is ``min(credit, D · top) / D`` with D the
-    smaller of its concerned weight and its expected coverage.
+    smaller of its concerned weight and its expected coverage, and a theme
+    ``min(Σ wᵢ · issueᵢ, B · top) / B`` when its breadth B is below Σ wᵢ.
     """
     top = rules.credits[Status.DEPLOYED]
     counted = set(concerned)
@@ -55,7 +56,11 @@ def nested_means(
             theme_total += weight * issues[issue.id]
             theme_weights += weight
         if theme_weights:
-            themes[theme.id] = theme_total / theme_weights
+            breadth = None if expectation is None else expectation.theme_breadth
+            if breadth is not None and breadth < theme_weights:
+                themes[theme.id] = min(theme_total, breadth * top) / breadth
+            else:
+                themes[theme.id] = theme_total / theme_weights
             weight = rules.theme_weights.get(theme.id, 1)
             total += weight * themes[theme.id]
             weights += weight

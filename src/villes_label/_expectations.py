@@ -69,6 +69,16 @@ def _issue_coverage(value: Mapping[str, Fraction]) -> FrozenMap[str, Fraction]:
     return FrozenMap(out)
 
 
+def _breadth(value: Fraction | float | str | None) -> Fraction | None:
+    if value is None:
+        return None
+    try:
+        return to_fraction(value)
+    except (TypeError, ValueError) as error:
+        msg = f"theme_breadth: {error}"
+        raise InvalidInput(msg) from None
+
+
 @attrs.frozen(kw_only=True)
 class Expectation:
     """What covers an issue for one stratum of territories (kinds and population range).
@@ -82,6 +92,11 @@ class Expectation:
     issue scores the credit of a deployed service (1 by default), a partly
     covered one its share of the expectation. An expectation larger than what
     the issue's concerned services can earn is the share-of-potential model.
+    ``theme_breadth``, when given, covers a theme in the same way: a theme is
+    covered once its issues' weighted scores add up to it (with the default
+    weights: once that many of its issues are covered), so a village that
+    covers two issues of a theme has addressed the theme; ``None`` keeps a
+    theme the weighted mean of all its issues.
 
     Args:
         stratum: a short id of the stratum, unique in a ruleset (``"village"``).
@@ -90,6 +105,7 @@ class Expectation:
         min_population: the smallest population of the stratum.
         max_population: the first population above the stratum, or ``None``.
         issue_coverage: per-issue coverage overriding ``coverage`` (each > 0).
+        theme_breadth: the weighted issue score that covers a theme (> 0), or ``None``.
         name: a readable name (``"Village (moins de 3 000 habitants)"``).
 
     >>> from villes_label import Territory, TerritoryKind
@@ -111,6 +127,7 @@ class Expectation:
     issue_coverage: Mapping[str, Fraction] = attrs.field(
         converter=_issue_coverage, factory=FrozenMap
     )
+    theme_breadth: Fraction | None = attrs.field(converter=_breadth, default=None)
     name: str = ""
 
     def __attrs_post_init__(self) -> None:
@@ -128,6 +145,8 @@ class Expectation:
             problems.append(f"{prefix}name: expected a str, got {type(self.name).__name__}")
         if self.coverage <= _ZERO:
             problems.append(f"{prefix}coverage: must be > 0, got {self.coverage}")
+        if self.theme_breadth is not None and self.theme_breadth <= _ZERO:
+            problems.append(f"{prefix}theme_breadth: must be > 0, got {self.theme_breadth}")
         for key, value in self.issue_coverage.items():
             if value <= _ZERO:
                 problems.append(f"{prefix}issue_coverage.{key}: must be > 0, got {value}")
@@ -173,7 +192,8 @@ def expectation_problems(expectations: Sequence[object], issue_ids: Sequence[str
     Stratum ids are unique; every issue id exists; for each territory kind the
     strata of that kind start at population 0 and follow each other without
     gap or overlap; and a larger stratum of a kind never expects less of an
-    issue than a smaller one. The last two make the grade of a dossier
+    issue, nor a smaller breadth of a theme (``None``, the whole theme, being
+    the most), than a smaller one. The last two make the grade of a dossier
     non-increasing in population: a larger territory is asked at least as much.
     """
     problems: list[str] = []
@@ -220,6 +240,15 @@ def expectation_problems(expectations: Sequence[object], issue_ids: Sequence[str
                     "each other without gap or overlap"
                 )
                 continue
+            low, high = lower.theme_breadth, upper.theme_breadth
+            if (low is None and high is not None) or (
+                low is not None and high is not None and high < low
+            ):
+                problems.append(
+                    f"expectations[{m}].theme_breadth: for kind {kind.value!r}, "
+                    f"{_label(upper, m)} expects a breadth of {high}, less than the "
+                    f"{'whole theme' if low is None else low} of the smaller {_label(lower, n)}"
+                )
             for issue_id in issue_ids:
                 below, above = lower.coverage_of(issue_id), upper.coverage_of(issue_id)
                 if above < below:

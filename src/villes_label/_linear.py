@@ -208,6 +208,10 @@ class Structure:
         return LinearForm(self, concerned, expectation)
 
 
+def _capped(value: int, cap: int | None) -> int:
+    return value if cap is None or value < cap else cap
+
+
 class LinearForm:
     """Every score of one concerned set as integer coefficients over one denominator.
 
@@ -221,7 +225,8 @@ class LinearForm:
 
     Under a size-aware expectation an issue *saturates*: its numerator stops
     at its quantity's ``cap`` (`Quantity.numerator`), and its denominator is
-    the expected credit rather than its potential when that is smaller. The
+    the expected credit rather than its potential when that is smaller; with a
+    ``theme_breadth`` a theme saturates in the same way over its issues. The
     themes and the score are then composed from the issues (`numerators`);
     their expanded coefficients hold only below every cap, and ``saturating``
     says whether some issue can saturate before its potential is reached.
@@ -280,12 +285,21 @@ class LinearForm:
                 quantity = self._issue(issue_id, ids, weights, expectation, top)
                 issue_quantities.append((issue_weight, quantity))
             common = math.lcm(*(q.denominator for _, q in issue_quantities))
+            # A theme covered at a breadth of p/q issues: value = min(q·Σ, p·common·top) / (p·common·scale).
+            issue_total = sum(weight for weight, _ in issue_quantities)
+            breadth = None if expectation is None else expectation.theme_breadth
+            if breadth is not None and breadth < issue_total:
+                self.saturating = True
+                times, theme_denominator = breadth.denominator, breadth.numerator * common
+                theme_cap: int | None = theme_denominator * top
+            else:
+                times, theme_denominator, theme_cap = 1, common * issue_total, None
             services: list[str] = []
             coefficients: list[int] = []
             for issue_weight, quantity in issue_quantities:
                 issue_id, ids = quantity.id, quantity.services
                 self.issues[issue_id] = quantity
-                factor = issue_weight * (common // quantity.denominator)
+                factor = times * issue_weight * (common // quantity.denominator)
                 self.issue_factor[issue_id] = factor
                 services.extend(ids)
                 coefficients.extend(factor * c for c in quantity.coefficients)
@@ -297,7 +311,8 @@ class LinearForm:
                 theme_id,
                 tuple(services),
                 tuple(coefficients),
-                denominator=common * sum(weight for weight, _ in issue_quantities),
+                denominator=theme_denominator,
+                cap=theme_cap,
             )
             self.themes[theme_id] = theme
             theme_parts.append(
@@ -347,21 +362,43 @@ class LinearForm:
     def single_gains(self, units: Mapping[str, int]) -> dict[str, int]:
         """What deploying each concerned service alone adds to the score's numerator.
 
-        Exact under saturation: a service of an issue that is already covered adds nothing.
+        Exact under saturation: a service of an issue, or of a theme, that is
+        already covered adds nothing.
         """
         top = self.units[Status.DEPLOYED]
+        _, themes, issues = self.numerators(units)
         gains: dict[str, int] = {}
         for issue_id, quantity in self.issues.items():
-            factor = self.issue_factor[issue_id] * self.theme_factor[self.theme_of[issue_id]]
+            theme_id = self.theme_of[issue_id]
+            theme_cap = self.themes[theme_id].cap
+            uncapped_theme = sum(
+                self.issue_factor[i] * issues[i] for i in self.issues_of_theme[theme_id]
+            )
             raw = quantity.raw(units)
-            cap = quantity.cap
-            before = raw if cap is None else min(raw, cap)
             for sid, coefficient in zip(quantity.services, quantity.coefficients, strict=True):
-                after = raw + coefficient * (top - units[sid])
-                if cap is not None:
-                    after = min(after, cap)
-                gains[sid] = factor * (after - before)
+                after = _capped(raw + coefficient * (top - units[sid]), quantity.cap)
+                theme_after = uncapped_theme + self.issue_factor[issue_id] * (
+                    after - issues[issue_id]
+                )
+                gained = _capped(theme_after, theme_cap) - themes[theme_id]
+                gains[sid] = self.theme_factor[theme_id] * gained
         return gains
+
+    def issue_potential(self, units: Mapping[str, int]) -> dict[str, int]:
+        """What covering each issue fully, alone, would add to the score's numerator."""
+        top = self.units[Status.DEPLOYED]
+        _, themes, issues = self.numerators(units)
+        potential: dict[str, int] = {}
+        for issue_id, quantity in self.issues.items():
+            theme_id = self.theme_of[issue_id]
+            uncapped_theme = sum(
+                self.issue_factor[i] * issues[i] for i in self.issues_of_theme[theme_id]
+            )
+            full = quantity.denominator * top
+            theme_after = uncapped_theme + self.issue_factor[issue_id] * (full - issues[issue_id])
+            gained = _capped(theme_after, self.themes[theme_id].cap) - themes[theme_id]
+            potential[issue_id] = self.theme_factor[theme_id] * gained
+        return potential
 
     def quantity(self, kind: QuantityKind, id_: str = "") -> Quantity | None:
         """The quantity of that kind and id, or ``None`` when it has no score here."""
@@ -372,7 +409,10 @@ class LinearForm:
         return self.issues.get(id_)
 
     def numerators(self, units: Mapping[str, int]) -> tuple[int, dict[str, int], dict[str, int]]:
-        """The numerators of the score, of each theme and of each issue, in one linear pass.
+        """The numerators of the score, of each theme and of each issue, in one pass.
+
+        Issues saturate at their cap, then themes at theme caps (size-aware
+        expectations); without caps this is linear in the credits.
 
         *units* maps every concerned service to its credit times ``scale``;
         quantity q's value is its numerator over ``q.denominator * scale``.
@@ -380,8 +420,10 @@ class LinearForm:
         issues = {issue_id: q.numerator(units) for issue_id, q in self.issues.items()}
         factor = self.issue_factor
         themes = {
-            theme_id: sum(factor[i] * issues[i] for i in self.issues_of_theme[theme_id])
-            for theme_id in self.themes
+            theme_id: _capped(
+                sum(factor[i] * issues[i] for i in self.issues_of_theme[theme_id]), q.cap
+            )
+            for theme_id, q in self.themes.items()
         }
         score = sum(self.theme_factor[t] * n for t, n in themes.items())
         return score, themes, issues

@@ -624,6 +624,82 @@ def _issue_options(
     return options
 
 
+class _IssuePart:
+    """One issue of a theme in the search: its open services and what they can add."""
+
+    __slots__ = ("adds", "factor", "forced", "id", "need", "others", "room")
+
+    def __init__(
+        self,
+        issue_id: str,
+        *,
+        adds: dict[str, int],
+        factor: int,
+        forced: list[str],
+        others: list[str],
+        room: int,
+        need: int | None,
+    ) -> None:
+        self.id, self.adds, self.factor = issue_id, adds, factor
+        self.forced, self.others, self.room, self.need = forced, others, room, need
+
+    def best_gains(self, taken: Sequence[str], available: Sequence[str]) -> dict[int, int]:
+        """For each number of extra services from *available*, the largest gain with *taken*.
+
+        Gains are in the theme's units (capped at the issue's room); a count whose
+        best gain misses the issue's gate is left out.
+        """
+        base = sum(self.adds[sid] for sid in taken)
+        values = sorted((self.adds[sid] for sid in available), reverse=True)
+        best: dict[int, int] = {}
+        total = base
+        for extra in range(len(values) + 1):
+            if extra:
+                total += values[extra - 1]
+            gain = min(total, self.room)
+            if self.need is None or gain >= self.need:
+                best[extra] = gain * self.factor
+        return best
+
+
+def _theme_reaching(
+    parts: Sequence[_IssuePart], count: int, room: int, rank: Mapping[str, int]
+) -> list[str] | None:
+    """The *count* services of one theme that come first in taxonomy order and cover it.
+
+    Covering: their capped gain reaches the theme's *room* and every issue gate
+    holds. Each open service, in taxonomy order, is taken when the theme can
+    still be covered with it and the best of the services after it.
+    """
+    forced = [sid for part in parts for sid in part.forced]
+    issue_of = {sid: part for part in parts for sid in (*part.forced, *part.others)}
+    ordered = sorted((sid for part in parts for sid in part.others), key=rank.__getitem__)
+    chosen = list(forced)
+
+    def feasible(taken: list[str], later: Sequence[str], left: int) -> bool:
+        totals: dict[int, int] = {0: 0}
+        for part in parts:
+            mine = [sid for sid in taken if issue_of[sid] is part]
+            options = part.best_gains(mine, [sid for sid in later if issue_of[sid] is part])
+            joined: dict[int, int] = {}
+            for j, gain in totals.items():
+                for k, more in options.items():
+                    if j + k <= left and gain + more > joined.get(j + k, -1):
+                        joined[j + k] = gain + more
+            totals = joined
+        return totals.get(left, -1) >= room
+
+    if not feasible(chosen, ordered, count - len(chosen)):
+        return None
+    for n, sid in enumerate(ordered):
+        left = count - len(chosen)
+        if not left:
+            break
+        if feasible([*chosen, sid], ordered[n + 1 :], left - 1):
+            chosen.append(sid)
+    return chosen
+
+
 def _saturating_search(
     form: LinearForm,
     rule: GradeRule,
@@ -631,7 +707,16 @@ def _saturating_search(
     candidates: Sequence[str],
     credits: Mapping[str, int],
 ) -> frozenset[str] | None:
-    """`_search` for a form whose issues saturate: exact by counts, issue by issue."""
+    """`_search` for a form whose issues or themes saturate: exact by counts.
+
+    Within an issue the gain of a choice depends only on the credit it adds,
+    capped at what the issue lacks; within a theme, on the sum of its issues'
+    gains, capped at what the theme lacks. For each number of steps the best
+    choice of a theme is the join of its issues' best choices, unless that
+    covers the theme: then it is the choice that comes first in taxonomy order
+    among those that cover it (`_theme_reaching`). Themes are then joined by
+    counts, as the score does not saturate.
+    """
     minimum, required = _demands(rule, form)
     score_minimum = minimum.get((QuantityKind.SCORE, ""), _ZERO)
     if not form.concerned:
@@ -646,6 +731,7 @@ def _saturating_search(
     for theme_id, issue_ids in form.issues_of_theme.items():
         theme_factor = form.theme_factor[theme_id]
         in_theme: _Table = {0: (0, 0)}
+        parts: list[_IssuePart] = []
         for issue_id in issue_ids:
             quantity = form.issues[issue_id]
             coefficient = quantity.coefficient_of()
@@ -654,28 +740,51 @@ def _saturating_search(
                 for sid in quantity.services
                 if sid in open_
             }
-            raw = quantity.raw(credits)
             ceiling = quantity.denominator * top if quantity.cap is None else quantity.cap
-            room = max(0, ceiling - raw)
+            room = max(0, ceiling - quantity.raw(credits))
             forced = [sid for sid in quantity.services if sid in open_ and sid in required]
             others = [sid for sid in quantity.services if sid in open_ and sid not in required]
             options = _issue_options(forced, others, adds, room, rank)
             threshold = minimum.get((QuantityKind.ISSUE, issue_id))
+            need = None
             if threshold is not None:
                 need = _need(threshold, quantity, issue_numerators[issue_id], form)
                 options = {k: o for k, o in options.items() if o[0] >= need}
-            factor = form.issue_factor[issue_id] * theme_factor
+            factor = form.issue_factor[issue_id]
+            parts.append(
+                _IssuePart(
+                    issue_id,
+                    adds=adds,
+                    factor=factor,
+                    forced=forced,
+                    others=others,
+                    room=room,
+                    need=need,
+                )
+            )
             table = {
                 k: (gain * factor, sum(bit[sid] for sid in chosen))
                 for k, (gain, chosen) in options.items()
             }
             in_theme = _join(in_theme, table)
+        theme = form.themes[theme_id]
+        if theme.cap is not None:
+            uncapped = sum(form.issue_factor[i] * issue_numerators[i] for i in issue_ids)
+            theme_room = max(0, theme.cap - uncapped)
+            for k, (gain, _) in list(in_theme.items()):
+                if gain > theme_room:
+                    chosen_in_theme = _theme_reaching(parts, k, theme_room, rank)
+                    if chosen_in_theme is None:  # pragma: no cover - the join reached the room
+                        del in_theme[k]
+                        continue
+                    in_theme[k] = (theme_room, sum(bit[sid] for sid in chosen_in_theme))
         threshold = minimum.get((QuantityKind.THEME, theme_id))
         if threshold is not None:
-            theme = form.themes[theme_id]
-            need = _need(threshold, theme, theme_numerators[theme_id], form) * theme_factor
+            need = _need(threshold, theme, theme_numerators[theme_id], form)
             in_theme = {j: c for j, c in in_theme.items() if c[0] >= need}
-        overall = _join(overall, in_theme)
+        overall = _join(
+            overall, {k: (gain * theme_factor, mask) for k, (gain, mask) in in_theme.items()}
+        )
     need = _need(score_minimum, form.score, score, form)
     for _, (gain, mask) in sorted(overall.items()):
         if gain >= need:

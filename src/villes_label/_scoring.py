@@ -545,19 +545,14 @@ def _potential(
 ) -> list[Reason]:
     """Where the missing points of the next grade can come from: the richest issues.
 
-    An issue can still bring what it lacks to its full score (its potential,
-    or its expectation once covered) times its weight in the score.
+    An issue can still bring what it lacks to be fully covered (its potential,
+    or its expectation), times its weight in the score, as far as its theme is
+    not covered already.
     """
     if score >= target.min_score:
         return []
-    top = form.units[Status.DEPLOYED]
     # Each issue's possible gain, as a numerator of the score.
-    by_issue: dict[str, int] = {}
-    for issue_id, quantity in form.issues.items():
-        factor = form.issue_factor[issue_id] * form.theme_factor[form.theme_of[issue_id]]
-        gain = factor * (quantity.denominator * top - quantity.numerator(credits))
-        if gain:
-            by_issue[issue_id] = gain
+    by_issue = {issue_id: gain for issue_id, gain in form.issue_potential(credits).items() if gain}
     order = {issue_id: n for n, issue_id in enumerate(form.issues)}
     ranked = sorted(by_issue.items(), key=lambda item: (-item[1], order[item[0]]))
     reasons = []

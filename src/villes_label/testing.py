@@ -298,7 +298,8 @@ def expectations(taxonomy: Taxonomy) -> SearchStrategy[tuple[Expectation, ...]]:
 
     Some territory kinds get strata (population ranges from 0, without gap),
     each expecting a coverage per issue that never decreases from one stratum
-    to the next larger one of the same kinds. Coverages are halves from 1/2 to 4.
+    to the next larger one of the same kinds, and maybe a theme breadth that
+    never decreases either. Coverages and breadths are halves.
 
     >>> from hypothesis import given, settings
     >>> from villes_label import default_taxonomy
@@ -330,6 +331,7 @@ def _expectations(draw: st.DrawFn, issue_ids: tuple[str, ...]) -> tuple[Expectat
         last_open = draw(st.booleans())
         bounds = [*edges, None] if last_open else [*edges, _POPULATION_EDGES[-1]]
         coverage = Fraction(draw(st.integers(1, 4)), 2)
+        breadth: Fraction | None = draw(st.none() | st.integers(1, 6).map(lambda n: Fraction(n, 2)))
         overrides: dict[str, Fraction] = {
             issue_id: coverage + draw(step)
             for issue_id in draw(st.lists(st.sampled_from(issue_ids), max_size=2, unique=True))
@@ -344,6 +346,7 @@ def _expectations(draw: st.DrawFn, issue_ids: tuple[str, ...]) -> tuple[Expectat
                     min_population=low,
                     max_population=high,
                     issue_coverage=dict(overrides),
+                    theme_breadth=breadth,
                 )
             )
             if high is None:
@@ -352,6 +355,8 @@ def _expectations(draw: st.DrawFn, issue_ids: tuple[str, ...]) -> tuple[Expectat
             grow = draw(step)
             coverage += grow
             overrides = {key: max(value + draw(step), coverage) for key, value in overrides.items()}
+            if breadth is not None:
+                breadth = None if draw(st.integers(0, 4)) == 0 else breadth + draw(step)
     return tuple(drawn)
 
 

@@ -7,8 +7,18 @@ label's rules*).
 
 from __future__ import annotations
 
+from villes_label.referential._palmares import PALMARES_2016, palmares_cohort
 from villes_label.referential._rules_2016 import default_ruleset
 from villes_label.referential._samples import sample_dossier, synthetic_cohort
+from villes_label.referential._strata import EXPECTATIONS
 from villes_label.referential._taxonomy_2016 import default_taxonomy
 
-__all__ = ["default_ruleset", "default_taxonomy", "sample_dossier", "synthetic_cohort"]
+__all__ = [
+    "EXPECTATIONS",
+    "PALMARES_2016",
+    "default_ruleset",
+    "default_taxonomy",
+    "palmares_cohort",
+    "sample_dossier",
+    "synthetic_cohort",
+]

@@ -1,0 +1,247 @@
+"""Size-aware expectations: strata, saturation, and the laws that hold with them."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import villes_label as vl
+from villes_label import (
+    Dossier,
+    Expectation,
+    GradeRule,
+    InvalidInput,
+    Issue,
+    Ruleset,
+    Scorer,
+    Service,
+    Status,
+    Taxonomy,
+    Territory,
+    TerritoryKind,
+    Theme,
+    assess,
+    recommend,
+)
+from villes_label.testing import dossiers, expectations, rulesets, territories
+
+D = Status.DEPLOYED
+COMMUNE = frozenset({TerritoryKind.COMMUNE})
+
+
+def two_themes() -> Taxonomy:
+    """t0 = {i0: a b c d, i1: e f}, t1 = {i2: g h, i3: k, i4: m}."""
+
+    def issue(issue_id: str, ids: str) -> Issue:
+        return Issue(id=issue_id, name=issue_id, services=tuple(Service(id=x, name=x) for x in ids))
+
+    return Taxonomy(
+        name="test",
+        version="1",
+        themes=(
+            Theme(id="t0", name="T0", issues=(issue("i0", "abcd"), issue("i1", "ef"))),
+            Theme(
+                id="t1", name="T1", issues=(issue("i2", "gh"), issue("i3", "k"), issue("i4", "m"))
+            ),
+        ),
+    )
+
+
+def strata(**changes: Any) -> tuple[Expectation, ...]:
+    village = Expectation(
+        stratum="village", kinds=COMMUNE, max_population=3_000, coverage=Fraction(1)
+    )
+    town = Expectation(stratum="ville", kinds=COMMUNE, min_population=3_000, coverage=Fraction(2))
+    return (attrs.evolve(village, **changes), town)
+
+
+def rules(expected: tuple[Expectation, ...] = ()) -> Ruleset:
+    return Ruleset(
+        name="test",
+        year=2016,
+        taxonomy=two_themes(),
+        grades=(
+            GradeRule(arobases=1, min_score=0),
+            GradeRule(arobases=2, min_score=Fraction(3, 4)),
+        ),
+        expectations=expected,
+    )
+
+
+def commune(population: int) -> Territory:
+    return Territory(code="07212", name="Test", kind=TerritoryKind.COMMUNE, population=population)
+
+
+def deployed(population: int, ids: str) -> Dossier:
+    return Dossier(territory=commune(population), year=2016, services=dict.fromkeys(ids, D))
+
+
+class TestSaturation:
+    """An issue scores the share of its expectation that is covered, at most the credit of a
+    deployed service; without an expectation, the share of its potential (today's model)."""
+
+    def test_one_service_covers_an_issue_of_a_village(self) -> None:
+        result = assess(deployed(159, "a"), rules(strata()))
+        assert result.issues["i0"] == 1
+        assert result.stratum == "village"
+        assert result.themes["t0"] == Fraction(1, 2)
+
+    def test_a_town_needs_two(self) -> None:
+        result = assess(deployed(5_000, "a"), rules(strata()))
+        assert result.issues["i0"] == Fraction(1, 2)
+        assert assess(deployed(5_000, "ab"), rules(strata())).issues["i0"] == 1
+        assert result.stratum == "ville"
+
+    def test_an_expectation_above_the_potential_is_the_share_of_potential(self) -> None:
+        # i3 has one service: a town's expectation of two cannot be asked of it.
+        result = assess(deployed(5_000, "k"), rules(strata()))
+        assert result.issues["i3"] == 1
+
+    def test_without_expectations_the_model_is_unchanged(self) -> None:
+        result = assess(deployed(159, "a"), rules())
+        assert result.issues["i0"] == Fraction(1, 4)
+        assert result.stratum is None
+
+    def test_partial_credit_counts_toward_coverage(self) -> None:
+        dossier = deployed(5_000, "").with_status("a", Status.PARTIAL).with_status("b", D)
+        assert assess(dossier, rules(strata())).issues["i0"] == Fraction(3, 4)
+
+    def test_issue_coverage_overrides_the_default(self) -> None:
+        expected = strata(issue_coverage={"i0": Fraction(3)})[:1]
+        assert assess(deployed(159, "ab"), rules(expected)).issues["i0"] == Fraction(2, 3)
+        assert assess(deployed(159, "e"), rules(expected)).issues["i1"] == 1
+
+    def test_a_theme_is_covered_at_its_breadth(self) -> None:
+        expected = strata(theme_breadth=Fraction(1))
+        result = assess(deployed(159, "a"), rules(expected))
+        assert result.themes["t0"] == 1
+        # Two issues of three half-covered make one covered issue's worth.
+        assert assess(deployed(159, "gk"), rules(expected)).themes["t1"] == 1
+        assert result.score == Fraction(1, 2)
+
+    def test_a_plan_stops_at_coverage(self) -> None:
+        # 3/4 asks both issues of t0 (1/4 each) and two of t1 (1/6 each): four steps,
+        # one per issue, since a second service in a covered issue brings nothing.
+        plan = recommend(deployed(159, ""), rules(strata()), target=2)
+        assert len(plan.steps) == 4
+        covered = {two_themes().issue_of(step.service).id for step in plan.steps}
+        assert len(covered) == len(plan.steps)
+
+
+class TestValidation:
+    """Strata of a kind start at 0 and follow each other; a larger one never expects less;
+    every problem is reported at once, with its path."""
+
+    def test_every_problem_at_once(self) -> None:
+        village, town = strata()
+        bad = (
+            attrs.evolve(village, issue_coverage={"nope": Fraction(1)}, theme_breadth=Fraction(2)),
+            attrs.evolve(
+                town, stratum="village", coverage=Fraction(1, 2), theme_breadth=Fraction(1)
+            ),
+            Expectation(
+                stratum="epci", kinds={TerritoryKind.METROPOLE}, min_population=10, coverage=1
+            ),
+        )
+        with pytest.raises(InvalidInput) as raised:
+            rules(bad)
+        problems = "\n".join(raised.value.problems)
+        assert "expectations[1].stratum: duplicate stratum 'village'" in problems
+        assert "expectations[0].issue_coverage.nope: unknown issue 'nope'" in problems
+        assert "expectations[1].issue_coverage.i0" in problems  # expects less than the village
+        assert "expectations[1].theme_breadth" in problems
+        assert "expectations[2].min_population" in problems  # does not start at 0
+        assert len(raised.value.problems) >= 5
+
+    def test_gaps_and_overlaps(self) -> None:
+        village, town = strata()
+        with pytest.raises(InvalidInput, match="gap"):
+            rules((village, attrs.evolve(town, min_population=5_000)))
+        with pytest.raises(InvalidInput, match="overlap"):
+            rules((village, attrs.evolve(town, min_population=2_000)))
+
+    def test_values_of_one_expectation(self) -> None:
+        with pytest.raises(InvalidInput) as raised:
+            Expectation(
+                stratum=" ",
+                coverage=0,
+                kinds=frozenset(),
+                min_population=-1,
+                theme_breadth=Fraction(-1),
+                issue_coverage={"i0": Fraction(0)},
+            )
+        assert len(raised.value.problems) == 6
+
+    def test_the_whole_theme_is_the_largest_breadth(self) -> None:
+        village, town = strata()
+        with pytest.raises(InvalidInput, match="theme_breadth"):
+            rules((village, attrs.evolve(town, theme_breadth=Fraction(2))))
+        assert rules((attrs.evolve(village, theme_breadth=Fraction(2)), town)).expectations
+
+    @given(st.data())
+    def test_round_trip(self, data: st.DataObject) -> None:
+        drawn = data.draw(expectations(two_themes()))
+        ruleset = rules(drawn)
+        assert vl.from_dict(vl.to_dict(ruleset), Ruleset) == ruleset
+
+    def test_bad_data_names_its_path(self) -> None:
+        data = vl.to_dict(rules(strata()))
+        data["expectations"][0]["coverage"] = "x"
+        with pytest.raises(InvalidInput, match="expectations"):
+            vl.from_dict(data, Ruleset)
+
+
+def every_size_only(dossier: Dossier, ruleset: Ruleset) -> Dossier:
+    """*dossier* keeping only the services that concern its kind at every population."""
+
+    def every_size(sid: str) -> bool:
+        rule = ruleset.applicability_of(sid)
+        return rule.min_population == 0 and rule.max_population is None
+
+    actions = tuple(
+        attrs.evolve(action, services=kept)
+        for action in dossier.actions
+        if (kept := frozenset(filter(every_size, action.services)))
+    )
+    return attrs.evolve(
+        dossier,
+        services={sid: s for sid, s in dossier.services.items() if every_size(sid)},
+        actions=actions,
+    )
+
+
+class TestLargerTerritories:
+    """For a dossier that declares only services concerning every size, a larger population of
+    the same kind never gives a higher score or grade: a larger territory is asked at least as
+    much."""
+
+    @given(st.data())
+    def test_never_higher(self, data: st.DataObject) -> None:
+        ruleset = data.draw(rulesets())
+        if data.draw(st.booleans()):
+            ruleset = ruleset.replace(expectations=data.draw(expectations(ruleset.taxonomy)))
+        small = data.draw(territories())
+        dossier = every_size_only(data.draw(dossiers(ruleset, territory=small)), ruleset)
+        population = data.draw(st.integers(small.population, 2_200_000))
+        larger = attrs.evolve(dossier, territory=attrs.evolve(small, population=population))
+        before, after = assess(dossier, ruleset), assess(larger, ruleset)
+        assert after.score <= before.score
+        assert after.grade <= before.grade
+
+
+class TestScorer:
+    """The batch scorer gives exactly the results of `assess` under expectations."""
+
+    @given(st.data())
+    def test_agrees(self, data: st.DataObject) -> None:
+        ruleset = data.draw(rulesets())
+        ruleset = ruleset.replace(expectations=data.draw(expectations(ruleset.taxonomy)))
+        cohort = data.draw(st.lists(dossiers(ruleset), max_size=4))
+        scorer = Scorer(ruleset)
+        assert scorer.grades(cohort) == [assess(d, ruleset).grade for d in cohort]
+        assert scorer.scores(cohort) == [assess(d, ruleset).score for d in cohort]
