@@ -111,6 +111,10 @@ def applicability_doc() -> dict[str, Any]:
     return {"kinds": ["commune", "metropole"], "min_population": 3500, "opt_out": False}
 
 
+def expectation_doc() -> dict[str, Any]:
+    return {"stratum": "village", "kinds": ["commune"], "max_population": 3000, "coverage": "1"}
+
+
 def grade_rule_doc() -> dict[str, Any]:
     return {
         "arobases": 2,
@@ -648,6 +652,17 @@ CASES: list[tuple[str, type, Callable[[], object], list[str]]] = [
         vl.Applicability,
         lambda: changed(applicability_doc(), (("min_population",), -10)),
         ["min_population"],
+    ),
+    (
+        "an expectation with a zero coverage, a negative breadth and no kind",
+        vl.Expectation,
+        lambda: changed(
+            expectation_doc(),
+            (("coverage",), "0"),
+            (("theme_breadth",), "-1"),
+            (("kinds",), []),
+        ),
+        ["coverage", "theme_breadth", "kinds"],
     ),
     (
         "a required service listed twice",
