@@ -518,6 +518,7 @@ def _evaluate(np: Any, ruleset: Ruleset, read: _Read) -> tuple[Any, Any, Any]:
         [expectation.coverage_of(issue_id) for issue_id in issue_ids]
         for expectation in structure.expectations
     ]
+    breadths = [expectation.theme_breadth for expectation in structure.expectations]
 
     dtype = _dtype(
         np,
@@ -527,6 +528,7 @@ def _evaluate(np: Any, ruleset: Ruleset, read: _Read) -> tuple[Any, Any, Any]:
         issue_weight=issue_weight,
         theme_nodes=theme_nodes,
         coverage=coverage,
+        breadths=[b for b in breadths if b is not None],
     )
     w = np.array(weights, dtype=dtype)
     identity = columns == list(range(len(order)))
@@ -567,18 +569,28 @@ def _evaluate(np: Any, ruleset: Ruleset, read: _Read) -> tuple[Any, Any, Any]:
         safe = [np.where(kept[:, i], denominator[:, i], 1) for i in members]
         common = reduce(lcm, safe, one)
         total = sum((np.where(kept[:, i], issue_weight[issue_ids[i]], 0) for i in members), one * 0)
-        theme_numerators.append(
-            sum(
-                (
-                    issue_weight[issue_ids[i]]
-                    * (common // d)
-                    * np.where(kept[:, i], numerator[:, i], 0)
-                    for i, d in zip(members, safe, strict=True)
-                ),
-                one * 0,
-            )
+        theme_numerator = sum(
+            (
+                issue_weight[issue_ids[i]]
+                * (common // d)
+                * np.where(kept[:, i], numerator[:, i], 0)
+                for i, d in zip(members, safe, strict=True)
+            ),
+            one * 0,
         )
-        theme_denominators.append(common * total)
+        theme_denominator = common * total
+        for s, breadth in enumerate(breadths):
+            if breadth is None:
+                continue
+            # A theme covered at a breadth p/q of issues: min(q·Σ, p·common·top) / (p·common).
+            p, q = breadth.numerator, breadth.denominator
+            cap = (strata == s) & (q * total > p)
+            theme_numerator = np.where(
+                cap, np.minimum(q * theme_numerator, p * common * top), theme_numerator
+            )
+            theme_denominator = np.where(cap, p * common, theme_denominator)
+        theme_numerators.append(theme_numerator)
+        theme_denominators.append(theme_denominator)
     theme_kept = [d > 0 for d in theme_denominators]
     safe_themes = [np.where(k, d, 1) for k, d in zip(theme_kept, theme_denominators, strict=True)]
     common = reduce(lcm, safe_themes, one)
@@ -689,6 +701,7 @@ def _dtype(
     issue_weight: dict[str, int],
     theme_nodes: Any,
     coverage: list[list[Fraction]],
+    breadths: list[Fraction],
 ) -> Any:
     """``int64`` when no value of the evaluation can reach 2**62, ``object`` otherwise.
 
@@ -715,7 +728,9 @@ def _dtype(
             if theme_multiple >= _INT64_LIMIT:
                 return object
         del theme_weight
-        score_multiple = math.lcm(score_multiple, theme_multiple * _lcm_range(issue_total))
+        widest = max([issue_total, *(b.numerator for b in breadths)])
+        spread = max([1, *(b.denominator for b in breadths)])
+        score_multiple = math.lcm(score_multiple, theme_multiple * _lcm_range(widest) * spread)
         if score_multiple >= _INT64_LIMIT:
             return object
     theme_total = sum(weight for _, weight, _ in theme_nodes)
