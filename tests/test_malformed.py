@@ -111,10 +111,6 @@ def applicability_doc() -> dict[str, Any]:
     return {"kinds": ["commune", "metropole"], "min_population": 3500, "opt_out": False}
 
 
-def expectation_doc() -> dict[str, Any]:
-    return {"stratum": "village", "kinds": ["commune"], "max_population": 3000, "coverage": "1"}
-
-
 def grade_rule_doc() -> dict[str, Any]:
     return {
         "arobases": 2,
