@@ -302,6 +302,26 @@ def _percent(value: Fraction) -> float:
     return round(float(value * 100), 2)
 
 
+# The fraction fields of plans and roadmaps that get a float beside them in JSON.
+_FRACTION_KEYS = frozenset({"gain", "score", "required", "before", "after"})
+
+
+def _with_percents(data: Any) -> Any:  # noqa: ANN401 - JSON data of any shape
+    """*data* with ``<key>_percent`` (points out of 100) beside each fraction of `_FRACTION_KEYS`."""
+    from fractions import Fraction  # noqa: PLC0415
+
+    if isinstance(data, list):
+        return [_with_percents(item) for item in data]
+    if not isinstance(data, dict):
+        return data
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        out[key] = _with_percents(value)
+        if key in _FRACTION_KEYS and isinstance(value, str):
+            out[f"{key}_percent"] = _percent(Fraction(value))
+    return out
+
+
 def _plan_options(args: argparse.Namespace) -> dict[str, Any]:
     return {"exclude": tuple(args.exclude or ()), "prefer": args.prefer}
 
@@ -394,12 +414,13 @@ def _score(args: argparse.Namespace) -> int:
 
 def _plan(args: argparse.Namespace) -> int:
     from villes_label._plans import recommend  # noqa: PLC0415
+    from villes_label._serialize import to_dict  # noqa: PLC0415 - cattrs loads lazily
 
     rules, dossier = _rules_and_dossier(args.rules, args.dossier)
     _assessed(args.dossier, dossier, rules)  # the dossier's problems, with its path
     plan = recommend(dossier, rules, target=args.target, **_plan_options(args))
     if args.json:
-        _print_json(plan)
+        print(_json_text(_with_percents(to_dict(plan))))
     else:
         print(plan.explain(args.lang))
     return EXIT_OK
@@ -407,6 +428,7 @@ def _plan(args: argparse.Namespace) -> int:
 
 def _roadmap(args: argparse.Namespace) -> int:
     from villes_label._roadmap import roadmap  # noqa: PLC0415
+    from villes_label._serialize import to_dict  # noqa: PLC0415 - cattrs loads lazily
 
     rules, dossier = _rules_and_dossier(args.rules, args.dossier)
     _assessed(args.dossier, dossier, rules)
@@ -419,7 +441,7 @@ def _roadmap(args: argparse.Namespace) -> int:
         **_plan_options(args),
     )
     if args.json:
-        _print_json(road)
+        print(_json_text(_with_percents(to_dict(road))))
     else:
         print(road.explain(args.lang))
     return EXIT_OK
@@ -902,7 +924,10 @@ size and kind under the rules (their applicability), for example
 """,
     "plan": """\
 Each step says what it does to each failing condition of the target's rule, such as
-`enjeu Démocratie locale 31,2 → 43,8 (50,0 requis)`.
+`enjeu Démocratie locale 31,2 → 43,8 (50,0 requis)`. In JSON, each exact fraction (`gain`,
+`score`, `required`, `before`, `after`) has a float `<key>_percent` beside it (points out of
+100); `vl.from_dict` reads the plan back once they are left out. The same holds for
+`roadmap --json`.
 """,
     "roadmap": """\
 The plan spread over years from the dossier's year plus one, with the grade expected at
