@@ -93,7 +93,8 @@ def cheapest(
     issue is then ``min(Σ added, room)``, and the best gain for a cost is the
     best uncapped sum for that cost, capped: the knapsack of the issue is
     unchanged, only its entries are capped before its gate is checked (a gate
-    above what the issue can reach once covered stays out of reach).
+    above what the issue can reach once covered stays out of reach). A theme
+    covered at its breadth is capped in the same way once its issues are combined.
     """
     if not form.concerned:
         return frozenset() if rule.min_score <= 0 else None
@@ -147,6 +148,14 @@ def cheapest(
             factor = form.issue_factor[issue_id] * theme_factor
             scaled = {cost: (gain * factor, chosen) for cost, (gain, chosen) in leaf.items()}
             table = _combine(table, scaled)
+        cap = form.themes[theme_id].cap
+        if cap is not None:
+            # A theme covered at its breadth gains at most what it lacks, as an issue does.
+            uncapped = sum(form.issue_factor[i] * issue_numerators[i] for i in issue_ids)
+            room = max(0, cap - uncapped) * theme_factor
+            table = _pareto(
+                {cost: (min(gain, room), chosen) for cost, (gain, chosen) in table.items()}
+            )
         thresholds = [rule.min_theme_scores[theme_id]] if theme_id in rule.min_theme_scores else []
         if rule.min_each_theme > 0:
             thresholds.append(rule.min_each_theme)
