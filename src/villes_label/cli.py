@@ -686,6 +686,13 @@ _HELP: dict[str, tuple[str, str]] = {
     ),
     "version": ("afficher la version et quitter", "show the version and exit"),
     "help": ("afficher cette aide et quitter", "show this help message and exit"),
+    "dossier": ("le fichier JSON d'un dossier", "the JSON file of a dossier"),
+    "dossiers": ("les fichiers JSON des dossiers", "the JSON files of the dossiers"),
+    "cohort": (
+        "une liste JSON de dossiers ou du JSON Lines (un dossier par ligne) ; - : l'entrée standard",
+        "a JSON list of dossiers or JSON Lines (one dossier a line); -: standard input",
+    ),
+    "files": ("les fichiers de scénarios", "the scenario files"),
     "demo": (
         "noter une commune d'exemple : évaluation, plan et feuille de route",
         "score a built-in sample commune: assessment, plan and roadmap",
@@ -763,6 +770,13 @@ _HELP: dict[str, tuple[str, str]] = {
 }
 
 
+def _titles(parser: argparse.ArgumentParser, lang: Lang) -> None:
+    # argparse has no public way to name its groups; its own words stay English otherwise.
+    if lang == "fr":
+        parser._positionals.title = "arguments positionnels"  # noqa: SLF001
+        parser._optionals.title = "options"  # noqa: SLF001
+
+
 def _lang_of(argv: Sequence[str]) -> Lang:
     """The ``--lang`` that *argv* asks for, so that even ``--help`` follows it."""
     for n, arg in enumerate(argv):
@@ -785,6 +799,7 @@ def _parser(lang: Lang = "fr") -> argparse.ArgumentParser:
         prog="villes-label", description=h("description"), add_help=False
     )
     parser.add_argument("-h", "--help", action="help", help=h("help"))
+    _titles(parser, lang)
     parser.add_argument(
         "--version", action="version", version=f"villes-label {_version()}", help=h("version")
     )
@@ -794,6 +809,7 @@ def _parser(lang: Lang = "fr") -> argparse.ArgumentParser:
     def add(name: str, run: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=h(name), description=h(name), add_help=False)
         sub.add_argument("-h", "--help", action="help", help=h("help"))
+        _titles(sub, lang)
         # Also after the command; SUPPRESS keeps the value given before it.
         sub.add_argument("--lang", choices=_text.LANGS, default=argparse.SUPPRESS, help=h("lang"))
         sub.set_defaults(run=run)
@@ -821,18 +837,18 @@ def _parser(lang: Lang = "fr") -> argparse.ArgumentParser:
     rules_option(taxonomy)
 
     score = add("score", _score)
-    score.add_argument("dossiers", nargs="+", metavar="DOSSIER.json")
+    score.add_argument("dossiers", nargs="+", metavar="DOSSIER.json", help=h("dossiers"))
     rules_option(score)
     score.add_argument("--json", action="store_true", help=h("score.json"))
 
     plan = add("plan", _plan)
-    plan.add_argument("dossier", metavar="DOSSIER.json")
+    plan.add_argument("dossier", metavar="DOSSIER.json", help=h("dossier"))
     plan_options(plan)
     rules_option(plan)
     plan.add_argument("--json", action="store_true", help=h("plan.json"))
 
     road = add("roadmap", _roadmap)
-    road.add_argument("dossier", metavar="DOSSIER.json")
+    road.add_argument("dossier", metavar="DOSSIER.json", help=h("dossier"))
     plan_options(road)
     road.add_argument("--years", type=int, default=4, help=h("years"))
     road.add_argument("--per-year", type=int, default=None, metavar="K", help=h("per-year"))
@@ -840,13 +856,13 @@ def _parser(lang: Lang = "fr") -> argparse.ArgumentParser:
     road.add_argument("--json", action="store_true", help=h("roadmap.json"))
 
     questions = add("questions", _questions)
-    questions.add_argument("dossier", metavar="DOSSIER.json")
+    questions.add_argument("dossier", metavar="DOSSIER.json", help=h("dossier"))
     questions.add_argument("--limit", type=int, default=10, help=h("limit"))
     rules_option(questions)
     questions.add_argument("--json", action="store_true", help=h("questions.json"))
 
     grade = add("grade", _grade)
-    grade.add_argument("cohort", metavar="COHORT.json|.jsonl|-")
+    grade.add_argument("cohort", metavar="COHORT.json|.jsonl|-", help=h("cohort"))
     grade.add_argument("-o", "--output", metavar="FILE", help=h("output"))
     grade.add_argument("--format", choices=("csv", "jsonl"), default="csv", help=h("format"))
     grade.add_argument(
@@ -855,7 +871,7 @@ def _parser(lang: Lang = "fr") -> argparse.ArgumentParser:
     rules_option(grade)
 
     check = add("check", _check)
-    check.add_argument("files", nargs="+", metavar="SCENARIOS.json|.toml")
+    check.add_argument("files", nargs="+", metavar="SCENARIOS.json|.toml", help=h("files"))
     rules_option(check)
     return parser
 
@@ -958,7 +974,9 @@ def _rows(parser: argparse.ArgumentParser) -> list[str]:
                 names += f" `{action.metavar}`"
         else:
             names = f"`{action.metavar or action.dest}`"
-        rows.append(f"| {names} | {action.help or 'the file to read'} |")
+        # A pipe inside a table cell, even in code, must be escaped.
+        cell = names.replace("|", "\\|")
+        rows.append(f"| {cell} | {action.help or 'the file to read'} |")
     return rows
 
 
