@@ -257,7 +257,11 @@ class TestScorerOnArrays:
     ) -> None:
         rules, cohort = drawn
         results = [assess(d, rules) for d in cohort]
-        with mock.patch.object(_batch, "numpy_or_none", numpy_or_none if arrays else lambda: None):
+        # Blocks of 3 dossiers: the arrays grade a cohort block by block.
+        with (
+            mock.patch.object(_batch, "numpy_or_none", numpy_or_none if arrays else lambda: None),
+            mock.patch.object(_batch, "_BLOCK", 3),
+        ):
             scorer = Scorer(rules)
             assert scorer.grades(cohort) == [r.grade for r in results]
             assert scorer.scores(cohort) == [r.score for r in results]
