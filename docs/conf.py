@@ -80,6 +80,8 @@ nitpick_ignore = [
     ("py:class", "collections.abc.Sequence"),
     # Assessment.explain(lang).
     ("py:class", "typing.Literal"),
+    # Action.date.
+    ("py:class", "datetime.date"),
     # villes_label.converter.
     ("py:class", "cattrs.Converter"),
     ("py:class", "cattrs.converters.Converter"),
@@ -110,11 +112,13 @@ html_static_path: list[str] = []
 API_TOPICS: list[tuple[str, tuple[str, ...]]] = [
     ("Taxonomy", ("_taxonomy", "referential._taxonomy")),
     ("Territory and dossier", ("_territory",)),
+    ("Initiatives and geography", ("_initiatives", "_geo")),
     ("Rules", ("_rules", "referential._rules")),
     ("Scoring", ("_scoring",)),
     ("Batch scoring", ("_batch", "_frames")),
     ("Plans and diagnostics", ("_plans", "_roadmap")),
     ("Cohorts", ("_cohorts",)),
+    ("Atlas, peers and dashboards", ("_atlas", "_dashboard")),
     ("Serialization", ("_serialize",)),
     ("Scenarios", ("_scenarios",)),
     ("Versions of the referential", ("_migrate",)),

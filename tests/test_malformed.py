@@ -172,6 +172,12 @@ def plan_doc() -> dict[str, Any]:
     return {"target": 4, "reachable": True, "steps": [step_doc()]}
 
 
+def area_doc() -> dict[str, Any]:
+    cohort = vl.referential.national_cohort(3, seed=1)
+    results = [vl.assess(d, default_ruleset()) for d in cohort]
+    return to_dict(next(iter(vl.atlas(results, "region").values())))
+
+
 def reason_doc() -> dict[str, Any]:
     return {"code": "min-score", "message": "short", "required": "1/2", "actual": "1/4"}
 
@@ -877,6 +883,61 @@ CASES: list[tuple[str, type, Callable[[], object], list[str]]] = [
         vl.Step,
         lambda: changed(step_doc(), (("gain",), [1, 32])),
         ["gain"],
+    ),
+    (
+        "an actor of no known role",
+        vl.Actor,
+        lambda: {"name": "", "role": "mairie"},
+        ["name", "role"],
+    ),
+    (
+        "a place out of range",
+        vl.Place,
+        lambda: {"commune": "97502", "latitude": 91, "longitude": "2", "postal_code": "750"},
+        ["commune", "latitude", "longitude", "postal_code"],
+    ),
+    (
+        "an action with a bad date, link and place",
+        Dossier,
+        lambda: changed(
+            D(),
+            (("actions", 0, "date"), "2015-02-30"),
+            (("actions", 0, "links"), ["ftp://x.fr"]),
+            (("actions", 0, "place"), {"commune": "7208"}),
+        ),
+        ["actions[0].date", "actions[0].links[0]", "actions[0].place.commune"],
+    ),
+    (
+        "an area summary whose grades do not add up",
+        vl.AreaSummary,
+        lambda: changed(area_doc(), (("territories",), 99), (("mean_score",), "2")),
+        ["grades", "mean_score"],
+    ),
+    (
+        "an atlas whose area has another code",
+        vl.Atlas,
+        lambda: {"level": "region", "areas": {"84": changed(area_doc(), (("code",), "11"))}},
+        ["areas.84"],
+    ),
+    (
+        "a dashboard of another territory than its dossier",
+        vl.Dashboard,
+        lambda: changed(
+            to_dict(vl.dashboard(sample_dossier(), default_ruleset())),
+            (("dossier", "territory", "population"), 1),
+        ),
+        ["assessment"],
+    ),
+    (
+        "a peer at the other end of the universe",
+        vl.Peer,
+        lambda: {
+            "territory": to_dict(sample_dossier().territory),
+            "year": 2016,
+            "proximity": "monde",
+            "distance_km": 1e9,
+        },
+        ["distance_km", "proximity"],
     ),
     ("a reason code as an int", vl.Reason, lambda: changed(reason_doc(), (("code",), 3)), ["code"]),
     (

@@ -68,6 +68,23 @@ CONTRACT = {
     "Scenario",
     "check_scenario",
     "scenarios_from_data",
+    # initiatives and geography
+    "Actor",
+    "ActorRole",
+    "Place",
+    "departement_of",
+    "departements",
+    "region_of",
+    "regions",
+    # atlas and peers
+    "AreaSummary",
+    "Atlas",
+    "Peer",
+    "atlas",
+    "peers",
+    # dashboard
+    "Dashboard",
+    "dashboard",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import pickle
 import re
 import subprocess
@@ -201,6 +202,19 @@ def _ruleset_parts(part: Callable[[Ruleset], tuple[Any, ...]]) -> st.SearchStrat
     return rulesets().flatmap(lambda rules: st.sampled_from(part(rules)))
 
 
+def _atlases() -> st.SearchStrategy[vl.Atlas]:
+    def build(size: int, level: str) -> vl.Atlas:
+        cohort = vl.referential.national_cohort(size, seed=size)
+        results = [vl.assess(d, default_ruleset()) for d in cohort]
+        return vl.atlas(results, level, dossiers=cohort)  # type: ignore[arg-type]
+
+    return st.builds(
+        build,
+        st.integers(min_value=1, max_value=8),
+        st.sampled_from(["departement", "region", "national"]),
+    )
+
+
 # One strategy per public attrs class, by name. Classes appear here before they
 # are exported; a class exported without an entry fails `TestRoundTrip`.
 EXAMPLES: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
@@ -250,7 +264,40 @@ EXAMPLES: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
     "Migration": migrations,
     "Scenario": scenarios,
     "Scorer": lambda: rulesets().map(vl.Scorer),
+    "Actor": lambda: st.builds(
+        vl.Actor, name=st.text(min_size=1).filter(str.strip), role=st.sampled_from(vl.ActorRole)
+    ),
+    "Place": lambda: (
+        st.builds(
+            vl.Place,
+            commune=st.sampled_from(["07208", "2A004", "97411", "92049"]),
+            name=st.text(max_size=10),
+            postal_code=st.none() | st.from_regex(r"\d{5}", fullmatch=True),
+        )
+        | st.builds(
+            vl.Place,
+            commune=st.just("75056"),
+            latitude=st.floats(min_value=-90, max_value=90),
+            longitude=st.floats(min_value=-180, max_value=180),
+        )
+    ),
+    "AreaSummary": lambda: _atlases().flatmap(lambda a: st.sampled_from(list(a.values()))),
+    "Atlas": _atlases,
+    "Dashboard": lambda: st.integers(min_value=1, max_value=12).map(
+        lambda n: vl.dashboard(
+            vl.referential.national_cohort(n, seed=n)[0],
+            default_ruleset(),
+            vl.referential.national_cohort(n, seed=n),
+        )
+    ),
+    "Peer": lambda: st.integers(min_value=2, max_value=12).flatmap(
+        lambda n: st.sampled_from(
+            vl.peers("site-internet", vl.referential.national_cohort(n, seed=n), near=None)
+            or vl.peers("wifi-public", vl.referential.national_cohort(n, seed=n))
+        )
+    ),
 }
+
 
 # Classes that are not compared by value (a Scorer is a compiled ruleset, eq=False):
 # how to tell that two of them are the same. Every other class uses ==.
@@ -279,9 +326,11 @@ def examples_of(cls: type) -> st.SearchStrategy[Any]:
 
 
 def is_plain(data: object) -> bool:
-    """Whether *data* is made of str, int, bool, None, list and dict (str keys) only."""
+    """Whether *data* is made of str, int, bool, None, finite float, list and dict (str keys) only."""
     if data is None or type(data) in (str, int, bool):
         return True
+    if type(data) is float:  # a place's coordinates
+        return math.isfinite(data)
     if type(data) is list:
         return all(is_plain(item) for item in data)
     if type(data) is dict:
@@ -390,6 +439,7 @@ class TestShapes:
             "name": "Ajaccio",
             "kind": "commune",
             "population": 71361,
+            "departement": None,
         }
 
     def test_every_field_is_written_defaults_included(self) -> None:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from villes_label import referential as referential
 from villes_label._errors import CalibrationError, InvalidInput, VillesLabelError
+from villes_label._geo import departement_of, departements, region_of, regions
+from villes_label._initiatives import Actor, ActorRole, Place
 from villes_label._rules import Applicability, Expectation, GradeRule, MentionRule, Ruleset
 from villes_label._scoring import Assessment, Reason, assess
 from villes_label._taxonomy import Issue, Service, Taxonomy, TaxonomyDiff, Theme
@@ -20,8 +22,10 @@ from villes_label._territory import Action, Dossier, Status, Territory, Territor
 from villes_label.referential import default_ruleset, default_taxonomy
 
 if TYPE_CHECKING:
+    from villes_label._atlas import AreaSummary, Atlas, Peer, atlas, peers
     from villes_label._batch import Scorer
     from villes_label._cohorts import Comparison, calibrate, compare, grade_distribution, records
+    from villes_label._dashboard import Dashboard, dashboard
     from villes_label._frames import dossiers_frame
     from villes_label._migrate import Migration, migrate
     from villes_label._plans import Effect, Plan, Step, next_questions, recommend
@@ -36,10 +40,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Action",
+    "Actor",
+    "ActorRole",
     "Applicability",
+    "AreaSummary",
     "Assessment",
+    "Atlas",
     "CalibrationError",
     "Comparison",
+    "Dashboard",
     "Dossier",
     "Effect",
     "Expectation",
@@ -48,6 +57,8 @@ __all__ = [
     "Issue",
     "MentionRule",
     "Migration",
+    "Peer",
+    "Place",
     "Plan",
     "Reason",
     "Roadmap",
@@ -65,19 +76,26 @@ __all__ = [
     "Theme",
     "VillesLabelError",
     "assess",
+    "atlas",
     "calibrate",
     "check_scenario",
     "compare",
     "converter",
+    "dashboard",
     "default_ruleset",
     "default_taxonomy",
+    "departement_of",
+    "departements",
     "dossiers_frame",
     "from_dict",
     "grade_distribution",
     "migrate",
     "next_questions",
+    "peers",
     "recommend",
     "records",
+    "region_of",
+    "regions",
     "roadmap",
     "scenarios_from_data",
     "to_dict",
@@ -93,6 +111,13 @@ def __dir__() -> list[str]:
 # as the whole package, and plans, cohorts, the batch scorer and scenarios are not
 # needed by a program that only assesses. `import villes_label` stays light.
 _LAZY = {
+    "AreaSummary": "_atlas",
+    "Atlas": "_atlas",
+    "Peer": "_atlas",
+    "atlas": "_atlas",
+    "peers": "_atlas",
+    "Dashboard": "_dashboard",
+    "dashboard": "_dashboard",
     "Scorer": "_batch",
     "Comparison": "_cohorts",
     "calibrate": "_cohorts",

@@ -27,11 +27,13 @@ from villes_label._errors import InvalidInput, unknown_id
 from villes_label._linear import LinearForm, Structure
 from villes_label._rules import MAX_GRADE, GradeRule, MentionRule, Ruleset
 from villes_label._territory import (
+    EXPIRY_YEARS,
     FIRST_YEAR,
     LAST_YEAR,
     Dossier,
     Status,
     Territory,
+    counts_from,
     effective_entries,
 )
 from villes_label._values import FrozenMap, is_instance, is_int
@@ -61,7 +63,8 @@ class Reason:
 
     ``code`` is a stable kind: ``"grade"``, ``"min-score"``, ``"theme-gate"``,
     ``"issue-gate"``, ``"each-theme"``, ``"required-service"``, ``"gate-waived"``,
-    ``"opt-out-refused"``, ``"potential"``, ``"mention"``, ``"no-concerned-service"``.
+    ``"opt-out-refused"``, ``"action-expired"``, ``"potential"``, ``"mention"``,
+    ``"no-concerned-service"``.
 
     >>> r = Reason(code="min-score", message="the score is 2 points short", subject=None)
     >>> str(r)
@@ -388,6 +391,26 @@ def check_rule(rule: GradeRule | MentionRule, label: str, values: Values) -> Rul
     return reasons_of(label, evaluate(rule, values))
 
 
+def expired_reasons(dossier: Dossier) -> list[Reason]:
+    """One ``"action-expired"`` reason per action too old to count (`Dossier.expired_actions`).
+
+    The rule itself lives where the effective statuses are computed
+    (`effective_entries`): an expired action raises no status, so the services it
+    delivered fall back to their own entries and to the other actions.
+    """
+    return [
+        Reason(
+            code="action-expired",
+            subject=action.id,
+            message=f"action {action.id!r} dates from {action.date}, more than "
+            f"{EXPIRY_YEARS} years before the {dossier.year} label (it counts from "
+            f"{counts_from(dossier.year)}) and is not ongoing: it does not count, and the "
+            "services it delivered keep only their own entries and other actions",
+        )
+        for action in dossier.expired_actions
+    ]
+
+
 def _grade_label(arobases_count: int) -> str:
     return f"grade {arobases_count} ({arobases(arobases_count)})"
 
@@ -435,7 +458,8 @@ def assess(dossier: Dossier, ruleset: Ruleset) -> Assessment:
     for sid in scope.refused_opt_outs:
         effective[sid] = Status.ABSENT
 
-    reasons: list[Reason] = [
+    reasons: list[Reason] = expired_reasons(dossier)
+    reasons += [
         Reason(
             code=ReasonCode.OPT_OUT_REFUSED,
             subject=sid,
@@ -635,7 +659,10 @@ def _explain(result: Assessment, lang: Literal["fr", "en"]) -> str:
         )
     after = _text.arobases(result.grade + 1)
     grouped: list[tuple[str, tuple[str, ...]]] = [
-        (f"Entrées corrigées{c}" if fr else f"Overridden inputs{c}", ("opt-out-refused",)),
+        (
+            f"Entrées corrigées{c}" if fr else f"Overridden inputs{c}",
+            ("opt-out-refused", "action-expired"),
+        ),
         (
             f"Pour {after}{c}" if fr else f"For {after}{c}",
             tuple(kind.code for kind in GRADE_KINDS),

@@ -12,6 +12,8 @@ The JSON shapes:
   on input an int, ``"0.35"``, ``"7/20"`` or a float (read through its
   shortest repr, so ``0.35`` is ``7/20``) is accepted; NaN and infinities are not;
 - an enum member is its value (``"deployed"``, ``"commune"``);
+- a ``datetime.date`` is its ISO text, ``"2015-03-31"``; a float (the coordinates of
+  a `Place`) is a JSON number, read back exactly (Python writes the shortest repr);
 - a tuple is a list, in order; a frozenset is a sorted list;
 - a mapping is an object whose keys are sorted: a string key as is, an enum key
   as its value, an int key in decimal (``"3"``), a tuple key as its parts
@@ -34,6 +36,7 @@ works without new code.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import functools
 import json
@@ -71,6 +74,7 @@ _MAX_DIGITS: Final = 4000
 _TEN_TO_MAX_DIGITS: Final = 10**_MAX_DIGITS
 # A message longer than this quotes its input in full: it is shortened.
 _LONGEST_MESSAGE = 200
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _INT_KEY = re.compile(r"-?(?:0|[1-9]\d*)")
 # A problem that starts with its own path ("code: ...", "grades[0].min_score: ...").
 _PATHED = re.compile(r"([^\s:]+): ")
@@ -207,6 +211,8 @@ def _unstructure(value: object) -> object:
         return str.__str__(value)
     if isinstance(value, Fraction):
         return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, float):
         if not math.isfinite(value):
             msg = f"cannot write {value!r} in JSON"
@@ -298,6 +304,8 @@ def _structurer(hint: object) -> Structurer:
         return _structure_float
     if hint is Fraction:
         return _structure_fraction
+    if hint is dt.date:
+        return _structure_date
     if isinstance(hint, type) and attrs.has(hint):
         return _attrs_class(hint)
     if origin is tuple:
@@ -355,10 +363,27 @@ def _structure_bool(value: object, path: str, problems: list[str]) -> object:
     return _FAILED
 
 
+def _structure_date(value: object, path: str, problems: list[str]) -> object:
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            problems.append(_at(path, f"{value!r} is not a day of the calendar"))
+            return _FAILED
+    problems.append(_at(path, f"expected a date as 'YYYY-MM-DD', got {_show(value)}"))
+    return _FAILED
+
+
 def _structure_float(value: object, path: str, problems: list[str]) -> object:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, int):
+            try:
+                return float(value)
+            except OverflowError:  # beyond 1.8e308: no float holds it
+                problems.append(_at(path, "expected a number that a float can hold"))
+                return _FAILED
         if math.isfinite(value):
-            return float(value)
+            return value
         problems.append(_at(path, f"expected a finite number, got {value!r}"))
         return _FAILED
     problems.append(_at(path, f"expected a number, got {_show(value)}"))
@@ -553,6 +578,8 @@ def _key_reader(hint: object) -> Structurer:
         return _structure_int_key
     if hint is Fraction:
         return _structure_fraction
+    if hint is dt.date:
+        return _structure_date
     args = typing.get_args(hint)
     if _origin(hint) is tuple and args and Ellipsis not in args:
         return _tuple_key(args)
@@ -763,7 +790,7 @@ def _unstructured_by_us(hint: object) -> bool:
         return False
     if attrs.has(cls):
         return _in_package(cls)
-    return issubclass(cls, (Fraction, enum.Enum, Mapping, AbstractSet, tuple, list))
+    return issubclass(cls, (Fraction, dt.date, enum.Enum, Mapping, AbstractSet, tuple, list))
 
 
 def _structure_hook(data: object, hint: Any) -> object:  # noqa: ANN401 - cattrs' hook signature
@@ -776,7 +803,7 @@ def _make_converter() -> cattrs.Converter:
     made.register_structure_hook_func(_hint_is_ours, _structure_hook)
     # cattrs reads these through hooks that win over any predicate (and coerce:
     # 3 would become "3"), so they are registered by class too.
-    for cls in (str, int, bool, float, Fraction, enum.Enum):
+    for cls in (str, int, bool, float, Fraction, dt.date, enum.Enum):
         made.register_structure_hook(cls, _structure_hook)
     return made
 
@@ -795,7 +822,7 @@ are never coerced, also inside your own attrs classes.
 
 
 def to_dict(obj: object) -> dict[str, Any]:
-    """Turn a model value into JSON-compatible data (str, int, bool, None, list, dict).
+    """Turn a model value into JSON-compatible data (str, int, bool, None, float, list, dict).
 
     Equal values give equal dicts, in the same order: sets and mapping keys are
     sorted, a ``Fraction`` is a string such as ``"7/20"``, an enum its value.
@@ -812,7 +839,7 @@ def to_dict(obj: object) -> dict[str, Any]:
     >>> from villes_label import Territory, TerritoryKind
     >>> to_dict(Territory(code="92049", name="Montrouge", kind=TerritoryKind.COMMUNE,
     ...                   population=50260))
-    {'code': '92049', 'name': 'Montrouge', 'kind': 'commune', 'population': 50260}
+    {'code': '92049', 'name': 'Montrouge', 'kind': 'commune', 'population': 50260, 'departement': None}
     """
     if not attrs.has(type(obj)):
         msg = f"to_dict() takes an attrs instance such as a Dossier, got {type(obj).__name__}"

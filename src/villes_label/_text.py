@@ -243,6 +243,11 @@ def reason_text(
             f"service {who} is declared not applicable, but the rules do not allow this "
             f"territory to opt out of it{c} it counts as absent"
         )
+    if code == "action-expired" and fr:
+        return (
+            f"l'action « {subject} » a plus de deux ans et n'est pas déclarée en cours{c} "
+            "elle ne compte pas, ses services gardent leurs propres entrées"
+        )
     if code == "potential" and actual is not None:
         if fr:
             return f"l'enjeu {who} peut encore apporter {amount(actual, lang)}"

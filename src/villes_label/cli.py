@@ -666,6 +666,41 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _cohort_of(data: object) -> tuple[Dossier, ...]:
+    """Dossiers from a JSON list, or an object whose ``"dossiers"`` is one: every problem."""
+    from villes_label._serialize import from_dict  # noqa: PLC0415 - cattrs loads lazily
+
+    prefix = ""
+    if isinstance(data, dict) and set(data) == {"dossiers"}:
+        data, prefix = data["dossiers"], "dossiers"
+    if not isinstance(data, list):
+        msg = "expected a list of dossiers, or an object whose 'dossiers' is one"
+        raise InvalidInput(msg)
+    cohort: list[Dossier] = []
+    problems: list[str] = []
+    for n, item in enumerate(data):
+        try:
+            cohort.append(from_dict(item, Dossier))
+        except InvalidInput as error:
+            problems.extend(f"{prefix}[{n}].{problem}" for problem in error.problems)
+    if problems:
+        raise InvalidInput(*problems)
+    return tuple(cohort)
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    from villes_label._dashboard import dashboard  # noqa: PLC0415
+
+    rules, dossier = _rules_and_dossier(args.rules, args.dossier)
+    cohort = None if args.cohort is None else _load(args.cohort, _cohort_of)
+    board = dashboard(dossier, rules, cohort)
+    if args.json:
+        _print_json(board)
+    else:
+        print(board.report(args.lang))
+    return EXIT_OK
+
+
 # --- the parser ----------------------------------------------------------------------
 
 # Every help text in both languages: (French, English). The help follows --lang too.
@@ -767,6 +802,15 @@ _HELP: dict[str, tuple[str, str]] = {
         "vérifier des fichiers de scénarios (JSON ou TOML) avec les règles",
         "check scenario files (JSON or TOML) against the rules",
     ),
+    "dashboard": (
+        "le tableau de bord d'un territoire : note, plan, questions, pairs",
+        "a territory's dashboard: grade, plan, questions, peers",
+    ),
+    "cohort": (
+        "dossiers où chercher les pairs (une liste JSON)",
+        "dossiers to find peers in (a JSON list)",
+    ),
+    "dashboard.json": ("afficher le tableau de bord en JSON", "print the dashboard as JSON"),
 }
 
 
@@ -873,6 +917,12 @@ def _parser(lang: Lang = "fr") -> argparse.ArgumentParser:
     check = add("check", _check)
     check.add_argument("files", nargs="+", metavar="SCENARIOS.json|.toml", help=h("files"))
     rules_option(check)
+
+    board = add("dashboard", _dashboard)
+    board.add_argument("dossier", metavar="DOSSIER.json")
+    board.add_argument("--cohort", metavar="COHORT.json", help=h("cohort"))
+    rules_option(board)
+    board.add_argument("--json", action="store_true", help=h("dashboard.json"))
     return parser
 
 

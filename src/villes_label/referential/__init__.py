@@ -7,6 +7,7 @@ label's rules*).
 
 from __future__ import annotations
 
+from villes_label.referential._national import national_cohort
 from villes_label.referential._palmares import PALMARES_2016, palmares_cohort
 from villes_label.referential._rules_2016 import default_ruleset
 from villes_label.referential._samples import sample_dossier, synthetic_cohort
@@ -18,6 +19,7 @@ __all__ = [
     "PALMARES_2016",
     "default_ruleset",
     "default_taxonomy",
+    "national_cohort",
     "palmares_cohort",
     "sample_dossier",
     "synthetic_cohort",

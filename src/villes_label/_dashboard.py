@@ -1,0 +1,316 @@
+"""A territory's steering dashboard, as one value: grade, plan, questions, initiatives, peers.
+
+The label's platform gives each territory "a simplified steering dashboard
+(diagnostics, recommendations)". `dashboard` gathers what the library computes
+for one dossier: its assessment (grade, themes, enjeux), the plan for the next
+grade (`recommend`), the questions to ask first (`next_questions`), its
+initiatives by enjeu, and, with a cohort, the peers that already deploy each
+service of the plan (`peers`). Pure: no I/O; `report()` and ``_repr_html_()``
+render it for people.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Final, Literal
+
+import attrs
+
+from villes_label._atlas import Peer, peers
+from villes_label._errors import InvalidInput
+from villes_label._plans import Plan, next_questions, recommend
+from villes_label._rules import MAX_GRADE, Ruleset
+from villes_label._scoring import Assessment, assess
+from villes_label._territory import Dossier
+from villes_label._values import FrozenMap, is_instance
+from villes_label._vocabulary import arobases, points, points_in
+
+if TYPE_CHECKING:
+    from fractions import Fraction
+
+__all__ = ["Dashboard", "dashboard"]
+
+PEERS_PER_STEP: Final = 3
+"""How many peers the dashboard shows for each step of the plan."""
+QUESTIONS: Final = 5
+"""How many questions the dashboard asks first."""
+
+
+def _ids_by_key(value: Mapping[str, Iterable[str]]) -> FrozenMap[str, tuple[str, ...]]:
+    return FrozenMap({key: tuple(ids) for key, ids in value.items()})
+
+
+def _peers_by_key(value: Mapping[str, Iterable[Peer]]) -> FrozenMap[str, tuple[Peer, ...]]:
+    return FrozenMap({key: tuple(found) for key, found in value.items()})
+
+
+def _names(value: Mapping[str, str]) -> FrozenMap[str, str]:
+    return FrozenMap(value)
+
+
+def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Dashboard:
+    """One territory's dashboard: what it is worth, what to do next, who already did it.
+
+    - ``assessment``: grade, score, themes and enjeux (`assess`);
+    - ``plan``: the fewest services to deploy for the next grade (`recommend`);
+    - ``questions``: the undeclared services worth asking about first (`next_questions`);
+    - ``initiatives``: for each enjeu, the ids of the dossier's actions that count this
+      year and deliver one of its services (an action may serve several enjeux);
+    - ``peers``: for each service of the plan, the territories of the cohort that
+      already deploy it, nearest first (empty without a cohort);
+    - ``names``: the names of the themes, enjeux and services shown, by id, so that the
+      reports read without the referential.
+
+    A roadmap (the plan spread over years) is not part of the dashboard yet.
+
+    >>> import villes_label as vl
+    >>> board = vl.dashboard(vl.referential.sample_dossier(), vl.default_ruleset())
+    >>> board.assessment.grade, board.plan.target, len(board.questions) <= 5
+    (3, 4, True)
+    >>> print(board.report("en").splitlines()[0])
+    Dashboard — Saint-Exemple-sur-Vilaine (35999), label 2016
+    """
+
+    dossier: Dossier
+    assessment: Assessment
+    plan: Plan
+    questions: tuple[str, ...] = attrs.field(converter=_str_tuple, default=())
+    initiatives: Mapping[str, tuple[str, ...]] = attrs.field(
+        converter=_ids_by_key, factory=FrozenMap
+    )
+    peers: Mapping[str, tuple[Peer, ...]] = attrs.field(converter=_peers_by_key, factory=FrozenMap)
+    names: Mapping[str, str] = attrs.field(converter=_names, factory=FrozenMap)
+
+    def __attrs_post_init__(self) -> None:
+        # `dashboard` builds consistent values; this guards values read from data.
+        problems: list[str] = []
+        for field, cls in (("dossier", Dossier), ("assessment", Assessment), ("plan", Plan)):
+            if not is_instance(getattr(self, field), cls):
+                problems.append(f"{field}: expected {cls.__name__}")
+        if not problems and self.assessment.territory != self.dossier.territory:
+            problems.append("assessment: the assessment is of another territory than the dossier")
+        if not problems:
+            actions = {action.id for action in self.dossier.actions}
+            problems.extend(
+                f"initiatives.{issue}: {action_id!r} is no action of the dossier"
+                for issue, ids in self.initiatives.items()
+                for action_id in ids
+                if action_id not in actions
+            )
+            steps = {step.service for step in self.plan.steps}
+            problems.extend(
+                f"peers.{service}: not a service of the plan"
+                for service in self.peers
+                if service not in steps
+            )
+        if problems:
+            raise InvalidInput(*problems)
+
+    def name_of(self, key: str) -> str:
+        """The name of a theme, enjeu or service shown (its id when not known)."""
+        return self.names.get(key, key)
+
+    def report(self, lang: Literal["fr", "en"] = "fr") -> str:
+        """The dashboard as text, in French (default) or English."""
+        if lang not in ("fr", "en"):
+            msg = f"lang: expected 'fr' or 'en', got {lang!r}"
+            raise InvalidInput(msg)
+        return "\n".join(_report(self, lang))
+
+    def __str__(self) -> str:
+        return self.report("en")
+
+    def _repr_html_(self) -> str:
+        result = self.assessment
+        t = result.territory
+        esc = html.escape
+
+        def rows(items: Iterable[tuple[str, str]]) -> str:
+            return "".join(f"<tr><td>{esc(a)}</td><td>{esc(b)}</td></tr>" for a, b in items)
+
+        themes = rows((self.name_of(k), points(v)) for k, v in result.themes.items())
+        issues = rows((self.name_of(k), points(v)) for k, v in result.issues.items())
+        steps = "".join(
+            f"<li>{esc(self.name_of(step.service))} (+{points(step.gain)})"
+            + (
+                " — "
+                + esc(", ".join(_peer_label(peer) for peer in self.peers.get(step.service, ())))
+                if self.peers.get(step.service)
+                else ""
+            )
+            + "</li>"
+            for step in self.plan.steps
+        )
+        questions = "".join(f"<li>{esc(self.name_of(q))}</li>" for q in self.questions)
+        actions = {action.id: action for action in self.dossier.actions}
+        initiatives = rows(
+            (self.name_of(issue), ", ".join(actions[i].title for i in ids))
+            for issue, ids in self.initiatives.items()
+        )
+        return (
+            '<div class="villes-label-dashboard">'
+            f"<h4>{esc(t.name)} ({esc(t.code)}) — {result.year}: {arobases(result.grade)} "
+            f"(grade {result.grade}), score {points(result.score)}/100</h4>"
+            f"<table><thead><tr><th>Theme</th><th>Score</th></tr></thead><tbody>{themes}"
+            "</tbody></table>"
+            "<details><summary>Issues</summary><table><thead><tr><th>Issue</th><th>Score</th>"
+            f"</tr></thead><tbody>{issues}</tbody></table></details>"
+            f"<p>Plan for {arobases(self.plan.target)}"
+            f"{'' if self.plan.reachable else ' (not reachable)'}:</p><ol>{steps}</ol>"
+            f"<p>Questions to ask first:</p><ul>{questions}</ul>"
+            "<details><summary>Initiatives by issue</summary><table><tbody>"
+            f"{initiatives}</tbody></table></details></div>"
+        )
+
+
+def _peer_label(peer: Peer) -> str:
+    t = peer.territory
+    where = f", {peer.distance_km:.0f} km" if peer.distance_km is not None else ""
+    return f"{t.name} ({t.code}{where})"
+
+
+_PROXIMITY_FR: Final = {
+    "departement": "même département",
+    "region": "même région",
+    "national": "ailleurs",
+}
+_PROXIMITY_EN: Final = {
+    "departement": "same département",
+    "region": "same région",
+    "national": "elsewhere",
+}
+
+
+def _report(board: Dashboard, lang: Literal["fr", "en"]) -> list[str]:
+    fr = lang == "fr"
+    result = board.assessment
+    t = result.territory
+
+    def fmt(value: Fraction) -> str:
+        return points_in(value, lang)
+
+    lines = [
+        f"{'Tableau de bord' if fr else 'Dashboard'} — {t.name} ({t.code}), label {result.year}",
+        (
+            f"Note : {arobases(result.grade)} ({result.grade}) — score {fmt(result.score)}/100"
+            if fr
+            else f"Grade: {arobases(result.grade)} ({result.grade}) — score {fmt(result.score)}/100"
+        ),
+        "Thèmes :" if fr else "Themes:",
+    ]
+    lines.extend(f"  {board.name_of(k):<40} {fmt(v):>6}" for k, v in result.themes.items())
+    lines.append("Enjeux :" if fr else "Issues:")
+    lines.extend(f"  {board.name_of(k):<40} {fmt(v):>6}" for k, v in result.issues.items())
+    if result.mentions:
+        lines.append(("Mentions : " if fr else "Mentions: ") + ", ".join(result.mentions))
+    plan = board.plan
+    if result.grade >= MAX_GRADE:
+        lines.append("Note maximale atteinte." if fr else "Highest grade reached.")
+    elif not plan.reachable:
+        lines.append(
+            f"{arobases(plan.target)} n'est pas atteignable, même en déployant tout."
+            if fr
+            else f"{arobases(plan.target)} cannot be reached, even by deploying everything."
+        )
+    elif plan.steps:
+        count = len(plan.steps)
+        lines.append(
+            f"Plan pour {arobases(plan.target)} : {count} service{'s' if count > 1 else ''} "
+            "à déployer"
+            if fr
+            else f"Plan for {arobases(plan.target)}: {count} service{'s' if count > 1 else ''} "
+            "to deploy"
+        )
+        proximity = _PROXIMITY_FR if fr else _PROXIMITY_EN
+        for step in plan.steps:
+            lines.append(f"  - {board.name_of(step.service)} (+{fmt(step.gain)})")
+            found = board.peers.get(step.service, ())
+            if found:
+                label = "déjà fait par" if fr else "already done by"
+                shown = "; ".join(
+                    f"{_peer_label(peer)}, {proximity[peer.proximity]}" for peer in found
+                )
+                lines.append(f"      {label} : {shown}" if fr else f"      {label}: {shown}")
+    if board.questions:
+        lines.append("Questions à poser d'abord :" if fr else "Questions to ask first:")
+        lines.extend(f"  - {board.name_of(q)}" for q in board.questions)
+    actions = {action.id: action for action in board.dossier.actions}
+    if board.initiatives:
+        lines.append("Initiatives par enjeu :" if fr else "Initiatives by issue:")
+        for issue, ids in board.initiatives.items():
+            titles = ", ".join(actions[i].title for i in ids)
+            lines.append(f"  {board.name_of(issue)} ({len(ids)}) : {titles}" if fr else
+                         f"  {board.name_of(issue)} ({len(ids)}): {titles}")  # fmt: skip
+    expired = board.dossier.expired_actions
+    if expired:
+        lines.append(
+            "Initiatives de plus de deux ans, qui ne comptent plus :"
+            if fr
+            else "Initiatives over two years old, which no longer count:"
+        )
+        lines.extend(f"  - {action.title} ({action.date})" for action in expired)
+    return lines
+
+
+def dashboard(
+    dossier: Dossier,
+    ruleset: Ruleset,
+    cohort: Iterable[Dossier] | None = None,
+    *,
+    target: int | None = None,
+) -> Dashboard:
+    """The dashboard of *dossier* under *ruleset*, with peers from *cohort* if given.
+
+    Args:
+        dossier: the territory's dossier.
+        ruleset: the rules to assess it under.
+        cohort: other territories' dossiers, where the peers of the plan's steps are
+            looked for (nearest first: same département, then région); the dossier's
+            own territory is left out.
+        target: the grade the plan aims at (default: the next grade).
+
+    Raises:
+        InvalidInput: as `assess` and `recommend`, or a cohort item that is not a `Dossier`.
+
+    >>> import villes_label as vl
+    >>> cohort = vl.referential.national_cohort(80, seed=1)
+    >>> board = vl.dashboard(cohort[0], vl.default_ruleset(), cohort)
+    >>> all(len(found) <= 3 for found in board.peers.values())
+    True
+    """
+    result = assess(dossier, ruleset)
+    plan = recommend(dossier, ruleset, target)
+    questions = next_questions(dossier, ruleset, limit=QUESTIONS)
+    taxonomy = ruleset.taxonomy
+    initiatives: dict[str, list[str]] = {}
+    for issue in taxonomy.issues:
+        ids = {service.id for service in issue.services}
+        delivering = [a.id for a in dossier.counted_actions if not ids.isdisjoint(a.services)]
+        if delivering:
+            initiatives[issue.id] = delivering
+    found: dict[str, tuple[Peer, ...]] = {}
+    if cohort is not None:
+        others = tuple(cohort)
+        for step in plan.steps:
+            nearest = peers(step.service, others, near=dossier, limit=PEERS_PER_STEP)
+            if nearest:
+                found[step.service] = nearest
+    shown = {*result.themes, *result.issues, *questions, *(s.service for s in plan.steps)}
+    names = {theme.id: theme.name for theme in taxonomy.themes if theme.id in shown}
+    names.update((issue.id, issue.name) for issue in taxonomy.issues if issue.id in shown)
+    names.update((service.id, service.name) for service in taxonomy.services if service.id in shown)
+    return Dashboard(
+        dossier=dossier,
+        assessment=result,
+        plan=plan,
+        questions=questions,
+        initiatives=initiatives,
+        peers=found,
+        names=names,
+    )

@@ -1,0 +1,180 @@
+"""A territory's dashboard: one value, rendered in French and English, in notebooks and on the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import villes_label as vl
+from villes_label import Action, Dashboard, Dossier, InvalidInput, Status, dashboard
+from villes_label.cli import main
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+RULES = vl.default_ruleset()
+COHORT = vl.referential.national_cohort(120, seed=7)
+
+
+def with_old_action(dossier: Dossier) -> Dossier:
+    old = Action(
+        id="ancienne",
+        title="Cybercentre de 2010",
+        services={"espace-public-numerique"},
+        status=Status.DEPLOYED,
+        date=dt.date(2010, 5, 1),
+    )
+    return Dossier(
+        territory=dossier.territory,
+        year=dossier.year,
+        services=dossier.services,
+        actions=(*dossier.actions, old),
+    )
+
+
+class TestContents:
+    """The dashboard gathers what assess, recommend, next_questions and peers say."""
+
+    def test_the_parts_agree_with_the_functions(self) -> None:
+        home = COHORT[0]
+        board = dashboard(home, RULES, COHORT)
+        assert board.assessment == vl.assess(home, RULES)
+        assert board.plan == vl.recommend(home, RULES)
+        assert board.questions == vl.next_questions(home, RULES, limit=5)
+        for step in board.plan.steps:
+            expected = vl.peers(step.service, COHORT, near=home, limit=3)
+            assert board.peers.get(step.service, ()) == expected
+
+    def test_initiatives_by_enjeu(self) -> None:
+        home = with_old_action(next(d for d in COHORT if d.actions))
+        board = dashboard(home, RULES)
+        taxonomy = RULES.taxonomy
+        listed = {i for ids in board.initiatives.values() for i in ids}
+        assert listed == {a.id for a in home.counted_actions}
+        assert "ancienne" not in listed
+        for issue, ids in board.initiatives.items():
+            services = {s.id for s in taxonomy.issue(issue).services}
+            for action_id in ids:
+                action = next(a for a in home.actions if a.id == action_id)
+                assert services & action.services
+
+    def test_no_cohort_no_peers(self) -> None:
+        assert dashboard(COHORT[1], RULES).peers == {}
+
+    def test_names_for_people(self) -> None:
+        board = dashboard(vl.referential.sample_dossier(), RULES)
+        assert board.name_of("democratie-services-publics") == "Démocratie et services publics"
+        assert board.name_of("unknown-id") == "unknown-id"
+
+    @settings(max_examples=10)
+    @given(st.integers(min_value=0, max_value=119))
+    def test_round_trip(self, index: int) -> None:
+        board = dashboard(COHORT[index], RULES, COHORT)
+        data = vl.to_dict(board)
+        json.dumps(data)
+        assert vl.from_dict(data, Dashboard) == board
+
+    def test_inconsistent_data(self) -> None:
+        data = vl.to_dict(dashboard(COHORT[0], RULES, COHORT))
+        data["initiatives"] = {"emploi": ["nope"]}
+        data["peers"] = {"not-in-plan": []}
+        with pytest.raises(InvalidInput) as caught:
+            vl.from_dict(data, Dashboard)
+        assert [p.split(":")[0] for p in caught.value.problems] == [
+            "initiatives.emploi",
+            "peers.not-in-plan",
+        ]
+
+
+class TestRendering:
+    """The report reads in French and in English; the notebook shows HTML."""
+
+    def test_french(self) -> None:
+        home = with_old_action(COHORT[0])
+        text = dashboard(home, RULES, COHORT).report("fr")
+        assert text.startswith(f"Tableau de bord — {home.territory.name}")
+        assert "Thèmes :" in text
+        assert "Questions à poser d'abord :" in text
+        assert "Cybercentre de 2010 (2010-05-01)" in text
+        assert "ne comptent plus" in text
+
+    def test_english(self) -> None:
+        board = dashboard(COHORT[0], RULES, COHORT)
+        text = board.report("en")
+        assert text.startswith("Dashboard — ")
+        assert "Themes:" in text
+        assert "Thèmes" not in text
+        if board.plan.steps and board.peers:
+            assert "already done by" in text
+        assert str(board) == text
+
+    def test_plan_and_peers_shown(self) -> None:
+        board = next(b for b in (dashboard(d, RULES, COHORT) for d in COHORT[:20]) if b.peers)
+        text = board.report("fr")
+        service, found = next(iter(board.peers.items()))
+        assert board.name_of(service) in text
+        assert found[0].territory.name in text
+        assert "déjà fait par" in text
+
+    def test_lang(self) -> None:
+        with pytest.raises(InvalidInput, match="lang"):
+            dashboard(COHORT[0], RULES).report("de")  # type: ignore[arg-type]
+
+    def test_html(self) -> None:
+        board = dashboard(COHORT[0], RULES, COHORT)
+        page = board._repr_html_()
+        assert page.startswith('<div class="villes-label-dashboard">')
+        assert COHORT[0].territory.name in page
+        assert "<script" not in dashboard(
+            Dossier(
+                territory=vl.Territory(code="92049", name="<script>", kind=vl.TerritoryKind.COMMUNE,
+                                       population=10),
+                year=2016,
+            ),
+            RULES,
+        )._repr_html_()  # fmt: skip
+
+
+class TestCommandLine:
+    """villes-label dashboard DOSSIER [--cohort FILE] [--lang fr|en] [--json]."""
+
+    def write(self, tmp_path: Path, name: str, data: object) -> Path:
+        path = tmp_path / name
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        return path
+
+    def test_both_languages(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        dossier = self.write(tmp_path, "d.json", vl.to_dict(COHORT[0]))
+        cohort = self.write(tmp_path, "c.json", [vl.to_dict(d) for d in COHORT[:60]])
+        assert main(["dashboard", str(dossier), "--cohort", str(cohort)]) == 0
+        french = capsys.readouterr().out
+        assert french.startswith("Tableau de bord")
+        assert main(["dashboard", str(dossier), "--cohort", str(cohort), "--lang", "en"]) == 0
+        english = capsys.readouterr().out
+        assert english.startswith("Dashboard")
+        expected = dashboard(COHORT[0], RULES, COHORT[:60]).report("en")
+        assert english == expected + "\n"
+
+    def test_json(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        dossier = self.write(tmp_path, "d.json", vl.to_dict(COHORT[2]))
+        cohort = self.write(tmp_path, "c.json", {"dossiers": [vl.to_dict(d) for d in COHORT]})
+        assert main(["dashboard", str(dossier), "--cohort", str(cohort), "--json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert vl.from_dict(data, Dashboard) == dashboard(COHORT[2], RULES, COHORT)
+
+    def test_bad_cohort(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        dossier = self.write(tmp_path, "d.json", vl.to_dict(COHORT[0]))
+        bad = [vl.to_dict(COHORT[1]), {"year": 2016}, 3]
+        cohort = self.write(tmp_path, "c.json", bad)
+        assert main(["dashboard", str(dossier), "--cohort", str(cohort)]) == 2
+        errors = capsys.readouterr().err.splitlines()
+        assert errors[0].startswith(f"error: {cohort}: [1].territory: missing required field")
+        assert any("[2]" in line for line in errors)
+        not_a_list = self.write(tmp_path, "n.json", {"cohort": []})
+        assert main(["dashboard", str(dossier), "--cohort", str(not_a_list)]) == 2
+        assert "expected a list of dossiers" in capsys.readouterr().err
