@@ -8,7 +8,6 @@ latitude and longitude). `Actor` and `Place` are those, as small values;
 
 from __future__ import annotations
 
-import enum
 import math
 import re
 from typing import Final
@@ -19,30 +18,9 @@ import attrs
 from villes_label._errors import InvalidInput
 from villes_label._geo import commune_departement_problem, departement_of
 from villes_label._values import is_instance
+from villes_label._vocabulary import ActorRole
 
 __all__ = ["Actor", "ActorRole", "Place", "link_problem"]
-
-
-class ActorRole(enum.StrEnum):
-    """The kind of structure that carried an initiative with the collectivité.
-
-    The label counts the actions "delivered by associations or contractors that
-    the collectivité funds" as well as its own.
-
-    >>> ActorRole("association"), ActorRole.SCHOOL.value
-    (<ActorRole.ASSOCIATION: 'association'>, 'etablissement_scolaire')
-    """
-
-    COLLECTIVITE = "collectivite"
-    """The collectivité itself, another collectivité or an intercommunal syndicate."""
-    ASSOCIATION = "association"
-    COMPANY = "entreprise"
-    """A company, such as a contractor (prestataire), a start-up or a cooperative."""
-    SCHOOL = "etablissement_scolaire"
-    """A school, a collège, a lycée, a university."""
-    PUBLIC_BODY = "etablissement_public"
-    """Another public body, such as a library, a hospital, a chamber of commerce or the State."""
-    OTHER = "autre"
 
 
 def _role(value: ActorRole) -> ActorRole:

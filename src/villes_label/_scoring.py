@@ -400,7 +400,7 @@ def expired_reasons(dossier: Dossier) -> list[Reason]:
     """
     return [
         Reason(
-            code="action-expired",
+            code=ReasonCode.ACTION_EXPIRED,
             subject=action.id,
             message=f"action {action.id!r} dates from {action.date}, more than "
             f"{EXPIRY_YEARS} years before the {dossier.year} label (it counts from "
@@ -661,7 +661,7 @@ def _explain(result: Assessment, lang: Literal["fr", "en"]) -> str:
     grouped: list[tuple[str, tuple[str, ...]]] = [
         (
             f"Entrées corrigées{c}" if fr else f"Overridden inputs{c}",
-            ("opt-out-refused", "action-expired"),
+            ("opt-out-refused", ReasonCode.ACTION_EXPIRED),
         ),
         (
             f"Pour {after}{c}" if fr else f"For {after}{c}",

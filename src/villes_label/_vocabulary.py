@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_CREDITS",
+    "ActorRole",
     "Lang",
     "QuantityKind",
     "ReasonCode",
@@ -130,6 +131,28 @@ DEFAULT_CREDITS: Mapping[Status, Fraction] = FrozenMap(
 """The credit of each status unless a ruleset says otherwise."""
 
 
+class ActorRole(enum.StrEnum):
+    """The kind of structure that carried an initiative with the collectivité.
+
+    The label counts the actions "delivered by associations or contractors that
+    the collectivité funds" as well as its own.
+
+    >>> ActorRole("association"), ActorRole.SCHOOL.value
+    (<ActorRole.ASSOCIATION: 'association'>, 'etablissement_scolaire')
+    """
+
+    COLLECTIVITE = "collectivite"
+    """The collectivité itself, another collectivité or an intercommunal syndicate."""
+    ASSOCIATION = "association"
+    COMPANY = "entreprise"
+    """A company, such as a contractor (prestataire), a start-up or a cooperative."""
+    SCHOOL = "etablissement_scolaire"
+    """A school, a collège, a lycée, a university."""
+    PUBLIC_BODY = "etablissement_public"
+    """Another public body, such as a library, a hospital, a chamber of commerce or the State."""
+    OTHER = "autre"
+
+
 class QuantityKind(enum.StrEnum):
     """What a quantity of the linear form measures."""
 
@@ -157,6 +180,8 @@ class ReasonCode(enum.StrEnum):
     that is not awarded gives no reason)."""
     GATE_WAIVED = "gate-waived"
     OPT_OUT_REFUSED = "opt-out-refused"
+    ACTION_EXPIRED = "action-expired"
+    """An action more than two years old at the label year, not ongoing: it does not count."""
     POTENTIAL = "potential"
     MENTION = "mention"
     NO_CONCERNED_SERVICE = "no-concerned-service"
