@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import re
 from typing import Final
-from urllib.parse import urlsplit
 
 import attrs
 
@@ -54,6 +53,9 @@ class Actor:
 MAX_LATITUDE: Final = 90
 MAX_LONGITUDE: Final = 180
 _POSTAL_CODE = re.compile(r"\d{5}")
+# An absolute http(s) address: a host name (letters of any script, digits, dots, hyphens)
+# or a bracketed IPv6 address, an optional port, then anything from the path on.
+_URL = re.compile(r"https?://(?:[\w.-]*\w|\[[0-9a-f:.]+\])(?::\d{1,5})?(?:[/?#].*)?", re.IGNORECASE)
 
 
 def _coordinate_problem(value: object, name: str, bound: int) -> str | None:
@@ -143,10 +145,6 @@ def link_problem(link: object) -> str | None:
         return f"expected an address (a str), got {type(link).__name__} {link!r}"
     if any(char.isspace() for char in link):
         return f"{link!r} contains spaces: encode them (%20)"
-    try:
-        parts = urlsplit(link)
-    except ValueError:  # an invalid IPv6 host, for one
-        return f"{link!r} is not an http(s) address"
-    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+    if not _URL.fullmatch(link):
         return f"{link!r} is not an http(s) address"
     return None
