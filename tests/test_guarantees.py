@@ -8,6 +8,7 @@ whatever the hash seed.
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import enum
 import inspect
 import json
@@ -77,7 +78,19 @@ def examples() -> dict[str, object]:
     later = next_year(taxonomy)
     applicability = next(iter(rules.applicability.values()))
     road = vl.roadmap(dossier, rules, 5, per_year=4)
+    national = vl.referential.national_cohort(40, seed=3)
+    by_region = vl.atlas([assess(d, rules) for d in national], "region", dossiers=national)
+    board = vl.dashboard(national[0], rules, national)
+    placed = next(a for d in national for a in d.actions if a.actors and a.place)
     return {
+        "Actor": placed.actors[0],
+        "AreaSummary": next(iter(by_region.values())),
+        "Atlas": by_region,
+        "Dashboard": board,
+        "Peer": next(iter(board.peers.values()))[0],
+        "Place": vl.Place(
+            commune="75056", latitude=48.8566, longitude=2.3522, name="Hôtel de Ville"
+        ),
         "Action": dossier.actions[0],
         "Applicability": applicability,
         "Assessment": result,
@@ -131,7 +144,7 @@ def public_fields(cls: type) -> list[attrs.Attribute[Any]]:
 
 def mutable_parts(value: object, path: str = "") -> list[str]:
     """The paths, inside *value*, of every part of a mutable type."""
-    if value is None or isinstance(value, (str, int, float, Fraction, enum.Enum)):
+    if value is None or isinstance(value, (str, int, float, Fraction, enum.Enum, dt.date)):
         return []
     if isinstance(value, FrozenMap):
         return [
@@ -166,12 +179,14 @@ CORE = sorted(
 # Files, environment, clock, randomness, logging, processes, network.
 IMPURE_MODULES = frozenset(
     {
-        "os", "io", "sys", "pathlib", "shutil", "tempfile", "glob", "time", "datetime",
+        "os", "io", "sys", "pathlib", "shutil", "tempfile", "glob", "time",
         "random", "secrets", "uuid", "logging", "warnings", "locale", "socket", "urllib",
         "http", "subprocess", "multiprocessing", "sqlite3", "shelve", "dbm",
     }
 )  # fmt: skip
 IMPURE_CALLS = frozenset({"open", "print", "input", "eval", "exec", "breakpoint", "__import__"})
+# `datetime` gives the type of an action's date; its clock is what must not be read.
+CLOCK_METHODS = frozenset({"today", "now", "utcnow", "fromtimestamp", "utcfromtimestamp"})
 
 
 def impurities(path: Path) -> list[str]:
@@ -189,6 +204,8 @@ def impurities(path: Path) -> list[str]:
         call = node.func if isinstance(node, ast.Call) else None
         if isinstance(call, ast.Name) and call.id in IMPURE_CALLS:
             found.append(f"line {line}: {call.id}()")
+        if isinstance(call, ast.Attribute) and call.attr in CLOCK_METHODS:
+            found.append(f"line {line}: .{call.attr}()")
         if isinstance(node, ast.Global):
             found.append(f"line {node.lineno}: global")
     return found
@@ -205,8 +222,11 @@ class TestPurity:
     def test_no_impure_import_or_call(self, path: Path) -> None:
         assert impurities(path) == []
 
-    def test_the_check_bites(self) -> None:
+    def test_the_check_bites(self, tmp_path: Path) -> None:
         assert impurities(PACKAGE / "cli.py")  # the command line reads files and prints
+        clock = tmp_path / "clock.py"
+        clock.write_text("import datetime as dt\nTODAY = dt.date.today()\n", encoding="utf-8")
+        assert impurities(clock) == ["line 2: .today()"]
 
 
 # --- immutability -------------------------------------------------------------------------------
