@@ -372,6 +372,20 @@ class TestTwoYearRule:
         assert scorer.scores(cohort) == [assess(d, RULES).score for d in cohort]
         assert scorer.grades(cohort) == [assess(d, RULES).grade for d in cohort]
 
+    def test_the_batch_scorer_agrees_with_opt_outs(self) -> None:
+        """Dossiers with opt-outs take the array path of the batch scorer: it applies the rule too."""
+        old = action(status=Status.PARTIAL, date=dt.date(2000, 1, 1))
+        opted = Dossier(
+            territory=VILLAGE,
+            year=2016,
+            services={"ent-ecoles": Status.NOT_APPLICABLE},
+            actions=(old,),
+        )
+        cohort = [opted, attrs.evolve(opted, actions=(attrs.evolve(old, ongoing=True),))]
+        scores = Scorer(RULES).scores(cohort)
+        assert scores == [assess(d, RULES).score for d in cohort]
+        assert scores[0] < scores[1]
+
     def test_exact(self) -> None:
         dossier = Dossier(territory=VILLAGE, year=2016,
                           actions=(action(date=dt.date(2015, 1, 1)),))  # fmt: skip

@@ -411,10 +411,13 @@ def dossier_rows(
     raised: list[int] = []
     for n in compress(count(), map(_ACTIONS, dossiers)):
         base = n * width
+        year = dossiers[n].year
         for action in dossiers[n].actions:
             at = list(map(position.get, action.services, repeat(-1)))
             if -1 in at:
                 check_ids(dossiers[n], ruleset)
+            if not action.counts_in(year):
+                continue  # the label's rule: over two years old and not ongoing
             lifted.extend(map(base.__add__, at))
             raised.extend(repeat(code_of[action.status], len(at)))
     if lifted:

@@ -731,7 +731,7 @@ def _raised(dossier: Dossier, move: tuple[str, str, Status, Status]) -> Dossier:
     if where == "service":
         return dossier.with_status(key, new)
     actions = tuple(
-        Action(id=a.id, title=a.title, services=a.services, status=new) if a.id == key else a
+        attrs.evolve(a, status=new) if a.id == key else a
         for a in dossier.actions
     )
     return Dossier(
