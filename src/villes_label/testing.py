@@ -730,10 +730,7 @@ def _raised(dossier: Dossier, move: tuple[str, str, Status, Status]) -> Dossier:
     where, key, _, new = move
     if where == "service":
         return dossier.with_status(key, new)
-    actions = tuple(
-        attrs.evolve(a, status=new) if a.id == key else a
-        for a in dossier.actions
-    )
+    actions = tuple(attrs.evolve(a, status=new) if a.id == key else a for a in dossier.actions)
     return Dossier(
         territory=dossier.territory, year=dossier.year, services=dossier.services, actions=actions
     )
