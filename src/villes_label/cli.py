@@ -806,7 +806,7 @@ _HELP: dict[str, tuple[str, str]] = {
         "le tableau de bord d'un territoire : note, plan, questions, pairs",
         "a territory's dashboard: grade, plan, questions, peers",
     ),
-    "cohort": (
+    "dashboard.cohort": (
         "dossiers où chercher les pairs (une liste JSON)",
         "dossiers to find peers in (a JSON list)",
     ),
@@ -920,7 +920,7 @@ def _parser(lang: Lang = "fr") -> argparse.ArgumentParser:
 
     board = add("dashboard", _dashboard)
     board.add_argument("dossier", metavar="DOSSIER.json")
-    board.add_argument("--cohort", metavar="COHORT.json", help=h("cohort"))
+    board.add_argument("--cohort", metavar="COHORT.json", help=h("dashboard.cohort"))
     rules_option(board)
     board.add_argument("--json", action="store_true", help=h("dashboard.json"))
     return parser
