@@ -27,6 +27,7 @@ from villes_label import (
     dossiers_frame,
     records,
 )
+from villes_label import _frames as frames_module
 from villes_label._frames import numpy_or_none
 from villes_label.referential import sample_dossier, synthetic_cohort
 from villes_label.testing import dossiers, rulesets
@@ -69,7 +70,9 @@ class TestGradeFrameIsAssess:
     @given(cohorts())
     def test_wide(self, drawn: tuple[Ruleset, list[Dossier]]) -> None:
         rules, cohort = drawn
-        out = Scorer(rules).grade_frame(dossiers_frame(cohort, taxonomy=rules.taxonomy))
+        # Blocks of 2 rows: a frame is evaluated block by block.
+        with mock.patch.object(frames_module, "_BLOCK", 2):
+            out = Scorer(rules).grade_frame(dossiers_frame(cohort, taxonomy=rules.taxonomy))
         results = [assess(d, rules) for d in cohort]
         assert list(out["grade"]) == [r.grade for r in results]
         assert list(out["score"]) == [r.score for r in results]

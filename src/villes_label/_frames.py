@@ -60,6 +60,8 @@ _ABSENT, _PLANNED, _PARTIAL, _DEPLOYED, _NOT_APPLICABLE = (
     )
 )
 _INT64_LIMIT = 2**62
+_BLOCK = 2048
+"""How many rows `grade_frame` evaluates at once."""
 _KIND = attrgetter("kind")
 _SERVICES = attrgetter("services")
 _ACTIONS = attrgetter("actions")
@@ -166,6 +168,16 @@ class _Read:
 
     __slots__ = ("codes", "index", "kinds", "populations", "statuses")
 
+    def rows(self, start: int, stop: int) -> _Read:
+        """The rows *start* to *stop* (the index is not sliced: it is not read)."""
+        return _Read(
+            self.index,
+            self.codes[start:stop],
+            self.kinds[start:stop],
+            self.populations[start:stop],
+            self.statuses[start:stop],
+        )
+
     def __init__(self, index: Any, codes: Any, kinds: Any, populations: Any, statuses: Any) -> None:
         self.index = index
         self.codes = codes
@@ -185,7 +197,16 @@ def grade_frame(ruleset: Ruleset, frame: DataFrame, *, territories: Any = None) 
         read = _read_long(np, pd, frame, territories, order)
     else:
         read = _read_wide(np, pd, frame, order)
-    grades, numerators, denominators = _evaluate(np, ruleset, read)
+    # In blocks of rows, so that the arrays of a block stay in the processor's caches.
+    parts = [
+        _evaluate(np, ruleset, block)
+        for block in (
+            read.rows(start, start + _BLOCK) for start in range(0, len(read.codes), _BLOCK)
+        )
+    ] or [_evaluate(np, ruleset, read)]
+    grades, numerators, denominators = (
+        np.concatenate(column) for column in zip(*parts, strict=True)
+    )
     scores = list(map(Fraction, numerators.tolist(), denominators.tolist()))
     percent = np.array(list(map(float, scores)), dtype=np.float64) * 100
     return cast(
