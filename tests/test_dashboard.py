@@ -46,6 +46,7 @@ class TestContents:
         assert board.assessment == vl.assess(home, RULES)
         assert board.plan == vl.recommend(home, RULES)
         assert board.questions == vl.next_questions(home, RULES, limit=5)
+        assert board.roadmap == vl.roadmap(home, RULES, board.plan.target)
         for step in board.plan.steps:
             expected = vl.peers(step.service, COHORT, near=home, limit=3)
             assert board.peers.get(step.service, ()) == expected
@@ -83,9 +84,11 @@ class TestContents:
         data = vl.to_dict(dashboard(COHORT[0], RULES, COHORT))
         data["initiatives"] = {"emploi": ["nope"]}
         data["peers"] = {"not-in-plan": []}
+        data["roadmap"]["target"] = data["plan"]["target"] - 1
         with pytest.raises(InvalidInput) as caught:
             vl.from_dict(data, Dashboard)
         assert [p.split(":")[0] for p in caught.value.problems] == [
+            "roadmap",
             "initiatives.emploi",
             "peers.not-in-plan",
         ]
@@ -120,6 +123,19 @@ class TestRendering:
         assert board.name_of(service) in text
         assert found[0].territory.name in text
         assert "déjà fait par" in text
+
+    def test_roadmap_shown(self) -> None:
+        board = next(
+            b
+            for b in (dashboard(d, RULES) for d in COHORT[:20])
+            if b.plan.reachable and b.plan.steps
+        )
+        assert board.roadmap is not None
+        french, english = board.report("fr"), board.report("en")
+        assert "Feuille de route :" in french
+        assert board.roadmap.summary("fr") in french
+        assert "Roadmap:" in english
+        assert board.roadmap.summary("en") in english
 
     def test_lang(self) -> None:
         with pytest.raises(InvalidInput, match="lang"):

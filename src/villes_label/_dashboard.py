@@ -20,6 +20,7 @@ import attrs
 from villes_label._atlas import Peer, peers
 from villes_label._errors import InvalidInput
 from villes_label._plans import Plan, next_questions, recommend
+from villes_label._roadmap import Roadmap, roadmap
 from villes_label._rules import MAX_GRADE, Ruleset
 from villes_label._scoring import Assessment, assess
 from villes_label._territory import Dossier
@@ -59,6 +60,8 @@ class Dashboard:
 
     - ``assessment``: grade, score, themes and enjeux (`assess`);
     - ``plan``: the fewest services to deploy for the next grade (`recommend`);
+    - ``roadmap``: that plan spread over the years to come (`roadmap`; ``None`` in a
+      dashboard built by hand without one);
     - ``questions``: the undeclared services worth asking about first (`next_questions`);
     - ``initiatives``: for each enjeu, the ids of the dossier's actions that count this
       year and deliver one of its services (an action may serve several enjeux);
@@ -66,8 +69,6 @@ class Dashboard:
       already deploy it, nearest first (empty without a cohort);
     - ``names``: the names of the themes, enjeux and services shown, by id, so that the
       reports read without the referential.
-
-    A roadmap (the plan spread over years) is not part of the dashboard yet.
 
     >>> import villes_label as vl
     >>> board = vl.dashboard(vl.referential.sample_dossier(), vl.default_ruleset())
@@ -80,6 +81,7 @@ class Dashboard:
     dossier: Dossier
     assessment: Assessment
     plan: Plan
+    roadmap: Roadmap | None = None
     questions: tuple[str, ...] = attrs.field(converter=_str_tuple, default=())
     initiatives: Mapping[str, tuple[str, ...]] = attrs.field(
         converter=_ids_by_key, factory=FrozenMap
@@ -93,22 +95,27 @@ class Dashboard:
         for field, cls in (("dossier", Dossier), ("assessment", Assessment), ("plan", Plan)):
             if not is_instance(getattr(self, field), cls):
                 problems.append(f"{field}: expected {cls.__name__}")
-        if not problems and self.assessment.territory != self.dossier.territory:
+        if problems:
+            raise InvalidInput(*problems)
+        if self.assessment.territory != self.dossier.territory:
             problems.append("assessment: the assessment is of another territory than the dossier")
-        if not problems:
-            actions = {action.id for action in self.dossier.actions}
-            problems.extend(
-                f"initiatives.{issue}: {action_id!r} is no action of the dossier"
-                for issue, ids in self.initiatives.items()
-                for action_id in ids
-                if action_id not in actions
-            )
-            steps = {step.service for step in self.plan.steps}
-            problems.extend(
-                f"peers.{service}: not a service of the plan"
-                for service in self.peers
-                if service not in steps
-            )
+        if self.roadmap is not None and (
+            not is_instance(self.roadmap, Roadmap) or self.roadmap.target != self.plan.target
+        ):
+            problems.append("roadmap: expected the roadmap of the plan's target")
+        actions = {action.id for action in self.dossier.actions}
+        problems.extend(
+            f"initiatives.{issue}: {action_id!r} is no action of the dossier"
+            for issue, ids in self.initiatives.items()
+            for action_id in ids
+            if action_id not in actions
+        )
+        steps = {step.service for step in self.plan.steps}
+        problems.extend(
+            f"peers.{service}: not a service of the plan"
+            for service in self.peers
+            if service not in steps
+        )
         if problems:
             raise InvalidInput(*problems)
 
@@ -163,7 +170,12 @@ class Dashboard:
             f"</tr></thead><tbody>{issues}</tbody></table></details>"
             f"<p>Plan for {arobases(self.plan.target)}"
             f"{'' if self.plan.reachable else ' (not reachable)'}:</p><ol>{steps}</ol>"
-            f"<p>Questions to ask first:</p><ul>{questions}</ul>"
+            + (
+                f"<p>Roadmap: {esc(self.roadmap.summary('en'))}</p>"
+                if self.roadmap is not None
+                else ""
+            )
+            + f"<p>Questions to ask first:</p><ul>{questions}</ul>"
             "<details><summary>Initiatives by issue</summary><table><tbody>"
             f"{initiatives}</tbody></table></details></div>"
         )
@@ -237,6 +249,11 @@ def _report(board: Dashboard, lang: Literal["fr", "en"]) -> list[str]:
                     f"{_peer_label(peer)}, {proximity[peer.proximity]}" for peer in found
                 )
                 lines.append(f"      {label} : {shown}" if fr else f"      {label}: {shown}")
+    road = board.roadmap
+    if road is not None and road.years and road.reachable and result.grade < road.target:
+        lines.append("Feuille de route :" if fr else "Roadmap:")
+        lines.extend(f"  {entry.summary(lang)}" for entry in road.years)
+        lines.append(f"  {road.summary(lang)}")
     if board.questions:
         lines.append("Questions à poser d'abord :" if fr else "Questions to ask first:")
         lines.extend(f"  - {board.name_of(q)}" for q in board.questions)
@@ -264,6 +281,7 @@ def dashboard(
     cohort: Iterable[Dossier] | None = None,
     *,
     target: int | None = None,
+    years: int = 4,
 ) -> Dashboard:
     """The dashboard of *dossier* under *ruleset*, with peers from *cohort* if given.
 
@@ -274,6 +292,7 @@ def dashboard(
             looked for (nearest first: same département, then région); the dossier's
             own territory is left out.
         target: the grade the plan aims at (default: the next grade).
+        years: the horizon of the roadmap (4: the next municipal elections).
 
     Raises:
         InvalidInput: as `assess` and `recommend`, or a cohort item that is not a `Dossier`.
@@ -286,6 +305,7 @@ def dashboard(
     """
     result = assess(dossier, ruleset)
     plan = recommend(dossier, ruleset, target)
+    road = roadmap(dossier, ruleset, plan.target, years=years)
     questions = next_questions(dossier, ruleset, limit=QUESTIONS)
     taxonomy = ruleset.taxonomy
     initiatives: dict[str, list[str]] = {}
@@ -309,6 +329,7 @@ def dashboard(
         dossier=dossier,
         assessment=result,
         plan=plan,
+        roadmap=road,
         questions=questions,
         initiatives=initiatives,
         peers=found,
