@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -256,3 +260,121 @@ class TestScorer:
         scorer = Scorer(ruleset)
         assert scorer.grades(cohort) == [assess(d, ruleset).grade for d in cohort]
         assert scorer.scores(cohort) == [assess(d, ruleset).score for d in cohort]
+
+
+# --- the label's size-aware 2016 rules----------------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def empty(population: int, kind: TerritoryKind = TerritoryKind.COMMUNE) -> Dossier:
+    code = "07212" if kind is TerritoryKind.COMMUNE else "200000001"
+    territory = Territory(code=code, name="Exemple", kind=kind, population=population)
+    return Dossier(territory=territory, year=2016)
+
+
+class TestSizeAwareRules:
+    """The published principles, as tests of the label's size-aware 2016 rules: a village can reach 5 @ with what
+    villages do, a large city with the same services cannot, and every grade is open to every
+    kind and size of collectivité."""
+
+    def test_a_village_of_200_reaches_five_arobases_with_at_most_25_services(self) -> None:
+        rules = vl.referential.size_aware_ruleset()
+        plan = recommend(empty(200), rules, target=5)
+        assert plan.reachable
+        assert len(plan.steps) <= 25
+        village = plan.apply(empty(200))
+        assert assess(village, rules).grade == 5
+
+    def test_a_commune_of_150000_with_the_same_services_does_not(self) -> None:
+        rules = vl.referential.size_aware_ruleset()
+        village = recommend(empty(200), rules, target=5).apply(empty(200))
+        city = attrs.evolve(village, territory=attrs.evolve(village.territory, population=150_000))
+        assert assess(city, rules).grade < 5
+        # Nor with any 25 services: the fewest that reach 5 @ are more.
+        assert len(recommend(empty(150_000), rules, target=5).steps) > 25
+
+    @pytest.mark.parametrize(
+        ("kind", "population"),
+        [
+            (TerritoryKind.COMMUNE, 200),
+            (TerritoryKind.COMMUNE, 8_000),
+            (TerritoryKind.COMMUNE, 150_000),
+            (TerritoryKind.COMMUNAUTE_DE_COMMUNES, 15_000),
+            (TerritoryKind.METROPOLE, 500_000),
+        ],
+    )
+    def test_every_grade_is_reachable(self, kind: TerritoryKind, population: int) -> None:
+        rules = vl.referential.size_aware_ruleset()
+        for grade in range(1, 6):
+            plan = recommend(empty(population, kind), rules, target=grade)
+            assert plan.reachable
+            assert assess(plan.apply(empty(population, kind)), rules).grade == grade
+
+    def test_the_palmares_is_reproduced_exactly(self) -> None:
+        rules = vl.referential.size_aware_ruleset()
+        cohort = vl.referential.palmares_cohort()
+        calibrated = vl.calibrate(rules, cohort, vl.referential.PALMARES_2016)
+        # Grade 1 stays at 0: every participant gets one @, whatever the cohort's lowest score.
+        assert calibrated.grades[1:] == rules.grades[1:]
+        assert rules.grades[0].min_score == 0
+        counts = vl.grade_distribution(Scorer(rules).assess(d) for d in cohort)
+        assert counts == {0: 0, **vl.referential.PALMARES_2016}
+
+    def test_the_cohort_follows_the_published_figures(self) -> None:
+        cohort = vl.referential.palmares_cohort()
+        assert len(cohort) == sum(vl.referential.PALMARES_2016.values()) == 163
+        initiatives = sorted(len(d.actions) for d in cohort)
+        assert initiatives[len(initiatives) // 2] == 24  # the published median
+        villages = [
+            d
+            for d in cohort
+            if d.territory.kind is TerritoryKind.COMMUNE and d.territory.population < 3_000
+        ]
+        communes = [d for d in cohort if d.territory.kind is TerritoryKind.COMMUNE]
+        assert round(100 * len(villages) / len(communes)) == 21  # 2011, 2018, 2020
+        assert len(cohort) - len(communes) == 10  # 6 % of intercommunalities
+        assert vl.referential.palmares_cohort() == cohort  # seeded
+
+
+class TestRealCommunes:
+    """The real communes, from their published actions: Saint-Apollinaire-de-Rias (159
+    inhabitants, 5 @ in 2011 and 2012) gets at least 4 @, Carentoir (3,043, 1 @ in 2022) at
+    most 2 @."""
+
+    def scenarios(self) -> list[vl.Scenario]:
+        data = json.loads((EXAMPLES / "real_communes.json").read_text(encoding="utf-8"))
+        return list(vl.scenarios_from_data(data))
+
+    def test_within_the_bounds(self) -> None:
+        rias, carentoir = (s.dossier for s in self.scenarios())
+        assert rias.territory.population == 159
+        assert carentoir.territory.population == 3_043
+        assert assess(rias, vl.referential.size_aware_ruleset()).grade >= 4
+        assert assess(carentoir, vl.referential.size_aware_ruleset()).grade <= 2
+
+    def test_the_scenarios_hold(self) -> None:
+        for scenario in self.scenarios():
+            assert vl.check_scenario(scenario, vl.referential.size_aware_ruleset()) == ()
+
+    def test_the_check_command_runs_them(self) -> None:
+        rules = vl.from_dict(
+            json.loads((EXAMPLES / "rules_2016_size_aware.json").read_text(encoding="utf-8")),
+            Ruleset,
+        )
+        assert rules == vl.referential.size_aware_ruleset()
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "villes_label",
+                "check",
+                str(EXAMPLES / "real_communes.json"),
+                "--rules",
+                str(EXAMPLES / "rules_2016_size_aware.json"),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr

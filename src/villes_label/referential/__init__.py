@@ -7,12 +7,19 @@ label's rules*).
 
 from __future__ import annotations
 
+from villes_label.referential import _palmares, _strata
 from villes_label.referential._national import national_cohort
-from villes_label.referential._palmares import PALMARES_2016, palmares_cohort
+from villes_label.referential._palmares import palmares_cohort
 from villes_label.referential._rules_2016 import default_ruleset
 from villes_label.referential._samples import sample_dossier, synthetic_cohort
-from villes_label.referential._strata import EXPECTATIONS
+from villes_label.referential._size_aware import size_aware_ruleset
 from villes_label.referential._taxonomy_2016 import default_taxonomy
+
+#: How many collectivités got each grade, 1 to 5, in the 2016 palmarès (Localtis, 2016).
+PALMARES_2016 = _palmares.PALMARES_2016
+
+#: The strata of the label's size-aware rules and what covers an issue and a theme in each.
+EXPECTATIONS = _strata.EXPECTATIONS
 
 __all__ = [
     "EXPECTATIONS",
@@ -22,5 +29,6 @@ __all__ = [
     "national_cohort",
     "palmares_cohort",
     "sample_dossier",
+    "size_aware_ruleset",
     "synthetic_cohort",
 ]

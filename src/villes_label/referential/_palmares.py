@@ -167,6 +167,7 @@ def _separated(cohort: list[Dossier], seed: int) -> tuple[Dossier, ...]:
     from villes_label._batch import Scorer  # noqa: PLC0415
     from villes_label.referential._rules_2016 import default_ruleset  # noqa: PLC0415
 
+    # Thresholds do not matter here: the 2016 gates with the strata decide the ties.
     scorer = Scorer(default_ruleset().replace(expectations=EXPECTATIONS))
     attempts = [0] * len(cohort)
     for _ in range(_MAX_REDRAWS):
