@@ -61,6 +61,7 @@ __all__ = [
     "ThemeMinimum",
     "Values",
     "conditions",
+    "demands",
     "evaluate",
     "kind_of",
     "rule_fields",
@@ -452,6 +453,11 @@ class Outcome:
         return not self.failed
 
 
+def _below_threshold(value: Fraction, threshold: Fraction) -> bool:
+    # `value < threshold` on the integers of both (positive denominators): the hot path of `assess`.
+    return value.numerator * threshold.denominator < threshold.numerator * value.denominator
+
+
 def evaluate(rule: GradeRule | MentionRule, values: Values) -> Outcome:
     """Check every condition of *rule* against *values*."""
     outcome = Outcome()
@@ -462,7 +468,7 @@ def evaluate(rule: GradeRule | MentionRule, values: Values) -> Outcome:
                     value = values.quantity(atom.kind, atom.id)
                     if value is None:
                         outcome.waived.append((condition, atom))
-                    elif value < atom.threshold:
+                    elif _below_threshold(value, atom.threshold):
                         outcome.failed.append((condition, atom, value))
                 case Deployed():
                     if atom.service in values.not_concerned:
@@ -477,3 +483,30 @@ def evaluate(rule: GradeRule | MentionRule, values: Values) -> Outcome:
                 case _:
                     assert_never(atom)
     return outcome
+
+
+def demands(
+    rule: GradeRule, scored: Scored
+) -> tuple[dict[tuple[QuantityKind, str], Fraction], set[str]]:
+    """What a grade rule asks, read from its conditions: the plan searches' bounds.
+
+    A minimum per quantity of the linear form (the largest, when several
+    conditions read the same one) and the services that must be deployed.
+    Every bound is then a minimum of a sum of gains over one quantity.
+    """
+    minimum: dict[tuple[QuantityKind, str], Fraction] = {}
+    required: set[str] = set()
+    for condition in conditions(rule):
+        for atom in condition.atoms(scored):
+            match atom:
+                case AtLeast():
+                    key = (atom.kind, atom.id)
+                    minimum[key] = max(minimum.get(key, atom.threshold), atom.threshold)
+                case Deployed():
+                    required.add(atom.service)
+                case GradeAtLeast():  # pragma: no cover - a mention's condition, not a grade's
+                    msg = f"a grade rule cannot hold {condition!r}"
+                    raise TypeError(msg)
+                case _:
+                    assert_never(atom)
+    return minimum, required

@@ -24,13 +24,15 @@ Pure: no I/O, no global state.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from villes_label._conditions import demands
 from villes_label._territory import Status
+from villes_label._vocabulary import QuantityKind
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
-    from fractions import Fraction
 
     from villes_label._linear import LinearForm, Quantity
     from villes_label._rules import GradeRule
@@ -96,10 +98,11 @@ def cheapest(
     above what the issue can reach once covered stays out of reach). A theme
     covered at its breadth is capped in the same way once its issues are combined.
     """
+    minimum, required = demands(rule, form)
+    score_minimum = minimum.get((QuantityKind.SCORE, ""), Fraction(0))
     if not form.concerned:
-        return frozenset() if rule.min_score <= 0 else None
+        return frozenset() if score_minimum <= 0 else None
     open_ = set(candidates)
-    required = rule.required_services
     rank = {sid: n for n, sid in enumerate(form.concerned)}
     top = form.units[Status.DEPLOYED]
     score, theme_numerators, issue_numerators = form.numerators(credits)
@@ -138,7 +141,7 @@ def cheapest(
             leaf = _pareto(
                 {cost: (min(gain, room), chosen) for cost, (gain, chosen) in leaf.items()}
             )
-            threshold = rule.min_issue_scores.get(issue_id)
+            threshold = minimum.get((QuantityKind.ISSUE, issue_id))
             if threshold is not None:
                 need = _need(threshold, quantity, issue_numerators[issue_id], form)
                 leaf = _at_least(leaf, need)
@@ -156,11 +159,9 @@ def cheapest(
             table = _pareto(
                 {cost: (min(gain, room), chosen) for cost, (gain, chosen) in table.items()}
             )
-        thresholds = [rule.min_theme_scores[theme_id]] if theme_id in rule.min_theme_scores else []
-        if rule.min_each_theme > 0:
-            thresholds.append(rule.min_each_theme)
-        if thresholds:
-            need = _need(max(thresholds), form.themes[theme_id], theme_numerators[theme_id], form)
+        threshold = minimum.get((QuantityKind.THEME, theme_id))
+        if threshold is not None:
+            need = _need(threshold, form.themes[theme_id], theme_numerators[theme_id], form)
             table = _at_least(table, need * theme_factor)
             if not table:
                 return None
@@ -168,7 +169,7 @@ def cheapest(
     total: _Table = {0: (0, ())}
     for table in theme_tables:
         total = _combine(total, table)
-    total = _at_least(total, _need(rule.min_score, form.score, score, form))
+    total = _at_least(total, _need(score_minimum, form.score, score, form))
     if not total:
         return None
     _, chosen = total[min(total)]

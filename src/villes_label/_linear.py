@@ -38,7 +38,7 @@ from villes_label._values import plain_dict
 from villes_label._vocabulary import QuantityKind, Status
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from villes_label._expectations import Expectation
     from villes_label._rules import Applicability, Ruleset
@@ -399,6 +399,39 @@ class LinearForm:
             gained = _capped(theme_after, self.themes[theme_id].cap) - themes[theme_id]
             potential[issue_id] = self.theme_factor[theme_id] * gained
         return potential
+
+    def running_gains(self, units: Mapping[str, int], order: Iterable[str]) -> list[int]:
+        """What deploying each service of *order* adds, after those before it, to the score's numerator.
+
+        The gains add up to the gain of deploying them all. Linear: each step
+        moves only its issue's numerator and its theme's (each saturated at its cap, if any).
+        """
+        top = self.units[Status.DEPLOYED]
+        raw = {issue_id: quantity.raw(units) for issue_id, quantity in self.issues.items()}
+        issues = {i: _capped(raw[i], quantity.cap) for i, quantity in self.issues.items()}
+        # Each theme's numerator before its own cap: the weighted sum of its issues'.
+        sums = {
+            t: sum(self.issue_factor[i] * issues[i] for i in self.issues_of_theme[t])
+            for t in self.themes
+        }
+        coefficients: dict[str, dict[str, int]] = {}
+        gains: list[int] = []
+        for sid in order:
+            issue_id = self.issue_of[sid]
+            theme_id = self.theme_of[issue_id]
+            quantity = self.issues[issue_id]
+            if issue_id not in coefficients:
+                coefficients[issue_id] = quantity.coefficient_of()
+            raw[issue_id] += coefficients[issue_id][sid] * (top - units[sid])
+            now = _capped(raw[issue_id], quantity.cap)
+            theme_cap = self.themes[theme_id].cap
+            before = _capped(sums[theme_id], theme_cap)
+            sums[theme_id] += self.issue_factor[issue_id] * (now - issues[issue_id])
+            issues[issue_id] = now
+            gains.append(
+                self.theme_factor[theme_id] * (_capped(sums[theme_id], theme_cap) - before)
+            )
+        return gains
 
     def quantity(self, kind: QuantityKind, id_: str = "") -> Quantity | None:
         """The quantity of that kind and id, or ``None`` when it has no score here."""

@@ -21,12 +21,21 @@ from typing import TYPE_CHECKING, Literal, assert_never
 import attrs
 
 from villes_label import _text
-from villes_label._conditions import AtLeast, Deployed, GradeAtLeast, Values, conditions
+from villes_label._conditions import (
+    AtLeast,
+    Atom,
+    Condition,
+    Deployed,
+    GradeAtLeast,
+    Values,
+    demands,
+    evaluate,
+)
 from villes_label._costs import cheapest
 from villes_label._errors import InvalidInput, unknown_id
 from villes_label._linear import LinearForm, Quantity, QuantityKind, Structure
 from villes_label._rules import MAX_GRADE, GradeRule, Ruleset
-from villes_label._scoring import Reason, assess, check_ids, check_rule
+from villes_label._scoring import assess, check_ids, check_rule
 from villes_label._territory import Dossier, Status, effective_entries
 from villes_label._values import to_fraction
 from villes_label._vocabulary import ReasonCode, points
@@ -462,31 +471,6 @@ def _need(threshold: Fraction, quantity: Quantity, numerator: int, form: LinearF
     return math.ceil(threshold * quantity.denominator * form.scale) - numerator
 
 
-def _demands(
-    rule: GradeRule, form: LinearForm
-) -> tuple[dict[tuple[QuantityKind, str], Fraction], set[str]]:
-    """What *rule* asks, read from its conditions: a minimum per quantity, the services to deploy.
-
-    Every bound is then a minimum of a sum of gains over one quantity.
-    """
-    minimum: dict[tuple[QuantityKind, str], Fraction] = {}
-    required: set[str] = set()
-    for condition in conditions(rule):
-        for atom in condition.atoms(form):
-            match atom:
-                case AtLeast():
-                    key = (atom.kind, atom.id)
-                    minimum[key] = max(minimum.get(key, atom.threshold), atom.threshold)
-                case Deployed():
-                    required.add(atom.service)
-                case GradeAtLeast():  # pragma: no cover - a mention's condition, not a grade's
-                    msg = f"a grade rule cannot hold {condition!r}"
-                    raise TypeError(msg)
-                case _:
-                    assert_never(atom)
-    return minimum, required
-
-
 def _search(
     form: LinearForm,
     rule: GradeRule,
@@ -501,7 +485,7 @@ def _search(
     *gain_of* is each candidate's gain of the score's numerator; *credits*
     every concerned service's credit, in the form's units.
     """
-    minimum, required = _demands(rule, form)
+    minimum, required = demands(rule, form)
     score_minimum = minimum.get((QuantityKind.SCORE, ""), _ZERO)
     if not form.concerned:
         # Nothing concerns the territory: every gate is waived and the score is 0.
@@ -717,7 +701,7 @@ def _saturating_search(
     among those that cover it (`_theme_reaching`). Themes are then joined by
     counts, as the score does not saturate.
     """
-    minimum, required = _demands(rule, form)
+    minimum, required = demands(rule, form)
     score_minimum = minimum.get((QuantityKind.SCORE, ""), _ZERO)
     if not form.concerned:
         return frozenset() if score_minimum <= 0 else None
@@ -930,7 +914,7 @@ def recommend(
     top = units[Status.DEPLOYED]
     # A refused NOT_APPLICABLE is not DEPLOYED: it is a candidate like an ABSENT one.
     candidates = [sid for sid in scope.concerned if entries.get(sid) is not Status.DEPLOYED]
-    if any(sid in excluded for sid in candidates if sid in rule.required_services):
+    if any(sid in excluded for sid in candidates if sid in demands(rule, form)[1]):
         # A required service that may not be proposed can never be deployed.
         return Plan(target=target, reachable=False, score=current.score)
     candidates = [sid for sid in candidates if sid not in excluded]
@@ -976,9 +960,8 @@ def recommend(
     alone = form.single_gains(credits)
     rank = {sid: n for n, sid in enumerate(scope.concerned)}
     order = sorted(chosen, key=lambda sid: (cost_of[sid], -alone[sid], rank[sid]))
-    failing = check_rule(
+    outcome = evaluate(
         rule,
-        "plan",
         Values(
             score=current.score,
             themes=current.themes,
@@ -986,27 +969,21 @@ def recommend(
             statuses={**current.statuses, **dict.fromkeys(scope.refused_opt_outs, Status.ABSENT)},
             not_concerned=scope.not_concerned,
         ),
-    ).failures
-    effects = _effects_of(order, failing, form, credits, ruleset)
+    )
+    effects = _effects_of(order, outcome.failed, form, credits, ruleset)
     taxonomy = ruleset.taxonomy
-    running = dict(credits)
-    before = form.numerators(running)[0]
-    steps: list[Step] = []
-    for sid in order:
-        running[sid] = top
-        now = form.numerators(running)[0]
-        steps.append(
-            Step(
-                service=sid,
-                name=taxonomy.service(sid).name,
-                current=entries.get(sid, Status.ABSENT),
-                proposed=Status.DEPLOYED,
-                gain=form.fraction(form.score, now - before),
-                effects=effects[sid],
-            )
+    steps = tuple(
+        Step(
+            service=sid,
+            name=taxonomy.service(sid).name,
+            current=entries.get(sid, Status.ABSENT),
+            proposed=Status.DEPLOYED,
+            gain=form.fraction(form.score, gain),
+            effects=effects[sid],
         )
-        before = now
-    return Plan(target=target, reachable=True, steps=tuple(steps), score=current.score)
+        for sid, gain in zip(order, form.running_gains(credits, order), strict=True)
+    )
+    return Plan(target=target, reachable=True, steps=steps, score=current.score)
 
 
 def _starting(status: Status) -> Status:
@@ -1016,50 +993,89 @@ def _starting(status: Status) -> Status:
 
 def _effects_of(
     order: Sequence[str],
-    failing: Sequence[Reason],
+    failed: Sequence[tuple[Condition, Atom, object]],
     form: LinearForm,
     credits: Mapping[str, int],
     ruleset: Ruleset,
 ) -> dict[str, tuple[Effect, ...]]:
-    """What each step, taken in *order*, does to each failing condition it serves."""
+    """What each step, taken in *order*, does to each failing condition it serves.
+
+    One pass: a step moves only its issue's numerator, its theme's (each
+    saturated at its cap, if any) and the score's, which are composed from them.
+    """
     taxonomy = ruleset.taxonomy
     top = form.units[Status.DEPLOYED]
-    units = dict(credits)
+    score, themes, issues = form.numerators(credits)
+    raw = {issue_id: quantity.raw(credits) for issue_id, quantity in form.issues.items()}
+    # Each theme's numerator before its own cap (size-aware expectations may set one).
+    sums = {
+        t: sum(form.issue_factor[i] * issues[i] for i in form.issues_of_theme[t])
+        for t in form.themes
+    }
+    coefficients: dict[str, dict[str, int]] = {}
     found: dict[str, tuple[Effect, ...]] = {}
     for sid in order:
         issue_id = form.issue_of[sid]
         theme_id = form.theme_of[issue_id]
-        before = dict(units)
-        units[sid] = top
+        issue = form.issues[issue_id]
+        if issue_id not in coefficients:
+            coefficients[issue_id] = issue.coefficient_of()
+        raw[issue_id] += coefficients[issue_id][sid] * (top - credits[sid])
+        now = raw[issue_id] if issue.cap is None else min(raw[issue_id], issue.cap)
+        sums[theme_id] += (now - issues[issue_id]) * form.issue_factor[issue_id]
+        theme_cap = form.themes[theme_id].cap
+        theme_now = sums[theme_id] if theme_cap is None else min(sums[theme_id], theme_cap)
+        before = {
+            QuantityKind.SCORE: score,
+            QuantityKind.THEME: themes[theme_id],
+            QuantityKind.ISSUE: issues[issue_id],
+        }
+        score += (theme_now - themes[theme_id]) * form.theme_factor[theme_id]
+        issues[issue_id] = now
+        themes[theme_id] = theme_now
+        after = {
+            QuantityKind.SCORE: score,
+            QuantityKind.THEME: themes[theme_id],
+            QuantityKind.ISSUE: issues[issue_id],
+        }
         served: list[Effect] = []
-        for reason in failing:
-            code, subject = reason.code, reason.subject
-            quantity: Quantity | None = None
-            name = ""
-            if code == ReasonCode.MIN_SCORE:
-                quantity = form.score
-            elif code in {ReasonCode.THEME_GATE, ReasonCode.EACH_THEME} and subject == theme_id:
-                quantity, name = form.themes[theme_id], taxonomy.theme(theme_id).name
-            elif code == ReasonCode.ISSUE_GATE and subject == issue_id:
-                quantity, name = form.issues[issue_id], taxonomy.issue(issue_id).name
-            elif code == ReasonCode.REQUIRED_SERVICE and subject == sid:
-                served.append(Effect(code=code, subject=sid, name=taxonomy.service(sid).name))
-                continue
-            if quantity is None:
-                continue
-            value = form.value(quantity, before)
-            if reason.required is not None and value >= reason.required:
-                continue  # met by the plan's earlier steps: this one no longer serves it
-            served.append(
-                Effect(
-                    code=code,
-                    subject=subject,
-                    name=name,
-                    required=reason.required,
-                    before=value,
-                    after=form.value(quantity, units),
-                )
-            )
+        for condition, atom, _ in failed:
+            match atom:
+                case AtLeast():
+                    subject = {
+                        QuantityKind.SCORE: "",
+                        QuantityKind.THEME: theme_id,
+                        QuantityKind.ISSUE: issue_id,
+                    }[atom.kind]
+                    quantity = form.quantity(atom.kind, subject)
+                    if atom.id != subject or quantity is None:
+                        continue  # this step does not move that quantity
+                    value = form.fraction(quantity, before[atom.kind])
+                    if value >= atom.threshold:
+                        continue  # met by the plan's earlier steps: this one no longer serves it
+                    name = {
+                        QuantityKind.SCORE: "",
+                        QuantityKind.THEME: taxonomy.theme(theme_id).name,
+                        QuantityKind.ISSUE: taxonomy.issue(issue_id).name,
+                    }[atom.kind]
+                    served.append(
+                        Effect(
+                            code=str(condition.code),
+                            subject=atom.subject,
+                            name=name,
+                            required=atom.threshold,
+                            before=value,
+                            after=form.fraction(quantity, after[atom.kind]),
+                        )
+                    )
+                case Deployed():
+                    if atom.service == sid:
+                        name = taxonomy.service(sid).name
+                        served.append(Effect(code=str(condition.code), subject=sid, name=name))
+                case GradeAtLeast():  # pragma: no cover - a mention's condition, not a grade's
+                    pass
+                case _:
+                    assert_never(atom)
         found[sid] = tuple(served)
     return found
 

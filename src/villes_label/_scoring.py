@@ -88,6 +88,11 @@ class Reason:
         return self.message
 
 
+def _in_unit(value: object) -> bool:
+    """Whether *value* is a `Fraction` in [0, 1] (compared on its integers: it is normalised)."""
+    return isinstance(value, Fraction) and 0 <= value.numerator <= value.denominator
+
+
 def _fraction_map(value: Mapping[str, Fraction]) -> FrozenMap[str, Fraction]:
     return FrozenMap(value)
 
@@ -189,11 +194,11 @@ class Assessment:
             problems.append(f"grade: {self.grade} is outside 0..{MAX_GRADE}")
         for name in ("score", "projected_score"):
             value = getattr(self, name)
-            if not is_instance(value, Fraction) or not _ZERO <= value <= _ONE:
+            if not _in_unit(value):
                 problems.append(f"{name}: {value!r} is not a fraction in [0, 1]")
         for field, values in (("themes", self.themes), ("issues", self.issues)):
             for key, value in values.items():
-                if not is_instance(value, Fraction) or not _ZERO <= value <= _ONE:
+                if not _in_unit(value):
                     problems.append(f"{field}.{key}: {value!r} is not a fraction in [0, 1]")
         if problems:
             raise InvalidInput(*problems)
