@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from villes_label._rules import Applicability, Ruleset
     from villes_label._territory import Territory
 
-__all__ = ["CREDITED", "Concern", "LinearForm", "Quantity", "QuantityKind", "Structure"]
+__all__ = ["CREDITED", "Concern", "LinearForm", "Progress", "Quantity", "QuantityKind", "Structure"]
 
 CREDITED = (Status.ABSENT, Status.PLANNED, Status.PARTIAL, Status.DEPLOYED)
 """The statuses that earn a credit, in credit order."""
@@ -406,32 +406,8 @@ class LinearForm:
         The gains add up to the gain of deploying them all. Linear: each step
         moves only its issue's numerator and its theme's (each saturated at its cap, if any).
         """
-        top = self.units[Status.DEPLOYED]
-        raw = {issue_id: quantity.raw(units) for issue_id, quantity in self.issues.items()}
-        issues = {i: _capped(raw[i], quantity.cap) for i, quantity in self.issues.items()}
-        # Each theme's numerator before its own cap: the weighted sum of its issues'.
-        sums = {
-            t: sum(self.issue_factor[i] * issues[i] for i in self.issues_of_theme[t])
-            for t in self.themes
-        }
-        coefficients: dict[str, dict[str, int]] = {}
-        gains: list[int] = []
-        for sid in order:
-            issue_id = self.issue_of[sid]
-            theme_id = self.theme_of[issue_id]
-            quantity = self.issues[issue_id]
-            if issue_id not in coefficients:
-                coefficients[issue_id] = quantity.coefficient_of()
-            raw[issue_id] += coefficients[issue_id][sid] * (top - units[sid])
-            now = _capped(raw[issue_id], quantity.cap)
-            theme_cap = self.themes[theme_id].cap
-            before = _capped(sums[theme_id], theme_cap)
-            sums[theme_id] += self.issue_factor[issue_id] * (now - issues[issue_id])
-            issues[issue_id] = now
-            gains.append(
-                self.theme_factor[theme_id] * (_capped(sums[theme_id], theme_cap) - before)
-            )
-        return gains
+        progress = Progress(self, units)
+        return [progress.take(sid) for sid in order]
 
     def quantity(self, kind: QuantityKind, id_: str = "") -> Quantity | None:
         """The quantity of that kind and id, or ``None`` when it has no score here."""
@@ -476,3 +452,58 @@ class LinearForm:
         if not quantity.denominator:
             return Fraction(0)
         return Fraction(numerator, quantity.denominator * self.scale)
+
+
+class Progress:
+    """Services deployed one by one: what the next one would add, and taking it.
+
+    Each step moves only its issue's numerator and its theme's (each saturated
+    at its cap, if any), so asking and taking cost no more than a few integer
+    operations. Under caps, what a service adds can only shrink as others are
+    taken.
+    """
+
+    __slots__ = ("_coefficients", "_form", "_issues", "_raw", "_sums", "_top", "_units")
+
+    def __init__(self, form: LinearForm, units: Mapping[str, int]) -> None:
+        self._form = form
+        self._units = units
+        self._top = form.units[Status.DEPLOYED]
+        self._raw = {issue_id: q.raw(units) for issue_id, q in form.issues.items()}
+        self._issues = {i: _capped(self._raw[i], q.cap) for i, q in form.issues.items()}
+        # Each theme's numerator before its own cap: the weighted sum of its issues'.
+        self._sums = {
+            t: sum(form.issue_factor[i] * self._issues[i] for i in form.issues_of_theme[t])
+            for t in form.themes
+        }
+        self._coefficients: dict[str, dict[str, int]] = {}
+
+    def _step(self, sid: str) -> tuple[str, str, int, int, int]:
+        form = self._form
+        issue_id = form.issue_of[sid]
+        quantity = form.issues[issue_id]
+        if issue_id not in self._coefficients:
+            self._coefficients[issue_id] = quantity.coefficient_of()
+        raw = self._raw[issue_id] + self._coefficients[issue_id][sid] * (
+            self._top - self._units[sid]
+        )
+        now = _capped(raw, quantity.cap)
+        theme_id = form.theme_of[issue_id]
+        total = self._sums[theme_id] + form.issue_factor[issue_id] * (now - self._issues[issue_id])
+        cap = form.themes[theme_id].cap
+        gain = form.theme_factor[theme_id] * (
+            _capped(total, cap) - _capped(self._sums[theme_id], cap)
+        )
+        return issue_id, theme_id, raw, total, gain
+
+    def gain(self, sid: str) -> int:
+        """What deploying *sid* now would add to the score's numerator."""
+        return self._step(sid)[4]
+
+    def take(self, sid: str) -> int:
+        """Deploy *sid* (it must not be deployed already); what it adds to the score's numerator."""
+        issue_id, theme_id, raw, total, gain = self._step(sid)
+        self._raw[issue_id] = raw
+        self._issues[issue_id] = _capped(raw, self._form.issues[issue_id].cap)
+        self._sums[theme_id] = total
+        return gain

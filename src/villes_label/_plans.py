@@ -12,6 +12,7 @@ found* (``docs/explanation/plans.md``).
 
 from __future__ import annotations
 
+import heapq
 import html
 import math
 from collections.abc import Iterable, Mapping
@@ -33,7 +34,7 @@ from villes_label._conditions import (
 )
 from villes_label._costs import cheapest
 from villes_label._errors import InvalidInput, unknown_id
-from villes_label._linear import LinearForm, Quantity, QuantityKind, Structure
+from villes_label._linear import LinearForm, Progress, Quantity, QuantityKind, Structure
 from villes_label._rules import MAX_GRADE, GradeRule, Ruleset
 from villes_label._scoring import assess, check_ids, check_rule
 from villes_label._territory import Dossier, Status, effective_entries
@@ -957,9 +958,8 @@ def recommend(
 
     # Steps by the gain each brings alone, then taxonomy order; each step's gain
     # is what it adds after the steps before it, so the gains add up to the plan's.
-    alone = form.single_gains(credits)
     rank = {sid: n for n, sid in enumerate(scope.concerned)}
-    order = sorted(chosen, key=lambda sid: (cost_of[sid], -alone[sid], rank[sid]))
+    order = _listing(form, credits, chosen, cost_of, rank)
     outcome = evaluate(
         rule,
         Values(
@@ -984,6 +984,38 @@ def recommend(
         for sid, gain in zip(order, form.running_gains(credits, order), strict=True)
     )
     return Plan(target=target, reachable=True, steps=steps, score=current.score)
+
+
+def _listing(
+    form: LinearForm,
+    credits: Mapping[str, int],
+    chosen: Iterable[str],
+    cost_of: Mapping[str, int],
+    rank: Mapping[str, int],
+) -> list[str]:
+    """The plan's services in the order its steps are listed: cheapest, then largest gain.
+
+    Without saturation a service's gain does not depend on the others. Under
+    size-aware expectations it only shrinks as others are taken, so the next
+    step is the one that adds most *now* (lazily re-evaluated, a heap): the
+    listed gains never grow, and they add up to the plan's gain.
+    """
+    if not form.saturating:
+        alone = form.single_gains(credits)
+        return sorted(chosen, key=lambda sid: (cost_of[sid], -alone[sid], rank[sid]))
+    progress = Progress(form, credits)
+    heap = [(cost_of[sid], -progress.gain(sid), rank[sid], sid) for sid in chosen]
+    heapq.heapify(heap)
+    order: list[str] = []
+    while heap:
+        cost, stale, position, sid = heapq.heappop(heap)
+        now = -progress.gain(sid)
+        if now != stale:
+            heapq.heappush(heap, (cost, now, position, sid))  # smaller now: look again
+            continue
+        progress.take(sid)
+        order.append(sid)
+    return order
 
 
 def _starting(status: Status) -> Status:
