@@ -3,8 +3,9 @@
 The territories are fictional (seeded), but they lie on the real départements and régions
 (INSEE codes), their services are partly carried by dated initiatives with actors, and the
 atlas joins a GeoJSON of the régions by code. With matplotlib installed, a chart of the mean
-score by région is written to ``atlas_2016.png``; with geopandas and a GeoJSON of the régions
-(its path in the environment variable ``REGIONS_GEOJSON``), a map to ``atlas_2016_map.png``.
+score by région is written to ``atlas_2016.png`` in the temporary directory; with geopandas and
+a GeoJSON of the régions (its path in the environment variable ``REGIONS_GEOJSON``), a map to
+``atlas_2016_map.png`` beside it.
 
 Run: python examples/atlas_2016.py
 """
@@ -12,11 +13,14 @@ Run: python examples/atlas_2016.py
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 
 import villes_label as vl
 
 rules = vl.default_ruleset()
 cohort = vl.referential.national_cohort(1_000, seed=2016, epci_share=0.1)
+OUT = Path(tempfile.gettempdir())
 scorer = vl.Scorer(rules)
 results = [scorer.assess(dossier) for dossier in cohort]
 by_region = vl.atlas(results, "region", dossiers=cohort)
@@ -59,8 +63,8 @@ else:
     ax.barh([area.name for area in areas], [area.mean_percent for area in areas])
     ax.set_xlabel("mean score (/100)")
     fig.tight_layout()
-    fig.savefig("atlas_2016.png")
-    print("\nChart written to atlas_2016.png")
+    fig.savefig(OUT / "atlas_2016.png")
+    print(f"\nChart written to {OUT / 'atlas_2016.png'}")
 
 geojson = os.environ.get("REGIONS_GEOJSON")
 try:
@@ -72,7 +76,8 @@ else:
     if geojson:
         regions = gpd.read_file(geojson)
         mapped = regions.merge(pd.DataFrame(by_region.rows()), on="code", how="left")
-        mapped.plot(column="mean_percent", legend=True).get_figure().savefig("atlas_2016_map.png")
-        print("Map written to atlas_2016_map.png")
+        figure = mapped.plot(column="mean_percent", legend=True).get_figure()
+        figure.savefig(OUT / "atlas_2016_map.png")
+        print(f"Map written to {OUT / 'atlas_2016_map.png'}")
     else:
         print("(no REGIONS_GEOJSON given: no map)")
