@@ -276,3 +276,26 @@ class TestOneVocabulary:
         assert {"Status", "TerritoryKind", "ReasonCode", "QuantityKind"} <= set(defined)
         assert villes_label.Status is vocabulary.Status
         assert villes_label.TerritoryKind is vocabulary.TerritoryKind
+
+
+class TestFrenchOfAKind:
+    """A kind of condition that the texts do not word yet is read in French through its own wording."""
+
+    def test_the_kind_speaks_french(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from villes_label import _text, default_ruleset
+        from villes_label.referential import sample_dossier
+
+        result = assess(sample_dossier(), default_ruleset())
+        (gate,) = result.reasons_of("issue-gate")
+        worded = result.reason_texts("fr")[result.reasons.index(gate)]
+        assert "Démocratie locale" in worded  # the texts' own sentence, names beside ids
+
+        def unknown(reason: object, lang: object, **_: object) -> str:
+            return str(getattr(reason, "message", ""))
+
+        monkeypatch.setattr(_text, "reason_text", unknown)
+        assert gate.required is not None
+        assert gate.actual is not None
+        expected = IssueMinimum.reason_fr(gate.subject, gate.required, gate.actual)
+        assert result.reason_texts("fr")[result.reasons.index(gate)] == expected
+        assert result.reason_texts("en")[result.reasons.index(gate)] == gate.message

@@ -22,6 +22,7 @@ from villes_label._conditions import (
     Outcome,
     Values,
     evaluate,
+    kind_of,
 )
 from villes_label._errors import InvalidInput, unknown_id
 from villes_label._linear import LinearForm, Structure
@@ -258,7 +259,7 @@ class Assessment:
     def _reason_text(self, reason: Reason, lang: Literal["fr", "en"]) -> str:
         from villes_label import _text  # noqa: PLC0415 - reports load on first use
 
-        return _text.reason_text(
+        text = _text.reason_text(
             reason,
             lang,
             names=self.names,
@@ -266,6 +267,13 @@ class Assessment:
             statuses=self.statuses,
             grade=self.grade,
         )
+        # A kind of condition the texts do not word yet speaks French by itself.
+        kind = kind_of(reason.code)
+        required, actual = reason.required, reason.actual
+        worded = lang == "fr" and text == reason.message and kind is not None
+        if worded and kind is not None and required is not None and actual is not None:
+            return kind.reason_fr(reason.subject, required, actual)
+        return text
 
     def _repr_html_(self) -> str:
         return self.to_html()
