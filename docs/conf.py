@@ -121,7 +121,7 @@ API_TOPICS: list[tuple[str, tuple[str, ...]]] = [
     ("Atlas, peers and dashboards", ("_atlas", "_dashboard")),
     ("Serialization", ("_serialize",)),
     ("Scenarios", ("_scenarios",)),
-    ("Versions of the referential", ("_migrate",)),
+    ("Versions of the referential", ("_migrate", "referential")),
     ("Errors", ("_errors",)),
 ]
 # Public submodules that are not Python API: the command line is documented as a command.

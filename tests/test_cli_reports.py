@@ -80,7 +80,7 @@ class TestSnapshots:
         assert "Démocratie locale [democratie-locale]" in french
         assert "enjeu Démocratie locale 31,2 → 43,8 (50,0 requis)" in french
         assert "enjeu Démocratie locale 43,8 → 56,2 (50,0 requis)" in french
-        assert "+0,8 point ;" in french
+        assert "+0,6 point ;" in french
         assert "Feuille de route 2017–2020" in french
         for word in ("Grade", "Target", "Roadmap", "points short", "inhabitants"):
             assert word not in french
@@ -146,8 +146,8 @@ class TestScore:
         expected = assess(sample_dossier(), default_ruleset())
         assert [r["message"] for r in data["reasons"]] == list(expected.reason_texts(lang))  # type: ignore[arg-type]
         assert [r["code"] for r in data["reasons"]] == [r.code for r in expected.reasons]
-        assert data["score"] == "295/576"
-        assert data["score_percent"] == 51.22
+        assert data["score"] == "480143/942480"
+        assert data["score_percent"] == 50.94
         assert data["names"]["democratie-locale"] == "Démocratie locale"
 
 
@@ -225,7 +225,10 @@ class TestPlanRoadmapQuestions:
         assert code == 0
         assert [item["id"] for item in json.loads(out)] == list(asked)
         _, out, _ = run(capsys, "questions", path, "--limit", 3)
-        assert out.splitlines()[1] == "  1. Hackathons [hackathon] — Innovation"
+        assert (
+            out.splitlines()[1]
+            == "  1. Ateliers de code en périscolaire [ateliers-code-periscolaire] — Éducation"
+        )
         assert len(out.splitlines()) == 4
 
 

@@ -111,7 +111,9 @@ class TestEveryFieldHasAKind:
     """A public field of a rule that no kind of condition writes would be silently ignored."""
 
     @pytest.mark.parametrize(
-        ("cls", "own"), [(GradeRule, {"arobases"}), (MentionRule, {"id", "name"})]
+        ("cls", "own"),
+        # `source` tells where a rule comes from: provenance, not a condition.
+        [(GradeRule, {"arobases", "source"}), (MentionRule, {"id", "name", "source"})],
     )
     def test_every_public_field_is_written_by_a_kind(
         self, cls: type[GradeRule | MentionRule], own: set[str]

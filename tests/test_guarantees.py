@@ -63,6 +63,8 @@ def next_year(taxonomy: Taxonomy) -> Taxonomy:
         for issue in theme["issues"]:
             issue["services"] = [s for s in issue["services"] if s["id"] not in GONE]
     data["themes"][1]["issues"][0]["services"][0]["name"] += " (2017)"
+    # Former ids can only read as a service that still exists.
+    data["aliases"] = {old: new for old, new in data["aliases"].items() if new not in GONE}
     data["version"] = "2017"
     return from_dict(data, Taxonomy)
 
@@ -119,6 +121,7 @@ def examples() -> dict[str, object]:
         ),
         "Scorer": Scorer(rules),
         "Service": taxonomy.services[0],
+        "Source": taxonomy.sources[0],
         "Step": plan.steps[0],
         "Taxonomy": taxonomy,
         "TaxonomyDiff": taxonomy.diff(later),

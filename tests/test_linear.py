@@ -147,4 +147,4 @@ def test_the_sample_dossier() -> None:
     result = assess(sample_dossier(), rules)
     concerned = tuple(s.id for s in rules.taxonomy.services if s.id not in result.not_concerned)
     score, _, _ = nested_means(rules, concerned, credits_of(rules, sample_dossier()))
-    assert result.score == score == Fraction(295, 576)
+    assert result.score == score == Fraction(480143, 942480)

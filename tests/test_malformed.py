@@ -610,6 +610,24 @@ CASES: list[tuple[str, type, Callable[[], object], list[str]]] = [
     ),
     ("an issue without services", vl.Issue, lambda: {"id": "x", "name": "n"}, ["services"]),
     (
+        "a source without title, a numeric date and an empty id",
+        vl.Source,
+        lambda: {"id": " ", "date": 2016},
+        ["date", "title"],
+    ),
+    (
+        "a service from a source the taxonomy lacks",
+        Taxonomy,
+        lambda: changed(T(), (("themes", 0, "issues", 0, "services", 0, "source"), "atlas-2014")),
+        ["themes[0].issues[0].services[0].source"],
+    ),
+    (
+        "a former id that reads as no service",
+        Taxonomy,
+        lambda: changed(T(), (("aliases",), {"coworking": "co-working"})),
+        ["aliases.coworking"],
+    ),
+    (
         "issues as a string",
         vl.Theme,
         lambda: {"id": "x", "name": "n", "issues": "abc"},

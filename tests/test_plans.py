@@ -336,8 +336,9 @@ class TestSampleCommune:
             "petitions-en-ligne",
         ]
         assert [step.current for step in plan.steps] == [Status.PLANNED, Status.ABSENT]
-        # 8 concerned services in démocratie locale, 5 of 8 of an equal-weight issue.
-        assert plan.gain == Fraction(1, 64)
+        # 2 of the 8 concerned services of démocratie locale, one issue of 5 in its
+        # theme, one theme of 4: 2/8 × 1/5 × 1/4.
+        assert plan.gain == Fraction(1, 80)
 
     def test_the_plan_honours_the_participation_gate(self) -> None:
         dossier, rules = sample_dossier(), default_ruleset()
@@ -361,7 +362,7 @@ class TestSampleCommune:
         plan = recommend(dossier, rules, 5)
         assert plan.reachable
         assert assess(plan.apply(dossier), rules).grade == 5
-        assert len(plan.steps) == 15
+        assert len(plan.steps) == 14
 
     def test_a_village_with_nothing_gets_a_website_first(self) -> None:
         village = Dossier(territory=town(300), year=2016)
@@ -470,7 +471,7 @@ class TestNextQuestions:
         dossier, rules = sample_dossier(), default_ruleset()
         questions = next_questions(dossier, rules)
         assert len(questions) == 10
-        assert questions[:2] == ("hackathon", "experimentation-objets-connectes")
+        assert questions[:2] == ("ateliers-code-periscolaire", "maintenance-informatique-ecoles")
         assert not set(questions) & dossier.declared
         assert next_questions(dossier, rules, 0) == ()
 
@@ -502,7 +503,7 @@ def a_plan() -> Plan:
             name="Budget participatif",
             current=Status.PLANNED,
             proposed=D,
-            gain=Fraction(1, 128),
+            gain=Fraction(1, 160),
             effects=(gate(Fraction(5, 16), Fraction(7, 16)),),
         ),
         Step(
@@ -510,11 +511,11 @@ def a_plan() -> Plan:
             name="Pétitions en ligne",
             current=Status.ABSENT,
             proposed=D,
-            gain=Fraction(1, 128),
+            gain=Fraction(1, 160),
             effects=(gate(Fraction(7, 16), Fraction(9, 16)),),
         ),
     )
-    return Plan(target=4, reachable=True, steps=steps, score=Fraction(295, 576))
+    return Plan(target=4, reachable=True, steps=steps, score=Fraction(480143, 942480))
 
 
 class TestPlanModel:
@@ -524,7 +525,7 @@ class TestPlanModel:
         plan = a_plan()
         assert plan == recommend(sample_dossier(), default_ruleset())
         assert hash(plan) == hash(a_plan())
-        assert plan.gain == Fraction(1, 64)
+        assert plan.gain == Fraction(1, 80)
 
     def test_apply(self) -> None:
         applied = a_plan().apply(sample_dossier())
@@ -560,18 +561,18 @@ class TestPlanModel:
     def test_text(self) -> None:
         plan = a_plan()
         assert str(plan) == (
-            "Plan for @@@@ (grade 4): 2 steps, +1.6 points: "
-            "budget-participatif (+0.8), petitions-en-ligne (+0.8)"
+            "Plan for @@@@ (grade 4): 2 steps, +1.2 points: "
+            "budget-participatif (+0.6), petitions-en-ligne (+0.6)"
         )
         assert plan.explain() == (
-            "Objectif : @@@@ (4 arobases) — 2 étapes, +1,6 point au score global (51,2 → 52,8)\n"
-            "  1. Budget participatif [budget-participatif] : prévu → déployé, +0,8 point ; "
+            "Objectif : @@@@ (4 arobases) — 2 étapes, +1,2 point au score global (50,9 → 52,2)\n"
+            "  1. Budget participatif [budget-participatif] : prévu → déployé, +0,6 point ; "
             "enjeu Démocratie locale 31,2 → 43,8 (50,0 requis)\n"
-            "  2. Pétitions en ligne [petitions-en-ligne] : absent → déployé, +0,8 point ; "
+            "  2. Pétitions en ligne [petitions-en-ligne] : absent → déployé, +0,6 point ; "
             "enjeu Démocratie locale 43,8 → 56,2 (50,0 requis)"
         )
         assert plan.explain("en").splitlines()[1] == (
-            "  1. Budget participatif [budget-participatif]: planned → deployed, +0.8 points; "
+            "  1. Budget participatif [budget-participatif]: planned → deployed, +0.6 points; "
             "issue Démocratie locale 31.2 → 43.8 (50.0 required)"
         )
         with pytest.raises(InvalidInput, match="lang"):

@@ -13,6 +13,7 @@ import villes_label
 CONTRACT = {
     # taxonomy and versions of the referential
     "Service",
+    "Source",
     "Issue",
     "Theme",
     "Taxonomy",

@@ -156,11 +156,11 @@ class TestOneLanguage:
         result = assess(sample_dossier(), RULES)
         assert (
             result.summary()
-            == "Saint-Exemple-sur-Vilaine (2016) : @@@ (3 arobases), score 51,2 sur 100"
+            == "Saint-Exemple-sur-Vilaine (2016) : @@@ (3 arobases), score 50,9 sur 100"
         )
         assert (
             result.summary("en")
-            == "Saint-Exemple-sur-Vilaine (2016): @@@ (grade 3), score 51.2 out of 100"
+            == "Saint-Exemple-sur-Vilaine (2016): @@@ (grade 3), score 50.9 out of 100"
         )
 
     @pytest.mark.parametrize(

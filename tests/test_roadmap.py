@@ -147,10 +147,10 @@ class TestRoadmapModel:
         french = road.explain()
         assert french.splitlines()[0] == (
             "Feuille de route 2017–2020 vers @@@@ (4 arobases) "
-            "(aujourd'hui @@@ (3 arobases), score 51,2)"
+            "(aujourd'hui @@@ (3 arobases), score 50,9)"
         )
         assert (
-            "2018 : Pétitions en ligne [petitions-en-ligne] — note attendue @@@@ (4 arobases), score 52,8"
+            "2018 : Pétitions en ligne [petitions-en-ligne] — note attendue @@@@ (4 arobases), score 52,2"
             in french
         )
         assert french.endswith(

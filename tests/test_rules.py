@@ -94,7 +94,8 @@ class TestRuleset:
         assert [g.arobases for g in rules.grades] == [1, 2, 3, 4, 5]
         assert rules.grades[0].min_score == 0
         assert rules.taxonomy is default_taxonomy()
-        assert {m.id for m in rules.mentions} >= {"libre", "arobase-verte", "democratie-locale"}
+        # Only the mentions a source attests by 2016: not the ecology mention of 2021.
+        assert {m.id for m in rules.mentions} == {"libre"}
 
     def test_grades_are_sorted(self) -> None:
         rules = Ruleset(

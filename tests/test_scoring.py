@@ -273,8 +273,8 @@ class TestDefaultRulesExamples:
 
     def test_village_with_only_a_website(self) -> None:
         result = assess(self.village({"site-internet": Status.DEPLOYED}), RULES)
-        # 1/4 of the themes, 1/4 of its issues, 1/9 of the services of that issue.
-        assert result.score == Fraction(1, 144)
+        # 1/4 of the themes, 1/5 of its issues, 1/17 of the services of that issue.
+        assert result.score == Fraction(1, 340)
         assert result.grade == 1
         assert result.reasons_of("min-score")[0].required == Fraction(1, 5)
 
@@ -332,7 +332,6 @@ class TestDefaultRulesExamples:
             "ent-ecoles",
             "equipement-numerique-ecoles",
             "portail-famille",
-            "inscriptions-scolaires-en-ligne",
             "ateliers-code-periscolaire",
             "maintenance-informatique-ecoles",
         ]
@@ -343,15 +342,13 @@ class TestDefaultRulesExamples:
         }
         result = assess(Dossier(territory=epci, year=2016, services=services), RULES)
         assert result.issues["education"] == 1
-        assert result.themes["partage-connaissances"] == Fraction(1, 4)
-        assert result.score == Fraction(1, 16)
-        assert {
-            "registre-personnes-vulnerables",
-            "jumelage-numerique",
-            *schools,
-        } <= result.not_concerned
-        # The required ENT is waived for a body without schools; the issue gate is met.
-        assert result.mentions == ("numerique-educatif",)
+        assert result.themes["partage-connaissances"] == Fraction(1, 3)
+        # Media education now sits under identité (ATLAAS 2014: "protection des
+        # mineurs, éducation critique"): 1/12 from education, 1/10 × 1/5 × 1/4 from it.
+        assert result.score == Fraction(1, 12) + Fraction(1, 200)
+        assert {"registre-personnes-vulnerables", *schools} <= result.not_concerned
+        # Numérique éducatif is a distinction of 2017: the 2016 rules do not award it.
+        assert result.mentions == ()
         assert result.grade == 1
 
     def test_strong_everywhere_but_participation_stays_under_4(self) -> None:
@@ -360,8 +357,8 @@ class TestDefaultRulesExamples:
             services[service.id] = Status.ABSENT
         town = Territory(code="35238", name="Rennes", kind=TerritoryKind.COMMUNE, population=30_000)
         result = assess(Dossier(territory=town, year=2016, services=services), RULES)
-        assert result.themes["democratie-services-publics"] == Fraction(3, 4)
-        assert result.score == Fraction(15, 16)
+        assert result.themes["democratie-services-publics"] == Fraction(4, 5)
+        assert result.score == Fraction(19, 20)
         assert result.grade == 3
         gate = result.reasons_of("issue-gate")[0]
         assert (gate.subject, gate.required, gate.actual) == (

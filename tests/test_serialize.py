@@ -35,6 +35,7 @@ from villes_label import (
     TerritoryKind,
     converter,
     from_dict,
+    referential,
     to_dict,
 )
 from villes_label.referential import default_ruleset, sample_dossier
@@ -221,7 +222,22 @@ EXAMPLES: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
     "Service": lambda: _taxonomy_parts(lambda t: t.services),
     "Issue": lambda: _taxonomy_parts(lambda t: t.issues),
     "Theme": lambda: _taxonomy_parts(lambda t: t.themes),
-    "Taxonomy": taxonomies,
+    "Taxonomy": lambda: (
+        taxonomies() | st.sampled_from(referential.years()).map(referential.taxonomy)
+    ),
+    "Source": lambda: (
+        st.builds(
+            vl.Source,
+            id=ids,
+            title=st.text(),
+            address=st.text(),
+            date=st.text(),
+            published=st.booleans(),
+        )
+        | st.sampled_from(referential.years()).flatmap(
+            lambda year: st.sampled_from(referential.ruleset(year).sources)
+        )
+    ),
     "TaxonomyDiff": lambda: (
         st.tuples(taxonomies(), taxonomies()).map(lambda pair: pair[0].diff(pair[1]))
         | st.builds(
@@ -451,6 +467,7 @@ class TestShapes:
             "min_issue_scores": {},
             "min_each_theme": "0",
             "required_services": [],
+            "source": "",
         }
 
     @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from villes_label._geo import departement_of, departements, region_of, regions
 from villes_label._initiatives import Actor, ActorRole, Place
 from villes_label._rules import Applicability, Expectation, GradeRule, MentionRule, Ruleset
 from villes_label._scoring import Assessment, Reason, assess
-from villes_label._taxonomy import Issue, Service, Taxonomy, TaxonomyDiff, Theme
+from villes_label._taxonomy import Issue, Service, Source, Taxonomy, TaxonomyDiff, Theme
 from villes_label._territory import Action, Dossier, Status, Territory, TerritoryKind
 from villes_label.referential import default_ruleset, default_taxonomy
 
@@ -67,6 +67,7 @@ __all__ = [
     "Scenario",
     "Scorer",
     "Service",
+    "Source",
     "Status",
     "Step",
     "Taxonomy",

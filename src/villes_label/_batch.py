@@ -60,7 +60,7 @@ from villes_label._errors import InvalidInput
 from villes_label._frames import dossier_rows, numpy_or_none
 from villes_label._linear import CREDITED, Quantity, QuantityKind, Structure
 from villes_label._rules import Ruleset
-from villes_label._scoring import Assessment, assess, check_ids
+from villes_label._scoring import Assessment, assess, check_ids, read_retired_ids
 from villes_label._territory import Dossier, Status, Territory, TerritoryKind, effective_entries
 from villes_label._values import is_instance, plain_dict
 
@@ -410,7 +410,7 @@ class CohortSummary:
     >>> from villes_label import Scorer, default_ruleset, referential
     >>> summary = Scorer(default_ruleset()).summary([referential.sample_dossier()])
     >>> summary.grades, summary.gate_grades, summary.score(0)
-    ((3,), (3,), Fraction(295, 576))
+    ((3,), (3,), Fraction(480143, 942480))
     """
 
     grades: tuple[int, ...]
@@ -614,7 +614,7 @@ class Scorer:
         >>> frame = dossiers_frame([referential.sample_dossier()])
         >>> Scorer(default_ruleset()).grade_frame(frame)[["code", "grade", "score"]]
             code  grade    score
-        0  35999      3  295/576
+        0  35999      3  480143/942480
         """
         from villes_label._frames import grade_frame  # noqa: PLC0415 - needs the extra `frames`
 
@@ -659,6 +659,8 @@ class Scorer:
         known = self._known
         for n in compress(count(), map(operator.not_, map(known.issuperset, sources))):
             check_ids(cohort[n], self.ruleset)
+            # Only former ids of the referential are left: read them as their successors.
+            sources[n] = effective_entries(read_retired_ids(cohort[n], self.ruleset)[0])
         brackets = map(bisect_right, repeat(self._bounds), map(_POPULATION, cohort))
         keys = zip(map(_KIND, cohort), brackets, strict=True)
         profiles = list(map(self._profiles.__getitem__, keys))
@@ -755,6 +757,8 @@ class Scorer:
         key = (territory.kind, bisect_right(self._bounds, territory.population))
         profile = self._profiles[key]
         entries = effective_entries(dossier)
+        if not self._known.issuperset(entries):
+            entries = effective_entries(read_retired_ids(dossier, self.ruleset)[0])
         packed = profile.packed(entries)
         if profile.opted_out(packed):
             opted_out = frozenset(

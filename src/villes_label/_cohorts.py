@@ -209,7 +209,7 @@ def records(
     >>> list(row)[:8]
     ['code', 'name', 'kind', 'population', 'year', 'grade', 'score', 'projected_score']
     >>> row["grade"], round(row["score"], 3), row["kind"]
-    (3, 0.512, 'commune')
+    (3, 0.509, 'commune')
     """
     items = _assessments(assessments)
     if taxonomy is not None and not is_instance(taxonomy, Taxonomy):

@@ -36,7 +36,7 @@ from villes_label._costs import cheapest
 from villes_label._errors import InvalidInput, unknown_id
 from villes_label._linear import LinearForm, Progress, Quantity, QuantityKind, Structure
 from villes_label._rules import MAX_GRADE, GradeRule, Ruleset
-from villes_label._scoring import assess, check_ids, check_rule
+from villes_label._scoring import assess, check_ids, check_rule, read_retired_ids
 from villes_label._territory import Dossier, Status, effective_entries
 from villes_label._values import to_fraction
 from villes_label._vocabulary import ReasonCode, points
@@ -893,6 +893,7 @@ def recommend(
     problems += exclude_problems + prefer_problems
     if problems or costs is None:
         raise InvalidInput(*problems)
+    dossier, _ = read_retired_ids(dossier, ruleset)
     current = assess(dossier, ruleset)
     if target is None:
         target = next(
@@ -1131,7 +1132,7 @@ def next_questions(dossier: Dossier, ruleset: Ruleset, limit: int = 10) -> tuple
 
     >>> from villes_label import default_ruleset, referential
     >>> next_questions(referential.sample_dossier(), default_ruleset(), limit=3)
-    ('hackathon', 'experimentation-objets-connectes', 'qualite-air-en-ligne')
+    ('ateliers-code-periscolaire', 'maintenance-informatique-ecoles', 'hackathon')
     """
     _check_models(dossier, ruleset)
     problems = _id_problems(dossier, ruleset)
@@ -1141,6 +1142,7 @@ def next_questions(dossier: Dossier, ruleset: Ruleset, limit: int = 10) -> tuple
         problems.append(f"limit: must be >= 0, got {limit}")
     if problems:
         raise InvalidInput(*problems)
+    dossier, _ = read_retired_ids(dossier, ruleset)
     entries = effective_entries(dossier)
     structure = Structure(ruleset)
     scope = structure.concern(dossier.territory, entries)

@@ -288,11 +288,11 @@ def roadmap(
     >>> from villes_label import default_ruleset, referential
     >>> road = roadmap(referential.sample_dossier(), default_ruleset(), 4, years=4)
     >>> print(road.explain("en"))  # doctest: +NORMALIZE_WHITESPACE
-    Roadmap 2017–2020 to @@@@ (grade 4) (today @@@ (grade 3), score 51.2)
-      2017: Budget participatif [budget-participatif] — expected @@@ (grade 3), score 52.0
-      2018: Pétitions en ligne [petitions-en-ligne] — expected @@@@ (grade 4), score 52.8
-      2019: nothing new — expected @@@@ (grade 4), score 52.8
-      2020: nothing new — expected @@@@ (grade 4), score 52.8
+    Roadmap 2017–2020 to @@@@ (grade 4) (today @@@ (grade 3), score 50.9)
+      2017: Budget participatif [budget-participatif] — expected @@@ (grade 3), score 51.6
+      2018: Pétitions en ligne [petitions-en-ligne] — expected @@@@ (grade 4), score 52.2
+      2019: nothing new — expected @@@@ (grade 4), score 52.2
+      2020: nothing new — expected @@@@ (grade 4), score 52.2
     Outcome: @@@@ (grade 4) reached in 2018, by the horizon 2020 (at most 1 service a year)
     """
     problems = []

@@ -11,7 +11,7 @@ import attrs
 
 from villes_label._errors import InvalidInput, unknown_id
 from villes_label._expectations import Expectation, expectation_problems
-from villes_label._taxonomy import Taxonomy
+from villes_label._taxonomy import Source, Taxonomy
 from villes_label._territory import FIRST_YEAR, LAST_YEAR, Status, Territory, TerritoryKind
 from villes_label._values import FrozenMap, is_instance, is_int, to_fraction
 from villes_label._vocabulary import DEFAULT_CREDITS
@@ -123,6 +123,10 @@ def _mentions(value: Iterable[MentionRule]) -> tuple[MentionRule, ...]:
     return tuple(value)
 
 
+def _sources(value: Iterable[Source]) -> tuple[Source, ...]:
+    return tuple(value)
+
+
 def _check_unit(path: str, value: object, problems: list[str]) -> None:
     if not isinstance(value, Fraction):
         problems.append(f"{path}: expected a fraction, got {type(value).__name__}")
@@ -217,6 +221,8 @@ class GradeRule:
     )
     min_each_theme: Fraction = attrs.field(converter=_fraction, default=_ZERO)
     required_services: frozenset[str] = attrs.field(converter=_ids, factory=frozenset)
+    source: str = ""
+    """The id of the ruleset's `Source` this rule comes from ("" when not told)."""
 
     def __attrs_post_init__(self) -> None:
         problems = self.problems()
@@ -281,6 +287,8 @@ class MentionRule:
     )
     required_services: frozenset[str] = attrs.field(converter=_ids, factory=frozenset)
     min_grade: int = 0
+    source: str = ""
+    """The id of the ruleset's `Source` this mention comes from ("" when not told)."""
 
     def __attrs_post_init__(self) -> None:
         problems = self.problems()
@@ -353,6 +361,8 @@ class Ruleset:
         converter=_applicability_map, factory=FrozenMap
     )
     expectations: tuple[Expectation, ...] = attrs.field(converter=_expectations, default=())
+    sources: tuple[Source, ...] = attrs.field(converter=_sources, default=())
+    """Where the rules come from; grade and mention rules name one in their ``source``."""
 
     def __attrs_post_init__(self) -> None:
         problems = _ruleset_problems(self)
@@ -480,6 +490,7 @@ def _ruleset_problems(rules: Ruleset) -> list[str]:
 
     problems.extend(expectation_problems(rules.expectations, [issue.id for issue in tax.issues]))
 
+    problems.extend(_rule_source_problems(rules))
     seen: set[str] = set()
     for n, mention in enumerate(rules.mentions):
         path = f"mentions[{n}]"
@@ -492,4 +503,29 @@ def _ruleset_problems(rules: Ruleset) -> list[str]:
         check_ids(f"{path}.min_theme_scores", mention.min_theme_scores, themes, "theme")
         check_ids(f"{path}.min_issue_scores", mention.min_issue_scores, issues, "issue")
         check_ids(f"{path}.required_services", mention.required_services, services, "service")
+    return problems
+
+
+def _rule_source_problems(rules: Ruleset) -> list[str]:
+    problems: list[str] = []
+    known: set[str] = set()
+    for n, source in enumerate(rules.sources):
+        if not is_instance(source, Source):
+            problems.append(f"sources[{n}]: expected a Source, got {type(source).__name__}")
+        elif source.id in known:
+            problems.append(f"sources[{n}].id: duplicate source id {source.id!r}")
+        else:
+            known.add(source.id)
+    named: list[tuple[str, object]] = [
+        (f"grades[{n}].source", getattr(rule, "source", "")) for n, rule in enumerate(rules.grades)
+    ]
+    named.extend(
+        (f"mentions[{n}].source", getattr(rule, "source", ""))
+        for n, rule in enumerate(rules.mentions)
+    )
+    for path, name in named:
+        if not is_instance(name, str):
+            problems.append(f"{path}: expected a str, got {type(name).__name__}")
+        elif name and name not in known:
+            problems.append(f"{path}: {unknown_id('source', str(name), known)}")
     return problems

@@ -156,11 +156,11 @@ class Assessment:
     >>> from villes_label import assess, default_ruleset, referential
     >>> result = assess(referential.sample_dossier(), default_ruleset())
     >>> str(result)
-    'Saint-Exemple-sur-Vilaine 2016: @@@ (score 51.2/100)'
+    'Saint-Exemple-sur-Vilaine 2016: @@@ (score 50.9/100)'
     >>> result.summary()
-    'Saint-Exemple-sur-Vilaine (2016) : @@@ (3 arobases), score 51,2 sur 100'
+    'Saint-Exemple-sur-Vilaine (2016) : @@@ (3 arobases), score 50,9 sur 100'
     >>> result.themes["democratie-services-publics"], result.names["democratie-services-publics"]
-    (Fraction(53, 96), 'Démocratie et services publics')
+    (Fraction(1027, 1904), 'Démocratie et services publics')
     """
 
     territory: Territory
@@ -334,21 +334,65 @@ class Assessment:
 
 
 def check_ids(dossier: Dossier, ruleset: Ruleset) -> None:
-    """Raise `InvalidInput` naming every service id of *dossier* unknown to *ruleset*."""
+    """Raise `InvalidInput` naming every service id of *dossier* unknown to *ruleset*.
+
+    A former id that the taxonomy still reads (one of its ``aliases``) is known.
+    """
     known = ruleset.taxonomy.service_ids
+    retired = ruleset.taxonomy.aliases
     problems = [
         f"services.{sid}: {unknown_id('service', sid, known)}"
         for sid in dossier.services
-        if sid not in known
+        if sid not in known and sid not in retired
     ]
     for n, action in enumerate(dossier.actions):
         problems.extend(
             f"actions[{n}].services: {unknown_id('service', sid, known)}"
             for sid in sorted(action.services)
-            if sid not in known
+            if sid not in known and sid not in retired
         )
     if problems:
         raise InvalidInput(*problems)
+
+
+def read_retired_ids(dossier: Dossier, ruleset: Ruleset) -> tuple[Dossier, tuple[Reason, ...]]:
+    """*dossier* with every former service id read as its successor, and a reason for each.
+
+    Call after `check_ids`. A dossier without former ids is returned as is.
+    Statuses merge as `villes_label.migrate` merges them: the best one wins.
+    """
+    aliases = ruleset.taxonomy.aliases
+    if not aliases:
+        return dossier, ()
+    retired = sorted(sid for sid in dossier.declared if sid in aliases)
+    if not retired:
+        return dossier, ()
+    from villes_label._migrate import migrate  # noqa: PLC0415 - only old dossiers need it
+
+    carried = migrate(dossier, ruleset.taxonomy, {sid: aliases[sid] for sid in retired})
+    reasons = tuple(
+        Reason(
+            code=ReasonCode.RETIRED_ID,
+            subject=sid,
+            message=f"service {sid!r} is a former id of the referential: read as {aliases[sid]!r}",
+        )
+        for sid in retired
+    )
+    return carried.dossier, reasons
+
+
+def _year_reasons(dossier: Dossier, ruleset: Ruleset) -> list[Reason]:
+    if dossier.year == ruleset.year:
+        return []
+    return [
+        Reason(
+            code=ReasonCode.YEAR_MISMATCH,
+            message=f"the dossier is of {dossier.year} but the rules are those of "
+            f"{ruleset.year}: it is assessed on another year's rules",
+            required=Fraction(ruleset.year),
+            actual=Fraction(dossier.year),
+        )
+    ]
 
 
 @attrs.frozen
@@ -438,7 +482,7 @@ def assess(dossier: Dossier, ruleset: Ruleset) -> Assessment:
     >>> from villes_label.referential import default_ruleset, sample_dossier
     >>> result = assess(sample_dossier(), default_ruleset())
     >>> result.grade, result.score
-    (3, Fraction(295, 576))
+    (3, Fraction(480143, 942480))
     """
     if not is_instance(dossier, Dossier):
         msg = f"dossier: expected a Dossier, got {type(dossier).__name__}"
@@ -447,6 +491,7 @@ def assess(dossier: Dossier, ruleset: Ruleset) -> Assessment:
         msg = f"ruleset: expected a Ruleset, got {type(ruleset).__name__}"
         raise InvalidInput(msg)
     check_ids(dossier, ruleset)
+    dossier, read_as = read_retired_ids(dossier, ruleset)
     entries = effective_entries(dossier)
     structure = Structure(ruleset)
     scope = structure.concern(dossier.territory, entries)
@@ -471,7 +516,8 @@ def assess(dossier: Dossier, ruleset: Ruleset) -> Assessment:
     for sid in scope.refused_opt_outs:
         effective[sid] = Status.ABSENT
 
-    reasons: list[Reason] = expired_reasons(dossier)
+    reasons: list[Reason] = [*_year_reasons(dossier, ruleset), *read_as]
+    reasons += expired_reasons(dossier)
     reasons += [
         Reason(
             code=ReasonCode.OPT_OUT_REFUSED,
@@ -672,9 +718,10 @@ def _explain(result: Assessment, lang: Literal["fr", "en"]) -> str:
         )
     after = _text.arobases(result.grade + 1)
     grouped: list[tuple[str, tuple[str, ...]]] = [
+        (f"Attention{c}" if fr else f"Warning{c}", ("year-mismatch",)),
         (
             f"Entrées corrigées{c}" if fr else f"Overridden inputs{c}",
-            ("opt-out-refused", ReasonCode.ACTION_EXPIRED),
+            ("retired-id", "opt-out-refused", ReasonCode.ACTION_EXPIRED),
         ),
         (
             f"Pour {after}{c}" if fr else f"For {after}{c}",

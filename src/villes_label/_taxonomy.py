@@ -6,15 +6,20 @@ This module knows nothing of territories, rules or scores.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from fractions import Fraction
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import attrs
 
 from villes_label._errors import InvalidInput, unknown_id
-from villes_label._values import is_instance
+from villes_label._values import FrozenMap, is_instance
 
-__all__ = ["Issue", "Service", "Taxonomy", "TaxonomyDiff", "Theme"]
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = ["Issue", "Service", "Source", "Taxonomy", "TaxonomyDiff", "Theme"]
 
 
 def _services_tuple(value: tuple[Service, ...]) -> tuple[Service, ...]:
@@ -33,6 +38,55 @@ def _ids_frozenset(value: frozenset[str]) -> frozenset[str]:
     return frozenset(value)
 
 
+def _sources_tuple(value: Iterable[Source]) -> tuple[Source, ...]:
+    return tuple(value)
+
+
+def _aliases_map(value: Mapping[str, str]) -> FrozenMap[str, str]:
+    return FrozenMap(value)
+
+
+@attrs.frozen(kw_only=True)
+class Source:
+    """Where a piece of a referential or of a ruleset comes from.
+
+    A *published* source is a public text (a page, an article, a regulation);
+    a source with ``published=False`` is a reconstruction, and its address
+    points to the page that argues it. Nodes and rules name their source by
+    ``id``, like the references of OpenFisca's parameters.
+
+    >>> faq = Source(id="atlaas-2014", title="ATLAAS, Classement des types de services",
+    ...              address="https://github.com/makinacorpus/atlaas/blob/master/pages/faq.md",
+    ...              date="2014-07-22")
+    >>> faq.published, str(faq)
+    (True, 'ATLAAS, Classement des types de services (2014-07-22, published)')
+    """
+
+    id: str
+    title: str
+    address: str = ""
+    date: str = ""
+    published: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        problems = [
+            f"{name}: expected a str, got {type(getattr(self, name)).__name__}"
+            for name in ("id", "title", "address", "date")
+            if not is_instance(getattr(self, name), str)
+        ]
+        if not problems and not self.id.strip():
+            problems.append("id: a source needs a non-empty id")
+        if not is_instance(self.published, bool):
+            problems.append(f"published: expected a bool, got {type(self.published).__name__}")
+        if problems:
+            raise InvalidInput(*problems)
+
+    def __str__(self) -> str:
+        when = f"{self.date}, " if self.date else ""
+        kind = "published" if self.published else "reconstructed"
+        return f"{self.title} ({when}{kind})"
+
+
 @attrs.frozen(kw_only=True)
 class Service:
     """An elementary service of the referential (*service élémentaire*).
@@ -44,6 +98,8 @@ class Service:
     id: str
     name: str
     description: str = ""
+    source: str = ""
+    """The id of the taxonomy's `Source` this service comes from ("" when not told)."""
 
     def __str__(self) -> str:
         return f"{self.name} ({self.id})"
@@ -62,6 +118,8 @@ class Issue:
     name: str
     services: tuple[Service, ...] = attrs.field(converter=_services_tuple)
     description: str = ""
+    source: str = ""
+    """The id of the taxonomy's `Source` this issue comes from ("" when not told)."""
 
     def __str__(self) -> str:
         return f"{self.name} ({self.id}, {len(self.services)} services)"
@@ -81,6 +139,8 @@ class Theme:
     name: str
     issues: tuple[Issue, ...] = attrs.field(converter=_issues_tuple)
     description: str = ""
+    source: str = ""
+    """The id of the taxonomy's `Source` this theme comes from ("" when not told)."""
 
     def __str__(self) -> str:
         return f"{self.name} ({self.id}, {len(self.issues)} issues)"
@@ -171,6 +231,47 @@ def _check_themes(instance: Taxonomy, attribute: attrs.Attribute[object], value:
         raise InvalidInput(*problems)
 
 
+def _source_problems(taxonomy: Taxonomy) -> list[str]:
+    problems: list[str] = []
+    known: set[str] = set()
+    for n, source in enumerate(taxonomy.sources):
+        if not is_instance(source, Source):
+            problems.append(f"sources[{n}]: expected a Source, got {type(source).__name__}")
+        elif source.id in known:
+            problems.append(f"sources[{n}].id: duplicate source id {source.id!r}")
+        else:
+            known.add(source.id)
+    for t, theme in enumerate(taxonomy.themes):
+        nodes: list[tuple[str, Theme | Issue | Service]] = [(f"themes[{t}]", theme)]
+        for i, issue in enumerate(theme.issues):
+            nodes.append((f"themes[{t}].issues[{i}]", issue))
+            nodes.extend(
+                (f"themes[{t}].issues[{i}].services[{s}]", service)
+                for s, service in enumerate(issue.services)
+            )
+        for path, node in nodes:
+            if not is_instance(node.source, str):
+                problems.append(f"{path}.source: expected a str, got {type(node.source).__name__}")
+            elif node.source and node.source not in known:
+                problems.append(f"{path}.source: {unknown_id('source', node.source, known)}")
+    return problems
+
+
+def _alias_problems(taxonomy: Taxonomy) -> list[str]:
+    problems: list[str] = []
+    services = {service.id for issue in taxonomy.issues for service in issue.services}
+    for old, new in sorted(taxonomy.aliases.items(), key=repr):
+        if not is_instance(old, str) or not old.strip():
+            problems.append(f"aliases: {old!r} is not a service id")
+        elif old in taxonomy:
+            problems.append(f"aliases.{old}: {old!r} is still an id of the taxonomy")
+        elif not is_instance(new, str):
+            problems.append(f"aliases.{old}: expected a service id, got {type(new).__name__}")
+        elif new not in services:
+            problems.append(f"aliases.{old}: {unknown_id('service', new, services)}")
+    return problems
+
+
 @attrs.frozen(kw_only=True)
 class Taxonomy:
     """A referential of services: themes → issues → services, with stable ids.
@@ -189,6 +290,15 @@ class Taxonomy:
     name: str
     version: str
     themes: tuple[Theme, ...] = attrs.field(converter=_themes_tuple, validator=_check_themes)
+    sources: tuple[Source, ...] = attrs.field(converter=_sources_tuple, default=())
+    """Where the referential comes from; nodes name one of them in their ``source``."""
+    aliases: Mapping[str, str] = attrs.field(converter=_aliases_map, factory=FrozenMap)
+    """Former service ids that still read, each mapped to the service that took it over."""
+
+    def __attrs_post_init__(self) -> None:
+        problems = _source_problems(self) + _alias_problems(self)
+        if problems:
+            raise InvalidInput(*problems)
 
     @cached_property
     def issues(self) -> tuple[Issue, ...]:
@@ -254,6 +364,36 @@ class Taxonomy:
             return self._services_by_id[service_id]
         except (KeyError, TypeError):
             raise InvalidInput(unknown_id("service", service_id, self._services_by_id)) from None
+
+    def resolve(self, service_id: str) -> str:
+        """The current id of *service_id*: itself, or the service a former id now reads as.
+
+        >>> from villes_label import default_taxonomy
+        >>> tax = default_taxonomy()
+        >>> tax.resolve("site-internet"), tax.resolve("espace-coworking")
+        ('site-internet', 'teletravail-tiers-lieu')
+        """
+        if service_id in self._services_by_id:
+            return service_id
+        new = self.aliases.get(service_id)
+        if new is None:
+            raise InvalidInput(unknown_id("service", service_id, self._services_by_id))
+        return new
+
+    def source_of(self, node_id: str) -> Source | None:
+        """The `Source` of a theme, issue or service (``None`` when its node names none).
+
+        >>> from villes_label import default_taxonomy
+        >>> default_taxonomy().source_of("emploi").published
+        True
+        """
+        if node_id in self._themes_by_id:
+            name = self._themes_by_id[node_id].source
+        elif node_id in self._issues_by_id:
+            name = self._issues_by_id[node_id].source
+        else:
+            name = self.service(node_id).source
+        return next((source for source in self.sources if source.id == name), None)
 
     def theme_of(self, issue_or_service_id: str) -> Theme:
         """Return the theme that holds an issue or a service."""

@@ -256,6 +256,23 @@ def reason_text(
         mention = (mention_names or {}).get(subject or "")
         title = f"{mention} [{subject}]" if mention else (subject or "")
         return f"mention {title} obtenue" if fr else f"mention {title} awarded"
+    if code == "year-mismatch" and required is not None and actual is not None:
+        if fr:
+            return (
+                f"le dossier est de {actual} mais les règles sont celles de {required}{c} "
+                "il est évalué avec les règles d'une autre année"
+            )
+        return (
+            f"the dossier is of {actual} but the rules are those of {required}{c} "
+            "it is assessed on another year's rules"
+        )
+    if code == "retired-id":
+        if fr:
+            return (
+                f"{who} est un ancien identifiant du référentiel{c} "
+                "lu comme le service qui l'a remplacé"
+            )
+        return reason.message
     if code == "no-concerned-service":
         if fr:
             return f"aucun service du référentiel ne concerne ce territoire{c} le score est 0"

@@ -185,6 +185,10 @@ class ReasonCode(enum.StrEnum):
     POTENTIAL = "potential"
     MENTION = "mention"
     NO_CONCERNED_SERVICE = "no-concerned-service"
+    YEAR_MISMATCH = "year-mismatch"
+    """The dossier's year is not the ruleset's: it is assessed on another year's rules."""
+    RETIRED_ID = "retired-id"
+    """The dossier names a former service id, read as the service that took it over."""
 
 
 _STATUS_WORDS: dict[Lang, dict[Status, str]] = {

@@ -20,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
-from villes_label import _text
+from villes_label import _text, referential
 from villes_label._errors import InvalidInput
 from villes_label._rules import Ruleset
 from villes_label._scoring import Assessment, assess
@@ -239,25 +239,55 @@ def _rules(path: str | None) -> Ruleset:
     return _load(path, _structurer(Ruleset), _RULES)
 
 
+def _rules_of_year(year: int) -> Ruleset:
+    """The built-in rules of *year*; the default ones, said on stderr, for another year."""
+    if year in referential.years():
+        return referential.ruleset(year)
+    known = ", ".join(map(str, referential.years()))
+    rules = default_ruleset()
+    print(
+        f"warning: no built-in rules for {year} (built-in years: {known}): "
+        f"using the rules of {rules.year}",
+        file=sys.stderr,
+    )
+    return rules
+
+
 def _rules_and_dossiers(
     rules_path: str | None, dossier_paths: Sequence[str]
 ) -> tuple[Ruleset, list[Dossier]]:
-    """The rules and the dossiers, with the problems of every file at once."""
+    """The rules and the dossiers, with the problems of every file at once.
+
+    Without *rules_path*, the built-in rules of the dossiers' year (the default
+    ones when they are of several years). Rules of another year than a
+    dossier's are used, with a warning on stderr.
+    """
     problems: list[str] = []
     rules = None
-    dossiers: list[Dossier] = []
-    try:
-        rules = _rules(rules_path)
-    except InvalidInput as error:
-        problems.extend(error.problems)
-    for path in dossier_paths:
+    if rules_path is not None:
         try:
-            dossiers.append(_load(path, _structurer(Dossier), _DOSSIER))
+            rules = _rules(rules_path)
         except InvalidInput as error:
             problems.extend(error.problems)
-    if rules is None or problems:
+    read: list[tuple[str, Dossier]] = []
+    for path in dossier_paths:
+        try:
+            read.append((path, _load(path, _structurer(Dossier), _DOSSIER)))
+        except InvalidInput as error:
+            problems.extend(error.problems)
+    if problems:
         raise InvalidInput(*problems)
-    return rules, dossiers
+    if rules is None:
+        years = {dossier.year for _, dossier in read}
+        rules = _rules_of_year(years.pop()) if len(years) == 1 else default_ruleset()
+    for path, dossier in read:
+        if dossier.year != rules.year:
+            print(
+                f"warning: {path}: the dossier is of {dossier.year} but the rules are "
+                f"those of {rules.year}",
+                file=sys.stderr,
+            )
+    return rules, [dossier for _, dossier in read]
 
 
 def _rules_and_dossier(rules_path: str | None, dossier_path: str) -> tuple[Ruleset, Dossier]:
@@ -747,8 +777,8 @@ _HELP: dict[str, tuple[str, str]] = {
         "... and of this kind (default: commune)",
     ),
     "rules": (
-        "fichier des règles (défaut : celles du label, 2016)",
-        "rules file (default: the label's, 2016)",
+        "fichier des règles (défaut : celles du label pour l'année du dossier, 2016 sinon)",
+        "rules file (default: the label's for the dossier's year, else 2016)",
     ),
     "score": ("évaluer un ou plusieurs dossiers", "assess one or more dossiers"),
     "score.json": (

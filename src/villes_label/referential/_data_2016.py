@@ -1,10 +1,15 @@
 """The 2016 referential of the label, as plain data: 4 themes, 16 issues, 131 services.
 
 Published: the four themes (2017 wording), fifteen of the sixteen enjeux, and the counts
-(131 services, 16 enjeux, 4 themes). Reconstructed: the sixteenth enjeu ("Environnement et
-transition écologique"), the grouping of the enjeux into themes (after the 2014 grouping, four
-per theme) and every service, since the label never published its list of services. The
-reconstruction is explained in ``docs/explanation/referential.md``.
+(131 services, 16 enjeux, 4 themes; Localtis 2016). Reconstructed: the sixteenth enjeu
+("Environnement et transition écologique", the *développement durable* usage of ATLAAS 2014),
+the grouping of the enjeux into themes (after the published 2014 grouping wherever it says
+something) and every service, since the label never published its list of services. The
+reconstruction is argued in ``docs/explanation/referential.md``.
+
+This is the second version of the library's 2016 list: duplicates merged, misplaced services
+moved, missing ones added. Every id of the first version keeps reading: ``ALIASES_2016`` maps
+each retired id to the service that took it over.
 
 Each theme is ``(theme_id, theme_name, theme_description, issues)``, each issue is
 ``(issue_id, issue_name, issue_description, services)`` and each service is
@@ -14,9 +19,16 @@ unique across the whole tree; names and descriptions are in French.
 
 from __future__ import annotations
 
-THEMES: tuple[
-    tuple[str, str, str, tuple[tuple[str, str, str, tuple[tuple[str, str, str], ...]], ...]], ...
-] = (
+from typing import TYPE_CHECKING
+
+from villes_label.referential._sources import REGLEMENT
+
+if TYPE_CHECKING:
+    from villes_label.referential._build import ThemeRow
+
+__all__ = ["ALIASES_2016", "NODE_SOURCES_2016", "THEMES_2016"]
+
+THEMES_2016: tuple[ThemeRow, ...] = (
     (
         "democratie-services-publics",
         "Démocratie et services publics",
@@ -40,7 +52,7 @@ THEMES: tuple[
                     (
                         "consultation-en-ligne",
                         "Consultation en ligne",
-                        "La collectivité consulte les habitants en ligne avant de décider d'un projet.",
+                        "La collectivité consulte les habitants en ligne avant de décider d’un projet.",
                     ),
                     (
                         "petitions-en-ligne",
@@ -50,7 +62,7 @@ THEMES: tuple[
                     (
                         "conseils-de-quartier-numeriques",
                         "Conseils de quartier numériques",
-                        "Les conseils de quartier disposent d'un espace en ligne pour travailler et rendre compte.",
+                        "Les conseils de quartier disposent d’un espace en ligne pour travailler et rendre compte.",
                     ),
                     (
                         "publication-deliberations",
@@ -65,12 +77,54 @@ THEMES: tuple[
                     (
                         "suivi-engagements-municipaux",
                         "Suivi des engagements municipaux",
-                        "L'avancement des engagements de l'équipe municipale est suivi publiquement en ligne.",
+                        "L’avancement des engagements de l’équipe municipale est suivi publiquement en ligne.",
                     ),
                     (
                         "concertation-projets-urbains",
                         "Concertation sur les projets urbains",
-                        "Les projets d'aménagement sont présentés en ligne avec plans et recueil d'avis.",
+                        "Les projets d’aménagement sont présentés en ligne avec plans et recueil d’avis.",
+                    ),
+                ),
+            ),
+            (
+                "vie-associative",
+                "Vie associative",
+                "Le soutien numérique aux associations et à l’engagement bénévole.",
+                (
+                    (
+                        "annuaire-associations",
+                        "Annuaire des associations",
+                        "Les associations locales sont recensées dans un annuaire en ligne.",
+                    ),
+                    (
+                        "espace-associations",
+                        "Portail des associations",
+                        "Les associations disposent d’un portail où présenter et héberger leurs pages et leurs actualités.",
+                    ),
+                    (
+                        "subventions-associations-en-ligne",
+                        "Subventions aux associations en ligne",
+                        "Les associations déposent et suivent en ligne leurs demandes de subvention.",
+                    ),
+                    (
+                        "reservation-materiel-associatif",
+                        "Réservation de matériel associatif",
+                        "Les associations réservent en ligne le matériel prêté par la commune.",
+                    ),
+                    (
+                        "plateforme-benevolat",
+                        "Plateforme du bénévolat",
+                        "Les associations publient leurs besoins et les habitants proposent leur aide bénévole.",
+                    ),
+                    (
+                        "formation-numerique-benevoles",
+                        "Formation numérique des bénévoles",
+                        "Les bénévoles associatifs sont formés aux outils numériques utiles à leur association.",
+                    ),
+                    (
+                        "forum-associations-en-ligne",
+                        "Forum des associations en ligne",
+                        "Le forum des associations se prolonge en ligne avec inscriptions aux activités.",
                     ),
                 ),
             ),
@@ -87,7 +141,7 @@ THEMES: tuple[
                     (
                         "demarches-en-ligne",
                         "Démarches en ligne",
-                        "Les principales démarches administratives peuvent être faites en ligne.",
+                        "Les principales démarches administratives (déclarations d’objets perdus comprises) peuvent être faites en ligne.",
                     ),
                     (
                         "paiement-en-ligne",
@@ -102,21 +156,21 @@ THEMES: tuple[
                     (
                         "gestion-relation-usager",
                         "Gestion de la relation usager",
-                        "Les demandes des usagers sont enregistrées et suivies jusqu'à leur réponse, quel que soit le canal.",
+                        "Les demandes des usagers sont enregistrées et suivies jusqu’à leur réponse, quel que soit le canal.",
                     ),
                     (
                         "signalement-voirie",
                         "Signalement sur la voirie",
-                        "Les habitants signalent en ligne un problème sur l'espace public et suivent son traitement.",
+                        "Les habitants signalent en ligne un problème sur l’espace public et suivent son traitement.",
                     ),
                     (
                         "teleservices-etat-civil",
-                        "Télé-services d'état civil",
-                        "Les actes d'état civil sont demandés en ligne et délivrés sans déplacement.",
+                        "Téléservices d’état civil",
+                        "Les actes d’état civil sont demandés en ligne et délivrés sans déplacement.",
                     ),
                     (
                         "alerte-population",
-                        "Alerte SMS de la population",
+                        "Alerte de la population par SMS",
                         "Les habitants inscrits reçoivent par SMS ou courriel les alertes et informations urgentes.",
                     ),
                     (
@@ -124,12 +178,52 @@ THEMES: tuple[
                         "Réservation de salles municipales",
                         "Les salles et équipements municipaux se réservent en ligne selon leurs disponibilités.",
                     ),
+                    (
+                        "urbanisme-en-ligne",
+                        "Urbanisme en ligne (PLU, cadastre, demandes d’autorisation)",
+                        "Le plan local d’urbanisme et le cadastre se consultent en ligne, et les demandes d’autorisation d’urbanisme peuvent y être préparées ou déposées.",
+                    ),
+                    (
+                        "point-service-public-visio",
+                        "Point de services publics avec borne de visioconférence",
+                        "Un lieu d’accueil proche donne accès, avec l’aide d’un agent et par visioconférence, aux services publics des autres administrations.",
+                    ),
+                    (
+                        "teletransmission-actes",
+                        "Télétransmission des actes",
+                        "Les actes soumis au contrôle de légalité sont transmis électroniquement à la préfecture.",
+                    ),
+                    (
+                        "facturation-electronique",
+                        "Facturation électronique",
+                        "La collectivité reçoit et traite les factures de ses fournisseurs sous forme électronique.",
+                    ),
+                    (
+                        "administration-sans-papier",
+                        "Administration sans papier",
+                        "Les circuits internes de la collectivité sont dématérialisés pour réduire le papier.",
+                    ),
+                    (
+                        "conseil-dematerialise",
+                        "Séances du conseil dématérialisées",
+                        "Convocations, dossiers et comptes rendus des séances du conseil sont transmis aux élus sous forme numérique.",
+                    ),
+                    (
+                        "formation-numerique-agents",
+                        "Formation numérique des agents",
+                        "Les agents municipaux sont formés aux outils et aux services numériques.",
+                    ),
+                    (
+                        "formation-numerique-elus",
+                        "Formation des élus au numérique",
+                        "Les élus sont formés aux outils et aux enjeux du numérique local.",
+                    ),
                 ),
             ),
             (
                 "identite",
                 "Identités, droits et libertés",
-                "La protection des droits des habitants dans l'usage du numérique et l'ouverture de l'action publique.",
+                "La protection des droits des habitants dans l’usage du numérique et l’ouverture de l’action publique.",
                 (
                     (
                         "open-data",
@@ -159,59 +253,54 @@ THEMES: tuple[
                     (
                         "charte-usages-numeriques",
                         "Charte des usages numériques",
-                        "Une charte fixe les règles d'usage du numérique pour les agents et les élus.",
+                        "Une charte fixe les règles d’usage du numérique pour les agents et les élus.",
                     ),
                     (
                         "securite-systemes-information",
-                        "Sécurité des systèmes d'information",
-                        "Les systèmes d'information de la collectivité sont protégés et régulièrement audités.",
+                        "Sécurité des systèmes d’information",
+                        "Les systèmes d’information de la collectivité sont protégés et régulièrement audités.",
                     ),
                     (
                         "acces-documents-administratifs",
                         "Accès aux documents administratifs",
                         "Les habitants demandent et obtiennent en ligne les documents administratifs communicables.",
                     ),
+                    (
+                        "education-medias-information",
+                        "Éducation aux médias et à l’information",
+                        "Des ateliers apprennent aux jeunes à évaluer l’information et à publier de façon responsable.",
+                    ),
+                    (
+                        "prevention-cyberharcelement",
+                        "Prévention du cyberharcèlement",
+                        "La collectivité mène des actions de prévention du harcèlement en ligne auprès des jeunes.",
+                    ),
                 ),
             ),
             (
                 "cooperation",
                 "Coopération",
-                "Le travail en commun avec d'autres collectivités et partenaires pour construire les services numériques.",
+                "Le travail en commun avec d’autres collectivités et partenaires pour construire les services numériques.",
                 (
                     (
                         "mutualisation-intercommunale",
-                        "Mutualisation intercommunale",
-                        "Les services numériques sont partagés avec l'intercommunalité et les communes voisines.",
+                        "Mutualisation et partage d’expériences entre collectivités",
+                        "Les services numériques sont partagés avec l’intercommunalité et les collectivités voisines, et les projets documentés pour d’autres.",
                     ),
                     (
                         "cooperation-internationale",
-                        "Coopération internationale",
-                        "La collectivité mène des projets numériques avec des collectivités étrangères partenaires.",
+                        "Coopération internationale et jumelages",
+                        "La collectivité mène des projets numériques avec des collectivités étrangères partenaires ou jumelées.",
                     ),
                     (
                         "sig-mutualise",
-                        "Système d'information géographique mutualisé",
+                        "Système d’information géographique mutualisé",
                         "Les données cartographiques du territoire sont gérées dans un système partagé entre collectivités.",
                     ),
                     (
                         "groupement-achats-numeriques",
-                        "Groupement d'achats numériques",
-                        "Les équipements et logiciels sont achetés en groupement avec d'autres collectivités.",
-                    ),
-                    (
-                        "partage-experiences-collectivites",
-                        "Partage d'expériences entre collectivités",
-                        "La collectivité documente ses projets numériques et les partage avec d'autres collectivités.",
-                    ),
-                    (
-                        "teletransmission-actes",
-                        "Télétransmission des actes",
-                        "Les actes soumis au contrôle de légalité sont transmis électroniquement à la préfecture.",
-                    ),
-                    (
-                        "jumelage-numerique",
-                        "Jumelage numérique",
-                        "Les échanges avec les villes jumelées passent aussi par des outils numériques partagés.",
+                        "Groupement d’achats numériques",
+                        "Les équipements et logiciels sont achetés en groupement avec d’autres collectivités.",
                     ),
                     (
                         "archivage-electronique-mutualise",
@@ -234,18 +323,18 @@ THEMES: tuple[
                 (
                     (
                         "reseau-social-local",
-                        "Réseau social local",
-                        "Un réseau social local permet aux habitants d'échanger et de s'organiser entre eux.",
+                        "Réseaux sociaux de la collectivité et réseau social local",
+                        "La collectivité anime sa présence sur les réseaux sociaux ou un réseau social local qui met les habitants en relation.",
                     ),
                     (
                         "accueil-nouveaux-habitants",
                         "Accueil des nouveaux habitants",
-                        "Les nouveaux habitants trouvent en ligne un guide d'accueil et les contacts utiles.",
+                        "Les nouveaux habitants trouvent en ligne un guide d’accueil et les contacts utiles.",
                     ),
                     (
                         "entraide-voisins",
                         "Entraide entre voisins",
-                        "Une plateforme met en relation les voisins qui proposent et demandent de l'aide.",
+                        "Une plateforme met en relation les voisins qui proposent et demandent de l’aide.",
                     ),
                     (
                         "quartiers-prioritaires-numeriques",
@@ -254,45 +343,45 @@ THEMES: tuple[
                     ),
                     (
                         "point-information-jeunesse",
-                        "Point information jeunesse",
-                        "Les jeunes trouvent en ligne et sur place une information sur leurs droits et leurs projets.",
+                        "Information jeunesse en ligne",
+                        "Les jeunes trouvent en ligne l’information sur la formation, l’emploi, le logement et les loisirs, avec un contact pour leurs questions.",
                     ),
                     (
                         "echanges-intergenerationnels",
                         "Échanges intergénérationnels",
-                        "Des jeunes et des aînés se retrouvent autour d'activités numériques partagées.",
-                    ),
-                    (
-                        "prevention-cyberharcelement",
-                        "Prévention du cyberharcèlement",
-                        "La collectivité mène des actions de prévention du harcèlement en ligne auprès des jeunes.",
+                        "Des jeunes et des aînés se retrouvent autour d’activités numériques partagées.",
                     ),
                     (
                         "web-tv-locale",
                         "Web TV ou radio locale",
                         "Une télévision ou une radio en ligne donne la parole aux habitants et aux acteurs locaux.",
                     ),
+                    (
+                        "contenus-coproduits-habitants",
+                        "Contenus co-produits avec les habitants",
+                        "Les habitants contribuent aux contenus publiés par la collectivité (mémoire locale, photographies, cartes, wiki), qui les héberge.",
+                    ),
                 ),
             ),
             (
                 "solidarites",
                 "Solidarités",
-                "L'accès des personnes fragiles à leurs droits et aux aides grâce au numérique.",
+                "L’accès des personnes fragiles à leurs droits et aux aides grâce au numérique.",
                 (
                     (
                         "aide-sociale-en-ligne",
                         "Aide sociale en ligne",
-                        "Les demandes d'aide sociale auprès du centre communal d'action sociale se font en ligne.",
+                        "Les demandes d’aide sociale auprès du centre communal d’action sociale se font en ligne.",
                     ),
                     (
                         "teleassistance-seniors",
                         "Téléassistance des aînés",
-                        "Les personnes âgées isolées bénéficient d'un service de téléassistance à domicile.",
+                        "Les personnes âgées isolées bénéficient d’un service de téléassistance à domicile.",
                     ),
                     (
                         "registre-personnes-vulnerables",
                         "Registre des personnes vulnérables",
-                        "Les personnes vulnérables s'inscrivent en ligne au registre utilisé en cas de canicule ou de crise.",
+                        "Les personnes vulnérables s’inscrivent en ligne au registre utilisé en cas de canicule ou de crise.",
                     ),
                     (
                         "demande-logement-social",
@@ -316,8 +405,23 @@ THEMES: tuple[
                     ),
                     (
                         "annuaire-services-sociaux",
-                        "Annuaire de l'action sociale",
+                        "Annuaire de l’action sociale",
                         "Les habitants trouvent en ligne les acteurs sociaux et solidaires du territoire.",
+                    ),
+                    (
+                        "aide-equipement-publics-difficulte",
+                        "Aide à l’équipement des publics en difficulté",
+                        "Les personnes en difficulté sont aidées à s’équiper en ordinateur, téléphone ou connexion (dons, prêts, tarifs sociaux).",
+                    ),
+                    (
+                        "insertion-par-le-numerique",
+                        "Insertion par le numérique",
+                        "Des parcours d’insertion s’appuient sur le numérique : chantiers, formations qualifiantes, emplois aidés dans le numérique.",
+                    ),
+                    (
+                        "e-sante",
+                        "Santé en ligne",
+                        "La collectivité soutient la télémédecine, la prévention et l’orientation dans l’offre de soins en ligne.",
                     ),
                 ),
             ),
@@ -332,6 +436,41 @@ THEMES: tuple[
                         "Un accès Wi-Fi gratuit est proposé dans les lieux publics de la commune.",
                     ),
                     (
+                        "bulletin-municipal-en-ligne",
+                        "Bulletin municipal et lettre d’information en ligne",
+                        "Le bulletin municipal est publié en ligne et une lettre d’information électronique est envoyée aux abonnés.",
+                    ),
+                    (
+                        "panneaux-information-numeriques",
+                        "Panneaux d’information numériques",
+                        "Des panneaux d’information lumineux ou interactifs diffusent l’information municipale dans l’espace public.",
+                    ),
+                    (
+                        "agenda-evenements",
+                        "Agenda des événements",
+                        "Les événements de la commune sont rassemblés dans un agenda en ligne.",
+                    ),
+                    (
+                        "information-travaux",
+                        "Information sur les travaux",
+                        "Les travaux en cours et leurs effets sur la circulation sont annoncés en ligne.",
+                    ),
+                    (
+                        "plan-interactif",
+                        "Plan interactif de la commune",
+                        "Un plan en ligne situe les équipements, services et lieux publics de la commune.",
+                    ),
+                    (
+                        "inscriptions-sports-loisirs",
+                        "Inscriptions en ligne aux activités sportives et de loisirs",
+                        "Les habitants s’inscrivent en ligne aux activités sportives, culturelles et de loisirs proposées par la collectivité.",
+                    ),
+                    (
+                        "preinscription-petite-enfance",
+                        "Préinscription en ligne en crèche",
+                        "Les familles font en ligne leur demande de place en accueil de la petite enfance et en suivent l’instruction.",
+                    ),
+                    (
                         "transports-temps-reel",
                         "Transports en temps réel",
                         "Les horaires des transports en commun sont disponibles en temps réel.",
@@ -342,81 +481,9 @@ THEMES: tuple[
                         "Les places de stationnement libres sont signalées et le stationnement se paie en ligne.",
                     ),
                     (
-                        "agenda-evenements",
-                        "Agenda des événements",
-                        "Les événements de la commune sont rassemblés dans un agenda en ligne.",
-                    ),
-                    (
-                        "menus-restauration-scolaire",
-                        "Menus de la restauration scolaire",
-                        "Les menus des cantines scolaires sont publiés en ligne chaque semaine.",
-                    ),
-                    (
-                        "information-travaux",
-                        "Information sur les travaux",
-                        "Les travaux en cours et leurs effets sur la circulation sont annoncés en ligne.",
-                    ),
-                    (
-                        "objets-trouves-en-ligne",
-                        "Objets trouvés en ligne",
-                        "Les objets trouvés sont déclarés et recherchés en ligne.",
-                    ),
-                    (
                         "covoiturage-local",
                         "Covoiturage local",
                         "Une plateforme met en relation les habitants qui partagent leurs trajets.",
-                    ),
-                    (
-                        "plan-interactif",
-                        "Plan interactif de la commune",
-                        "Un plan en ligne situe les équipements, services et lieux publics de la commune.",
-                    ),
-                ),
-            ),
-            (
-                "vie-associative",
-                "Vie associative",
-                "Le soutien numérique aux associations et à l'engagement bénévole.",
-                (
-                    (
-                        "annuaire-associations",
-                        "Annuaire des associations",
-                        "Les associations locales sont recensées dans un annuaire en ligne.",
-                    ),
-                    (
-                        "espace-associations",
-                        "Portail des associations",
-                        "Chaque association dispose d'un espace en ligne pour publier ses actualités.",
-                    ),
-                    (
-                        "subventions-associations-en-ligne",
-                        "Subventions aux associations en ligne",
-                        "Les associations déposent et suivent en ligne leurs demandes de subvention.",
-                    ),
-                    (
-                        "reservation-materiel-associatif",
-                        "Réservation de matériel associatif",
-                        "Les associations réservent en ligne le matériel prêté par la commune.",
-                    ),
-                    (
-                        "plateforme-benevolat",
-                        "Plateforme du bénévolat",
-                        "Les associations publient leurs besoins et les habitants proposent leur aide bénévole.",
-                    ),
-                    (
-                        "formation-numerique-benevoles",
-                        "Formation numérique des bénévoles",
-                        "Les bénévoles associatifs sont formés aux outils numériques utiles à leur association.",
-                    ),
-                    (
-                        "hebergement-sites-associatifs",
-                        "Hébergement des sites associatifs",
-                        "La commune héberge gratuitement les sites internet des associations locales.",
-                    ),
-                    (
-                        "forum-associations-en-ligne",
-                        "Forum des associations en ligne",
-                        "Le forum des associations se prolonge en ligne avec inscriptions aux activités.",
                     ),
                 ),
             ),
@@ -425,17 +492,17 @@ THEMES: tuple[
     (
         "partage-connaissances",
         "Partage des connaissances",
-        "L'éducation, la culture et l'accès de tous aux savoirs et aux usages numériques.",
+        "L’éducation, la culture et l’accès de tous aux savoirs et aux usages numériques.",
         (
             (
                 "education",
                 "Éducation",
-                "Le numérique à l'école et autour de l'école, pour les élèves et leurs familles.",
+                "Le numérique à l’école et autour de l’école, pour les élèves et leurs familles.",
                 (
                     (
                         "ent-ecoles",
                         "Espace numérique de travail des écoles",
-                        "Les écoles disposent d'un espace numérique de travail pour élèves, enseignants et parents.",
+                        "Les écoles disposent d’un espace numérique de travail pour élèves, enseignants et parents.",
                     ),
                     (
                         "equipement-numerique-ecoles",
@@ -444,23 +511,13 @@ THEMES: tuple[
                     ),
                     (
                         "portail-famille",
-                        "Portail famille",
-                        "Les familles inscrivent leurs enfants et règlent en ligne cantine et activités périscolaires.",
-                    ),
-                    (
-                        "inscriptions-scolaires-en-ligne",
-                        "Inscriptions scolaires en ligne",
-                        "L'inscription à l'école se fait en ligne.",
+                        "Portail famille (inscriptions scolaires et périscolaires, menus)",
+                        "Les familles inscrivent leurs enfants à l’école, à la cantine et au périscolaire, consultent les menus et paient en ligne.",
                     ),
                     (
                         "aide-aux-devoirs-en-ligne",
                         "Aide aux devoirs en ligne",
-                        "Les élèves accèdent à un service d'aide aux devoirs en ligne.",
-                    ),
-                    (
-                        "education-medias-information",
-                        "Éducation aux médias et à l'information",
-                        "Des ateliers apprennent aux jeunes à évaluer l'information et à publier de façon responsable.",
+                        "Les élèves accèdent à un service d’aide aux devoirs en ligne.",
                     ),
                     (
                         "ateliers-code-periscolaire",
@@ -475,61 +532,14 @@ THEMES: tuple[
                 ),
             ),
             (
-                "culture-patrimoine",
-                "Culture et patrimoine",
-                "L'accès en ligne à la culture et la valorisation numérique du patrimoine local.",
-                (
-                    (
-                        "mediatheque-en-ligne",
-                        "Médiathèque en ligne",
-                        "Le catalogue de la médiathèque se consulte en ligne avec réservation et prolongation des prêts.",
-                    ),
-                    (
-                        "patrimoine-numerise",
-                        "Patrimoine numérisé",
-                        "Le patrimoine local est numérisé et présenté en ligne.",
-                    ),
-                    (
-                        "archives-municipales-en-ligne",
-                        "Archives municipales en ligne",
-                        "Les archives municipales numérisées sont consultables en ligne.",
-                    ),
-                    (
-                        "visites-virtuelles",
-                        "Visites virtuelles",
-                        "Les monuments et musées de la commune se visitent virtuellement en ligne.",
-                    ),
-                    (
-                        "billetterie-culturelle-en-ligne",
-                        "Billetterie culturelle en ligne",
-                        "Les places des spectacles et équipements culturels s'achètent en ligne.",
-                    ),
-                    (
-                        "ressources-numeriques-mediatheque",
-                        "Ressources numériques de la médiathèque",
-                        "Les inscrits empruntent en ligne livres numériques, films, musique et presse.",
-                    ),
-                    (
-                        "parcours-patrimoine-mobile",
-                        "Parcours patrimoniaux sur mobile",
-                        "Des parcours de découverte du patrimoine se suivent sur téléphone mobile.",
-                    ),
-                    (
-                        "arts-numeriques",
-                        "Arts numériques",
-                        "La programmation culturelle accueille des œuvres et des artistes du numérique.",
-                    ),
-                ),
-            ),
-            (
                 "mediation",
                 "Médiation",
-                "L'accompagnement de tous les habitants vers les usages numériques.",
+                "L’accompagnement de tous les habitants vers les usages numériques.",
                 (
                     (
                         "espace-public-numerique",
                         "Espace public numérique",
-                        "Un lieu équipé accueille le public pour découvrir et pratiquer le numérique.",
+                        "Un lieu ouvert à tous offre un accès libre à des ordinateurs et à internet, avec un accompagnement.",
                     ),
                     (
                         "mediateurs-numeriques",
@@ -551,27 +561,98 @@ THEMES: tuple[
                         "Permanences numériques itinérantes",
                         "Un médiateur se déplace dans les quartiers et les hameaux pour accompagner les habitants.",
                     ),
+                ),
+            ),
+            (
+                "culture-patrimoine",
+                "Culture et patrimoine",
+                "L’accès en ligne à la culture et la valorisation numérique du patrimoine local.",
+                (
                     (
-                        "postes-acces-libre",
-                        "Postes en accès libre",
-                        "Des ordinateurs connectés sont en accès libre en mairie et dans les équipements publics.",
+                        "mediatheque-en-ligne",
+                        "Médiathèque en ligne",
+                        "Le catalogue, les réservations et les ressources numériques de la médiathèque sont accessibles en ligne.",
                     ),
                     (
-                        "formation-numerique-agents",
-                        "Formation numérique des agents",
-                        "Les agents municipaux sont formés aux outils et aux services numériques.",
+                        "patrimoine-numerise",
+                        "Patrimoine numérisé",
+                        "Le patrimoine local est numérisé et présenté en ligne.",
                     ),
                     (
-                        "annuaire-lieux-mediation",
-                        "Annuaire des lieux de médiation",
-                        "Les lieux d'accompagnement au numérique du territoire sont recensés en ligne.",
+                        "archives-municipales-en-ligne",
+                        "Archives municipales en ligne",
+                        "Les archives municipales numérisées sont consultables en ligne.",
+                    ),
+                    (
+                        "visites-virtuelles",
+                        "Visites virtuelles",
+                        "Les monuments et musées de la commune se visitent virtuellement en ligne.",
+                    ),
+                    (
+                        "billetterie-culturelle-en-ligne",
+                        "Billetterie culturelle en ligne",
+                        "Les places des spectacles et équipements culturels s’achètent en ligne.",
+                    ),
+                    (
+                        "parcours-patrimoine-mobile",
+                        "Parcours patrimoniaux sur mobile",
+                        "Des parcours de découverte du patrimoine se suivent sur téléphone mobile.",
+                    ),
+                    (
+                        "arts-numeriques",
+                        "Arts numériques",
+                        "La programmation culturelle accueille des œuvres et des artistes du numérique.",
+                    ),
+                ),
+            ),
+        ),
+    ),
+    (
+        "creation-richesses",
+        "Création de richesses",
+        "Le développement économique, l’emploi et l’attractivité d’un territoire durable.",
+        (
+            (
+                "developpement-economique",
+                "Développement économique",
+                "Le soutien numérique aux entreprises et aux commerces du territoire.",
+                (
+                    (
+                        "marches-publics-dematerialises",
+                        "Marchés publics dématérialisés",
+                        "Les marchés publics sont publiés et les offres reçues en ligne.",
+                    ),
+                    (
+                        "annuaire-entreprises-locales",
+                        "Annuaire des entreprises locales",
+                        "Les entreprises du territoire sont recensées dans un annuaire en ligne.",
+                    ),
+                    (
+                        "pepiniere-entreprises-numeriques",
+                        "Pépinière d’entreprises numériques",
+                        "Une pépinière héberge et accompagne de jeunes entreprises du numérique.",
+                    ),
+                    (
+                        "vitrine-commerces-locaux",
+                        "Vitrine des commerces locaux",
+                        "Les commerces locaux présentent leur offre sur une vitrine en ligne commune.",
+                    ),
+                    (
+                        "accompagnement-numerique-commercants",
+                        "Accompagnement numérique des commerçants",
+                        "Les commerçants et artisans sont accompagnés dans leur passage au numérique.",
+                    ),
+                    (
+                        "bourse-locaux-activite",
+                        "Bourse des locaux d’activité",
+                        "Les locaux et terrains disponibles pour les entreprises sont présentés en ligne.",
                     ),
                 ),
             ),
             (
                 "innovation",
                 "Innovation",
-                "L'expérimentation de nouveaux services et de nouvelles façons de les concevoir.",
+                "L’expérimentation de nouveaux services et de nouvelles façons de les concevoir.",
                 (
                     (
                         "fablab",
@@ -580,7 +661,7 @@ THEMES: tuple[
                     ),
                     (
                         "laboratoire-innovation-publique",
-                        "Laboratoire d'innovation publique",
+                        "Laboratoire d’innovation publique",
                         "Une équipe dédiée conçoit et expérimente de nouveaux services publics avec les usagers.",
                     ),
                     (
@@ -610,84 +691,25 @@ THEMES: tuple[
                     ),
                     (
                         "experimentation-objets-connectes",
-                        "Expérimentation d'objets connectés",
-                        "Des capteurs et objets connectés sont expérimentés dans l'espace public.",
-                    ),
-                ),
-            ),
-        ),
-    ),
-    (
-        "creation-richesses",
-        "Création de richesses",
-        "Le développement économique, l'emploi et l'attractivité d'un territoire durable.",
-        (
-            (
-                "developpement-economique",
-                "Développement économique",
-                "Le soutien numérique aux entreprises et aux commerces du territoire.",
-                (
-                    (
-                        "marches-publics-dematerialises",
-                        "Marchés publics dématérialisés",
-                        "Les marchés publics sont publiés et les offres reçues en ligne.",
-                    ),
-                    (
-                        "annuaire-entreprises-locales",
-                        "Annuaire des entreprises locales",
-                        "Les entreprises du territoire sont recensées dans un annuaire en ligne.",
-                    ),
-                    (
-                        "tres-haut-debit",
-                        "Très haut débit",
-                        "La collectivité agit pour le déploiement du très haut débit sur tout son territoire.",
-                    ),
-                    (
-                        "pepiniere-entreprises-numeriques",
-                        "Pépinière d'entreprises numériques",
-                        "Une pépinière héberge et accompagne de jeunes entreprises du numérique.",
-                    ),
-                    (
-                        "vitrine-commerces-locaux",
-                        "Vitrine des commerces locaux",
-                        "Les commerces locaux présentent leur offre sur une vitrine en ligne commune.",
-                    ),
-                    (
-                        "accompagnement-numerique-commercants",
-                        "Accompagnement numérique des commerçants",
-                        "Les commerçants et artisans sont accompagnés dans leur passage au numérique.",
-                    ),
-                    (
-                        "facturation-electronique",
-                        "Facturation électronique",
-                        "La collectivité reçoit et traite les factures de ses fournisseurs sous forme électronique.",
-                    ),
-                    (
-                        "bourse-locaux-activite",
-                        "Bourse des locaux d'activité",
-                        "Les locaux et terrains disponibles pour les entreprises sont présentés en ligne.",
+                        "Expérimentation d’objets connectés",
+                        "Des capteurs et objets connectés sont expérimentés dans l’espace public.",
                     ),
                 ),
             ),
             (
                 "emploi",
                 "Emploi",
-                "L'accès à l'emploi et les nouvelles formes de travail permises par le numérique.",
+                "L’accès à l’emploi et les nouvelles formes de travail permises par le numérique.",
                 (
                     (
                         "teletravail-tiers-lieu",
-                        "Télétravail et tiers-lieu",
-                        "Un tiers-lieu équipé permet aux habitants et aux agents de télétravailler près de chez eux.",
-                    ),
-                    (
-                        "espace-coworking",
-                        "Espace de coworking",
-                        "Un espace de travail partagé accueille indépendants et salariés à la journée ou au mois.",
+                        "Tiers-lieu de travail partagé (coworking, télétravail)",
+                        "Un tiers-lieu équipé accueille indépendants, salariés en télétravail et agents près de chez eux.",
                     ),
                     (
                         "offres-emploi-locales",
-                        "Offres d'emploi locales",
-                        "Les offres d'emploi du territoire sont rassemblées en ligne.",
+                        "Offres d’emploi locales",
+                        "Les offres d’emploi du territoire sont rassemblées en ligne, forums de l’emploi compris.",
                     ),
                     (
                         "recrutement-en-ligne",
@@ -696,18 +718,13 @@ THEMES: tuple[
                     ),
                     (
                         "ateliers-recherche-emploi",
-                        "Ateliers numériques de recherche d'emploi",
-                        "Les demandeurs d'emploi sont accompagnés dans leurs démarches de recherche en ligne.",
+                        "Ateliers numériques de recherche d’emploi",
+                        "Les demandeurs d’emploi sont accompagnés dans leurs démarches de recherche en ligne.",
                     ),
                     (
                         "offres-stages-apprentissage",
-                        "Offres de stages et d'apprentissage",
-                        "Les offres de stages et de contrats d'apprentissage locales sont publiées en ligne.",
-                    ),
-                    (
-                        "forum-emploi-en-ligne",
-                        "Forum de l'emploi en ligne",
-                        "Le forum de l'emploi se prolonge en ligne avec entretiens et candidatures.",
+                        "Offres de stages et d’apprentissage",
+                        "Les offres de stages et de contrats d’apprentissage locales sont publiées en ligne.",
                     ),
                     (
                         "formation-metiers-numeriques",
@@ -724,7 +741,7 @@ THEMES: tuple[
                     (
                         "office-tourisme-en-ligne",
                         "Office de tourisme en ligne",
-                        "L'office de tourisme présente en ligne l'offre touristique du territoire.",
+                        "L’office de tourisme présente en ligne l’offre touristique du territoire.",
                     ),
                     (
                         "application-mobile-ville",
@@ -732,19 +749,14 @@ THEMES: tuple[
                         "Une application mobile rassemble les informations et services de la commune.",
                     ),
                     (
-                        "reseaux-sociaux-ville",
-                        "Présence sur les réseaux sociaux",
-                        "La commune informe et dialogue avec le public sur les réseaux sociaux.",
-                    ),
-                    (
                         "marque-territoriale",
                         "Marque territoriale",
-                        "Une marque territoriale valorise en ligne l'image et les atouts du territoire.",
+                        "Une marque territoriale valorise en ligne l’image et les atouts du territoire.",
                     ),
                     (
                         "site-touristique-multilingue",
                         "Site touristique multilingue",
-                        "L'information touristique est proposée en plusieurs langues.",
+                        "L’information touristique est proposée en plusieurs langues.",
                     ),
                     (
                         "reservation-activites-touristiques",
@@ -761,27 +773,27 @@ THEMES: tuple[
                         "Événements numériques grand public",
                         "La commune organise des événements ouverts à tous autour du numérique.",
                     ),
+                    (
+                        "tres-haut-debit",
+                        "Très haut débit",
+                        "La collectivité agit pour le déploiement du très haut débit sur tout son territoire.",
+                    ),
                 ),
             ),
             (
                 "environnement",
                 "Environnement et transition écologique",
-                "Le numérique au service de la transition écologique et un numérique plus sobre.",
+                "Le numérique au service du développement durable du territoire, et un numérique qui consomme moins.",
                 (
                     (
                         "eclairage-public-intelligent",
                         "Éclairage public intelligent",
-                        "L'éclairage public est piloté à distance et adapté à la présence pour économiser l'énergie.",
+                        "L’éclairage public est piloté à distance et adapté à la présence pour économiser l’énergie.",
                     ),
                     (
-                        "sobriete-numerique",
-                        "Sobriété numérique",
-                        "La collectivité réduit l'empreinte environnementale de ses équipements et services numériques.",
-                    ),
-                    (
-                        "collecte-dechets-connectee",
-                        "Collecte des déchets connectée",
-                        "Des conteneurs connectés signalent leur remplissage pour optimiser les tournées de collecte.",
+                        "economies-energie-informatique",
+                        "Économies d’énergie du parc informatique",
+                        "Les postes, serveurs et impressions de la collectivité sont gérés pour consommer moins d’énergie (mise en veille, extinction, impressions limitées).",
                     ),
                     (
                         "reemploi-materiel-informatique",
@@ -791,25 +803,69 @@ THEMES: tuple[
                     (
                         "suivi-energie-batiments",
                         "Suivi énergétique des bâtiments",
-                        "Les consommations d'énergie des bâtiments publics sont mesurées et suivies en ligne.",
+                        "Les consommations d’énergie des bâtiments publics sont mesurées et suivies en ligne.",
                     ),
                     (
-                        "administration-sans-papier",
-                        "Administration sans papier",
-                        "Les circuits internes de la collectivité sont dématérialisés pour réduire le papier.",
-                    ),
-                    (
-                        "qualite-air-en-ligne",
-                        "Qualité de l'air en ligne",
-                        "Les mesures de la qualité de l'air sont publiées en ligne pour les habitants.",
+                        "collecte-dechets-connectee",
+                        "Collecte des déchets connectée",
+                        "Des conteneurs connectés signalent leur remplissage pour optimiser les tournées de collecte.",
                     ),
                     (
                         "telereleve-compteurs-eau",
-                        "Télérelève des compteurs d'eau",
-                        "Les compteurs d'eau sont relevés à distance pour détecter les fuites et suivre la consommation.",
+                        "Télérelève des compteurs d’eau",
+                        "Les compteurs d’eau sont relevés à distance pour détecter les fuites et suivre la consommation.",
+                    ),
+                    (
+                        "qualite-air-en-ligne",
+                        "Relais de l’information sur la qualité de l’air",
+                        "La collectivité relaie sur ses supports les indices et alertes publiés par l’association agréée de surveillance de la qualité de l’air.",
                     ),
                 ),
             ),
         ),
     ),
 )
+
+# Retired ids of the first 2016 list → the service that took each over.
+ALIASES_2016: dict[str, str] = {
+    "annuaire-lieux-mediation": "espace-public-numerique",
+    "espace-coworking": "teletravail-tiers-lieu",
+    "forum-emploi-en-ligne": "offres-emploi-locales",
+    "hebergement-sites-associatifs": "espace-associations",
+    "inscriptions-scolaires-en-ligne": "portail-famille",
+    "jumelage-numerique": "cooperation-internationale",
+    "menus-restauration-scolaire": "portail-famille",
+    "objets-trouves-en-ligne": "demarches-en-ligne",
+    "partage-experiences-collectivites": "mutualisation-intercommunale",
+    "postes-acces-libre": "espace-public-numerique",
+    "reseaux-sociaux-ville": "reseau-social-local",
+    "ressources-numeriques-mediatheque": "mediatheque-en-ligne",
+    "sobriete-numerique": "economies-energie-informatique",
+}
+
+_PUBLISHED_ISSUES = (
+    "democratie-locale",
+    "vie-associative",
+    "services-publics",
+    "identite",
+    "cooperation",
+    "cohesion-sociale",
+    "solidarites",
+    "vie-quotidienne",
+    "education",
+    "mediation",
+    "culture-patrimoine",
+    "developpement-economique",
+    "innovation",
+    "emploi",
+    "attractivite",
+)
+_THEMES = (
+    "democratie-services-publics",
+    "vivre-ensemble",
+    "partage-connaissances",
+    "creation-richesses",
+)
+
+# The nodes whose name is published; every other node is reconstructed.
+NODE_SOURCES_2016: dict[str, str] = dict.fromkeys((*_THEMES, *_PUBLISHED_ISSUES), REGLEMENT.id)

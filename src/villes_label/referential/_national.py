@@ -16,7 +16,7 @@ from villes_label._geo import departements
 from villes_label._initiatives import Actor, ActorRole, Place
 from villes_label._territory import Action, Dossier, Status
 from villes_label.referential._samples import synthetic_cohort
-from villes_label.referential._taxonomy_2016 import default_taxonomy
+from villes_label.referential._registry import taxonomy, years
 
 __all__ = ["national_cohort"]
 
@@ -67,7 +67,10 @@ def national_cohort(
     base = synthetic_cohort(size, seed=seed, year=year, epci_share=epci_share)
     rng = random.Random(f"national-{seed}")  # noqa: S311 - fictional data, not secrets
     codes = list(departements())
-    names = {service.id: service.name.lower() for service in default_taxonomy().services}
+    names = {
+        service.id: service.name.lower()
+        for service in taxonomy(year if year in years() else 2016).services
+    }
     used: set[str] = set()
     cohort = []
     for n, dossier in enumerate(base):

@@ -33,9 +33,9 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from villes_label._territory import Action, Dossier, Status, Territory, TerritoryKind
+from villes_label.referential._registry import ruleset, taxonomy
 from villes_label.referential._samples import _commune_code
 from villes_label.referential._strata import EXPECTATIONS
-from villes_label.referential._taxonomy_2016 import default_taxonomy
 
 if TYPE_CHECKING:
     import random
@@ -114,25 +114,24 @@ def palmares_cohort(seed: int = _DEFAULT_SEED) -> tuple[Dossier, ...]:
 
 def _dossier(territory: Territory, initiatives: int, rng: random.Random) -> Dossier:
     """The dossier of one collectivité: its initiatives, each delivering services."""
-    from villes_label.referential._rules_2016 import APPLICABILITY_2016  # noqa: PLC0415
-
-    taxonomy = default_taxonomy()
+    applicability = ruleset(2016).applicability
+    referential = taxonomy(2016)
     sizes = [size for size, _ in _SERVICES_PER_INITIATIVE]
     size_weights = [weight for _, weight in _SERVICES_PER_INITIATIVE]
     concerned = {
         issue.id: [
             s.id
             for s in issue.services
-            if s.id not in APPLICABILITY_2016 or APPLICABILITY_2016[s.id].concerns(territory)
+            if s.id not in applicability or applicability[s.id].concerns(territory)
         ]
-        for issue in taxonomy.issues
+        for issue in referential.issues
     }
     issues = [issue_id for issue_id, ids in concerned.items() if ids]
     propensity = [rng.gammavariate(_CONCENTRATION, 1) for _ in issues]
     actions = []
     for k in range(initiatives):
         issue_id = rng.choices(issues, weights=propensity)[0]
-        theme = taxonomy.theme_of(issue_id)
+        theme = referential.theme_of(issue_id)
         same_theme = [
             sid for issue in theme.issues for sid in concerned[issue.id] if issue.id != issue_id
         ]
@@ -165,10 +164,9 @@ def _separated(cohort: list[Dossier], seed: int) -> tuple[Dossier, ...]:
     import random  # noqa: PLC0415
 
     from villes_label._batch import Scorer  # noqa: PLC0415
-    from villes_label.referential._rules_2016 import default_ruleset  # noqa: PLC0415
 
     # Thresholds do not matter here: the 2016 gates with the strata decide the ties.
-    scorer = Scorer(default_ruleset().replace(expectations=EXPECTATIONS))
+    scorer = Scorer(ruleset(2016).replace(expectations=EXPECTATIONS))
     attempts = [0] * len(cohort)
     for _ in range(_MAX_REDRAWS):
         summary = scorer.summary(cohort)

@@ -11,7 +11,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from villes_label._territory import Action, Dossier, Status, Territory, TerritoryKind
-from villes_label.referential._taxonomy_2016 import default_taxonomy
+from villes_label.referential._registry import ruleset, taxonomy, years
 
 if TYPE_CHECKING:
     import random
@@ -69,6 +69,8 @@ def sample_dossier() -> Dossier:
         "prise-de-rendez-vous": d,
         "signalement-voirie": p,
         "teleservices-etat-civil": d,
+        "conseil-dematerialise": d,
+        "urbanisme-en-ligne": p,
         "alerte-population": d,
         "reservation-salles-municipales": p,
         "open-data": p,
@@ -81,31 +83,31 @@ def sample_dossier() -> Dossier:
         "wifi-public": d,
         "agenda-evenements": d,
         "information-travaux": p,
+        "bulletin-municipal-en-ligne": d,
+        "panneaux-information-numeriques": d,
+        "inscriptions-sports-loisirs": p,
         "plan-interactif": d,
         "annuaire-associations": d,
         "espace-associations": p,
         "aide-sociale-en-ligne": p,
         "annuaire-services-sociaux": d,
         "accueil-nouveaux-habitants": d,
-        "reseau-social-local": h,
+        "reseau-social-local": d,
         # Partage des connaissances.
         "portail-famille": d,
         "ent-ecoles": d,
         "equipement-numerique-ecoles": d,
-        "inscriptions-scolaires-en-ligne": d,
         "mediatheque-en-ligne": d,
-        "ressources-numeriques-mediatheque": p,
         "archives-municipales-en-ligne": p,
         "formation-numerique-agents": p,
         "fablab": na,
         # Création de richesses.
         "marches-publics-dematerialises": d,
         "offres-emploi-locales": d,
-        "reseaux-sociaux-ville": d,
         "office-tourisme-en-ligne": na,
         "collecte-dechets-connectee": na,
         "telereleve-compteurs-eau": na,
-        "sobriete-numerique": p,
+        "economies-energie-informatique": p,
         "suivi-energie-batiments": d,
         "reemploi-materiel-informatique": d,
         "vitrine-commerces-locaux": p,
@@ -131,8 +133,6 @@ def sample_dossier() -> Dossier:
         "tarification-solidaire": d,
         "subventions-associations-en-ligne": d,
         "plateforme-benevolat": p,
-        "menus-restauration-scolaire": d,
-        "objets-trouves-en-ligne": d,
         "gestion-relation-usager": p,
         "charte-usages-numeriques": d,
         "formats-ouverts": p,
@@ -147,9 +147,7 @@ def sample_dossier() -> Dossier:
         Action(
             id="epn-mediatheque",
             title="Espace public numérique de la médiathèque",
-            services=frozenset(
-                {"espace-public-numerique", "ateliers-numeriques-seniors", "postes-acces-libre"}
-            ),
+            services=frozenset({"espace-public-numerique", "ateliers-numeriques-seniors"}),
             status=Status.DEPLOYED,
         ),
         Action(
@@ -167,7 +165,7 @@ def sample_dossier() -> Dossier:
         Action(
             id="tiers-lieu-gare",
             title="Tiers-lieu de la gare",
-            services=frozenset({"teletravail-tiers-lieu", "espace-coworking"}),
+            services=frozenset({"teletravail-tiers-lieu"}),
             status=Status.PLANNED,
         ),
     )
@@ -236,8 +234,9 @@ def synthetic_cohort(
     import random  # noqa: PLC0415 - only cohorts need it; keeps `import villes_label` light
 
     rng = random.Random(seed)  # noqa: S311 - fictional data, not secrets
-    service_ids = [service.id for service in default_taxonomy().services]
-    opt_outs = _opt_out_ids() if opt_out_rate > 0 else ()
+    built_in = year if year in years() else 2016
+    service_ids = [service.id for service in taxonomy(built_in).services]
+    opt_outs = _opt_out_ids(built_in) if opt_out_rate > 0 else ()
     france = populations == "france"
     low, high = math.log10(max(min_population, 1)), math.log10(max_population)
     cohort = []
@@ -332,11 +331,9 @@ def _epci_like_france(rng: random.Random) -> tuple[TerritoryKind, int]:
 
 
 @cache
-def _opt_out_ids() -> tuple[str, ...]:
-    """The services the 2016 rules let a territory opt out of, in taxonomy order."""
-    from villes_label.referential._rules_2016 import default_ruleset  # noqa: PLC0415
-
-    rules = default_ruleset()
+def _opt_out_ids(year: int) -> tuple[str, ...]:
+    """The services the rules of *year* let a territory opt out of, in taxonomy order."""
+    rules = ruleset(year)
     return tuple(
         service.id
         for service in rules.taxonomy.services

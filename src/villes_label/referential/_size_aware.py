@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from villes_label.referential._rules_2016 import default_ruleset
+from villes_label.referential._registry import ruleset
 from villes_label.referential._strata import EXPECTATIONS
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def size_aware_ruleset() -> Ruleset:
     >>> [e.stratum for e in rules.expectations][:4]
     ['village', 'petite-ville', 'ville-moyenne', 'grande-ville']
     """
-    rules = default_ruleset()
+    rules = ruleset(2016)
     return rules.replace(
         name="Villes Internet 2016 (reconstruction, size-aware)",
         expectations=EXPECTATIONS,
