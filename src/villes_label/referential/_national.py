@@ -15,8 +15,8 @@ import attrs
 from villes_label._geo import departements
 from villes_label._initiatives import Actor, ActorRole, Place
 from villes_label._territory import Action, Dossier, Status
-from villes_label.referential._samples import synthetic_cohort
 from villes_label.referential._registry import taxonomy, years
+from villes_label.referential._samples import synthetic_cohort
 
 __all__ = ["national_cohort"]
 
