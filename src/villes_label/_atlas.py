@@ -88,7 +88,7 @@ class AreaSummary:
     >>> cohort = vl.referential.national_cohort(40, seed=1)
     >>> summary = vl.atlas([vl.assess(d, rules) for d in cohort], "region")["84"]
     >>> summary.name, summary.territories, sum(summary.grades.values())
-    ('Auvergne-Rhône-Alpes', 6, 6)
+    ('Auvergne-Rhône-Alpes', 2, 2)
     """
 
     level: Level
