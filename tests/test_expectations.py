@@ -309,7 +309,9 @@ class TestSizeAwareRules:
         for grade in range(1, 6):
             plan = recommend(empty(population, kind), rules, target=grade)
             assert plan.reachable
-            assert assess(plan.apply(empty(population, kind)), rules).grade == grade
+            # At least the target, as the contract says: for a small village one step can
+            # cross two close thresholds (7/12 and 5/8 for 3 and 4 @).
+            assert assess(plan.apply(empty(population, kind)), rules).grade >= grade
 
     def test_the_palmares_is_reproduced_exactly(self) -> None:
         rules = vl.referential.size_aware_ruleset()

@@ -65,7 +65,12 @@ _SERVICES_PER_INITIATIVE = ((1, 0.70), (2, 0.25), (3, 0.05))
 _CONCENTRATION = 0.6  # gamma shape of a collectivité's issue propensities
 _PARTIAL = 0.1
 _WEBSITE = 0.9
-_DEFAULT_SEED = 0
+# Chosen by a search over the seeds from 0 up, after the 2016 referential was revised: the
+# first whose cohort reproduces the palmarès under the size-aware 2016 rules (seeds 0 and 1
+# cannot: only 27 collectivités pass the gates of 5 @ where the palmarès has 30) and whose
+# calibrated thresholds keep the two real communes within their published grades
+# (Saint-Apollinaire-de-Rias at least 4 @, Carentoir at most 2 @; see *Real communes*).
+_DEFAULT_SEED = 7
 _MAX_REDRAWS = 500
 
 

@@ -26,10 +26,10 @@ __all__ = ["SIZE_AWARE_THRESHOLDS", "size_aware_ruleset"]
 
 SIZE_AWARE_THRESHOLDS: dict[int, Fraction] = {
     1: Fraction(0),
-    2: Fraction(5, 12),
-    3: Fraction(5, 8),
-    4: Fraction(71, 96),
-    5: Fraction(5, 6),
+    2: Fraction(31, 72),
+    3: Fraction(7, 12),
+    4: Fraction(5, 8),
+    5: Fraction(11, 15),
 }
 """The minimum scores of the size-aware 2016 rules, as `calibrate` sets them on the palmarès."""
 
@@ -40,7 +40,7 @@ def size_aware_ruleset() -> Ruleset:
 
     >>> rules = size_aware_ruleset()
     >>> [str(rule.min_score) for rule in rules.grades]
-    ['0', '5/12', '5/8', '71/96', '5/6']
+    ['0', '31/72', '7/12', '5/8', '11/15']
     >>> [e.stratum for e in rules.expectations][:4]
     ['village', 'petite-ville', 'ville-moyenne', 'grande-ville']
     """
