@@ -298,7 +298,9 @@ class TestInvalidInput:
             Scorer(RULES).grades(3)  # type: ignore[arg-type]
 
     def test_not_a_ruleset(self) -> None:
-        with pytest.raises(InvalidInput, match="ruleset: expected a Ruleset, got str"):
+        with pytest.raises(
+            InvalidInput, match=r"ruleset: expected a Ruleset \(an object\), got str"
+        ):
             Scorer("rules")
 
 

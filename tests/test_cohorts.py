@@ -503,10 +503,13 @@ class TestComparison:
         t = commune(1)
         with pytest.raises(InvalidInput) as error:
             Comparison(transitions={(1, 6): 1, (0, 0): -1, 3: 1})  # type: ignore[dict-item]
+        assert error.value.problems == ("transitions.3: expected a key such as '3->4', got int 3",)
+        with pytest.raises(InvalidInput) as error:
+            Comparison(transitions={(1, 6): 1, (0, 0): -1, (3, 9): 2})
         assert error.value.problems == (
-            "transitions.(1, 6): expected a pair of grades (before, after), each 0..5",
-            "transitions.(0, 0): expected a count >= 0, got -1",
-            "transitions.3: expected a pair of grades (before, after), each 0..5",
+            "transitions.1->6: expected a pair of grades (before, after), each 0..5",
+            "transitions.0->0: expected a count >= 0, got -1",
+            "transitions.3->9: expected a pair of grades (before, after), each 0..5",
         )
         with pytest.raises(InvalidInput, match="the grade did not change"):
             Comparison(transitions={(1, 1): 1}, changed=[(t, 1, 1)])

@@ -112,6 +112,7 @@ def examples() -> dict[str, object]:
         "MentionRule": rules.mentions[0],
         "Migration": vl.migrate(dossier, later),
         "Plan": plan,
+        "Problem": vl.Problem(("services", "S999"), "unknown service 'S999'"),
         "Reason": result.reasons[0],
         "Roadmap": road,
         "RoadmapYear": road.years[0],

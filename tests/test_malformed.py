@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 import villes_label as vl
 from villes_label import Dossier, InvalidInput, Ruleset, Taxonomy, from_dict, to_dict
+from villes_label._check import _reads_itself
+from villes_label._errors import render_path
 from villes_label._serialize import _key
 from villes_label.referential import default_ruleset, sample_dossier
 from villes_label.testing import dossiers, rulesets, taxonomies
@@ -1049,6 +1051,37 @@ CASES: list[tuple[str, type, Callable[[], object], list[str]]] = [
         lambda: changed(scenario_doc(), (("dossier", "territory", "population"), -1)),
         ["dossier.territory.population"],
     ),
+    # problems and size-aware expectations
+    (
+        "a problem whose path is a string and whose message is a number",
+        vl.Problem,
+        lambda: {"path": "services.S999", "message": 3},
+        ["message", "path"],
+    ),
+    (
+        "a problem path with a float",
+        vl.Problem,
+        lambda: {"path": ["services", 1.5], "message": "m"},
+        ["path[1]"],
+    ),
+    (
+        "an expectation with no coverage and a blank stratum",
+        vl.Expectation,
+        lambda: {"stratum": "\u200b", "coverage": "0", "kinds": ["commune"]},
+        ["coverage", "stratum"],
+    ),
+    (
+        "an expectation of an unknown issue in rules",
+        Ruleset,
+        lambda: changed(
+            R(),
+            (
+                ("expectations",),
+                [{"stratum": "all", "coverage": "2", "issue_coverage": {"participaton": "1"}}],
+            ),
+        ),
+        ["expectations[0].issue_coverage.participaton"],
+    ),
     # huge inputs
     (
         "one bad action among thousands",
@@ -1133,7 +1166,7 @@ CASES: list[tuple[str, type, Callable[[], object], list[str]]] = [
         "a transition key of five thousand digits",
         vl.Comparison,
         lambda: changed(comparison_doc(), (("transitions",), {"9" * 5000 + "->1": 1})),
-        ["transitions." + "9" * 5000 + "->1"],
+        [render_path(("transitions", "9" * 5000 + "->1"))],
     ),
     (
         "a territory nested a hundred thousand lists deep",
@@ -1360,3 +1393,150 @@ class TestEveryProblemIsReported:
         with pytest.raises(InvalidInput) as caught:
             from_dict(doc, Dossier)
         assert paths_of(caught.value) == sorted(chosen)
+
+
+# --- one validation path: constructors and from_dict agree ------------------------------
+
+
+def problems_of(build: Callable[[], object]) -> tuple[str, ...]:
+    with pytest.raises(InvalidInput) as caught:
+        build()
+    assert all(isinstance(p, vl.Problem) for p in caught.value.details)
+    assert caught.value.problems == tuple(str(p) for p in caught.value.details)
+    return caught.value.problems
+
+
+class TestReportedExamples:
+    """The examples users hit: every problem is reported with its path, from a constructor too."""
+
+    def test_a_grade_rule_with_four_mistakes(self) -> None:
+        problems = problems_of(
+            lambda: vl.GradeRule(
+                arobases=9,
+                min_score="1/2",
+                min_each_theme=2,
+                required_services="ab",
+            )
+        )
+        assert problems == (
+            "arobases: 9 is outside 1..5",
+            "min_each_theme: 2 is outside [0, 1]",
+            "required_services: expected a list, got the string 'ab'",
+        )
+
+    def test_from_dict_keeps_the_problem_beside_a_bad_threshold(self) -> None:
+        problems = problems_of(lambda: from_dict({"arobases": 9, "min_score": "x"}, vl.GradeRule))
+        assert problems == (
+            "arobases: 9 is outside 1..5",
+            "min_score: expected a fraction such as '7/20' or '0.35', got 'x'",
+        )
+
+    def test_a_repeated_theme_hides_nothing(self) -> None:
+        doc = changed(
+            R(),
+            (("name",), ""),
+            (("year",), 1999),
+            (("service_weights", "site-internet"), -3),
+        )
+        doc["taxonomy"]["themes"].append(
+            changed(T()["themes"][0], (("issues",), [{"id": "x", "name": "X", "services": []}]))
+        )
+        paths = paths_of_problems(problems_of(lambda: from_dict(doc, Ruleset)))
+        assert paths == sorted(
+            [
+                "name",
+                "year",
+                "service_weights.site-internet",
+                "taxonomy.themes[1].id",
+                "taxonomy.themes[1].issues[0].services",
+            ]
+        )
+
+    @pytest.mark.parametrize(
+        ("build", "path"),
+        [
+            (lambda: vl.Applicability(kinds=None), "kinds"),  # type: ignore[arg-type]
+            (
+                lambda: vl.GradeRule(arobases=1, min_score=0, required_services=None),  # type: ignore[arg-type]
+                "required_services",
+            ),
+            (
+                lambda: Dossier(territory=sample_dossier().territory, year=2016, actions=None),  # type: ignore[arg-type]
+                "actions",
+            ),
+            (lambda: vl.Action(id="a", title="t", services=None, status="deployed"), "services"),  # type: ignore[arg-type]
+            (lambda: vl.Migration(dossier=sample_dossier(), dropped=None), "dropped"),  # type: ignore[arg-type]
+            (lambda: Taxonomy(name="t", version="1", themes=None), "themes"),  # type: ignore[arg-type]
+            (lambda: vl.Reason(code="c", message="m", required="x"), "required"),
+            (lambda: default_ruleset().replace(grades=None), "grades"),
+        ],
+        ids=[
+            "Applicability(kinds=None)",
+            "GradeRule(required_services=None)",
+            "Dossier(actions=None)",
+            "Action(services=None)",
+            "Migration(dropped=None)",
+            "Taxonomy(themes=None)",
+            "Reason(required='x')",
+            "rules.replace(grades=None)",
+        ],
+    )
+    def test_a_constructor_raises_only_invalid_input(
+        self, build: Callable[[], object], path: str
+    ) -> None:
+        assert paths_of_problems(problems_of(build)) == [path]
+
+    def test_kinds_read_alike_from_a_constructor_and_from_data(self) -> None:
+        for kinds in (["commune"], ("commune",), {"commune"}):
+            rule = vl.Applicability(kinds=kinds)
+            assert rule.kinds == frozenset({vl.TerritoryKind.COMMUNE})
+        assert from_dict({"kinds": ["commune"]}, vl.Applicability) == rule
+        for build in (
+            lambda: vl.Applicability(kinds="commune"),
+            lambda: from_dict({"kinds": "commune"}, vl.Applicability),
+        ):
+            assert problems_of(build) == ("kinds: expected a list, got the string 'commune'",)
+
+    def test_a_float_requirement_reads_as_its_shortest_repr(self) -> None:
+        assert vl.Reason(code="c", message="m", required=0.1).required == Fraction(1, 10)
+        assert from_dict(
+            {"code": "c", "message": "m", "required": 0.1}, vl.Reason
+        ).required == Fraction(1, 10)
+
+
+def paths_of_problems(problems: tuple[str, ...]) -> list[str]:
+    return paths_of(InvalidInput(*problems))
+
+
+class TestOneValidationPath:
+    """A constructor given plain data reports exactly what from_dict reports: one path."""
+
+    @pytest.mark.parametrize(
+        ("cls", "make"),
+        [
+            (cls, make)
+            for name, cls, make, expected in CASES
+            if "nested" not in name and "" not in expected
+        ],
+        ids=[name for name, _, _, expected in CASES if "nested" not in name and "" not in expected],
+    )
+    def test_same_problems(self, cls: type, make: Callable[[], object]) -> None:
+        if not _reads_itself(cls):
+            return  # a model whose constructor takes built values only (not yet on the one path)
+        doc = make()
+        assert isinstance(doc, dict)
+        fields = {f.alias: f for f in attrs.fields(cls) if f.init}
+        if set(doc) - set(fields) or any(
+            f.default is attrs.NOTHING and alias not in doc for alias, f in fields.items()
+        ):
+            return  # unknown or missing fields: from_dict's own problems
+        with pytest.raises(InvalidInput) as from_data:
+            from_dict(doc, cls)
+        with pytest.raises(InvalidInput) as built:
+            cls(**doc)
+        assert built.value.details == from_data.value.details
+
+    @given(value=valid_values())
+    def test_constructors_read_plain_data(self, value: object) -> None:
+        doc = to_dict(value)
+        assert type(value)(**doc) == value

@@ -65,6 +65,7 @@ CONTRACT = {
     "VillesLabelError",
     "InvalidInput",
     "CalibrationError",
+    "Problem",
     # scenarios
     "Scenario",
     "check_scenario",

@@ -64,7 +64,7 @@ class TestGradeRule:
     """Thresholds are exact fractions in [0, 1]; arobases in 1..5."""
 
     def test_fractions_from_numbers(self) -> None:
-        rule = GradeRule(arobases=2, min_score=0.35, min_theme_scores={"x": "7/20"})  # type: ignore[dict-item]
+        rule = GradeRule(arobases=2, min_score=0.35, min_theme_scores={"x": "7/20"})
         assert rule.min_score == Fraction(7, 20)
         assert rule.min_theme_scores["x"] == Fraction(7, 20)
 
@@ -139,7 +139,7 @@ class TestRuleset:
                 year=2016,
                 taxonomy=default_taxonomy(),
                 grades=(
-                    GradeRule(arobases=1, min_score=0, min_theme_scores={"vivre-ensembel": 0}),  # type: ignore[dict-item]
+                    GradeRule(arobases=1, min_score=0, min_theme_scores={"vivre-ensembel": 0}),
                     GradeRule(arobases=1, min_score=0),
                 ),
                 mentions=(
@@ -160,9 +160,9 @@ class TestRuleset:
             "mentions[0].required_services.wifi-publik: unknown service",
             "mentions[1].id: duplicate mention id 'm'",
             "theme_weights.vivre-ensemble: a weight is positive, got 0",
-            "issue_weights.emploi: a weight is an int, got float",
+            "issue_weights.emploi: expected an int, got float 1.5",
             "service_weights.wifi: unknown service 'wifi'",
-            "applicability.wifi-public: expected an Applicability, got str",
+            "applicability.wifi-public: expected an Applicability (an object), got str",
             "credits.partial: 1/2 is below the credit of a lower status (3/4)",
         ]:
             assert expected in text

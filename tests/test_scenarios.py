@@ -78,9 +78,16 @@ class TestScenarioValues:
         assert Scenario(name="x", dossier=EMPTY, expect_score=given_score).expect_score == stored
 
     def test_mentions_become_a_frozenset(self) -> None:
-        scenario = Scenario(name="x", dossier=EMPTY, expect_mentions=["libre", "libre"])
-        assert scenario.expect_mentions == frozenset({"libre"})
+        scenario = Scenario(name="x", dossier=EMPTY, expect_mentions=["libre", "verte"])
+        assert scenario.expect_mentions == frozenset({"libre", "verte"})
         assert isinstance(scenario.expect_mentions, frozenset)
+
+    def test_a_mention_listed_twice_is_refused_as_by_from_dict(self) -> None:
+        with pytest.raises(InvalidInput) as caught:
+            Scenario(name="x", dossier=EMPTY, expect_mentions=["libre", "libre"])
+        assert caught.value.problems == (
+            "expect_mentions[1]: duplicate item 'libre' (also at index 0)",
+        )
 
     def test_every_problem_at_once(self) -> None:
         with pytest.raises(InvalidInput) as caught:
@@ -112,7 +119,7 @@ class TestScenarioValues:
             Scenario(name="x", dossier=EMPTY, expect_score=score)  # type: ignore[arg-type]
 
     def test_bad_mention_ids(self) -> None:
-        with pytest.raises(InvalidInput, match="is not a mention id"):
+        with pytest.raises(InvalidInput, match="empty id"):
             Scenario(name="x", dossier=EMPTY, expect_mentions=["libre", ""])
 
     def test_frozen_hashable_picklable(self) -> None:

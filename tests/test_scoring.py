@@ -241,7 +241,7 @@ class TestInvalidInput:
             assess(dossier, RULES)
         assert caught.value.problems == (
             "services.site-internte: unknown service 'site-internte' (did you mean 'site-internet'?)",
-            "actions[0].services: unknown service 'budget-participati' (did you mean 'budget-participatif'?)",
+            "actions[0].services.budget-participati: unknown service 'budget-participati' (did you mean 'budget-participatif'?)",
         )
 
     def test_wrong_types(self) -> None:

@@ -38,6 +38,8 @@ from villes_label import (
     referential,
     to_dict,
 )
+from villes_label._check import text_problem
+from villes_label._values import MAX_DIGITS
 from villes_label.referential import default_ruleset, sample_dossier
 from villes_label.testing import (
     applicabilities,
@@ -55,12 +57,15 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 # Text that JSON and paths find awkward: dots, brackets, colons, the tuple-key
 # separator, quotes, accents and astral characters.
 awkward_text = st.text(
-    alphabet=st.sampled_from(list("ab.[]:->\"' éÉ@_0\U0001f600")) | st.characters(),
+    alphabet=st.sampled_from(list("ab.[]:->\"' éÉ@_0\U0001f600")) | st.characters(codec="utf-8"),
     max_size=12,
 )
-ids = awkward_text.filter(lambda s: bool(s.strip()))
+# An id needs a visible character: text of spaces or zero-width characters is refused.
+ids = awkward_text.filter(lambda s: text_problem(s) is None)
+# A name may be empty, but not made only of invisible characters.
+names = awkward_text.filter(lambda s: not s or text_problem(s) is None)
 credited = st.sampled_from([Status.ABSENT, Status.PLANNED, Status.PARTIAL, Status.DEPLOYED])
-any_fraction = st.fractions(max_denominator=10**6)
+any_fraction = st.fractions(min_value=-(10**6), max_value=10**6, max_denominator=10**6)
 unit_fraction = st.fractions(min_value=0, max_value=1, max_denominator=1000)
 
 
@@ -155,7 +160,7 @@ def mention_rules() -> st.SearchStrategy[MentionRule]:
     return st.builds(
         MentionRule,
         id=ids,
-        name=awkward_text,
+        name=names,
         min_issue_scores=st.dictionaries(ids, unit_fraction, max_size=3),
         min_theme_scores=st.dictionaries(ids, unit_fraction, max_size=3),
         required_services=st.frozensets(ids, min_size=1, max_size=3),
@@ -197,6 +202,25 @@ def scenarios() -> st.SearchStrategy[Any]:
 
 def _taxonomy_parts(part: Callable[[vl.Taxonomy], tuple[Any, ...]]) -> st.SearchStrategy[Any]:
     return taxonomies().flatmap(lambda taxonomy: st.sampled_from(part(taxonomy)))
+
+
+def _disjoint_diff(
+    *,
+    added: frozenset[str],
+    removed: frozenset[str],
+    renamed: frozenset[str],
+    moved: frozenset[str],
+    change_ratio: Fraction,
+) -> TaxonomyDiff:
+    """A diff whose sets agree: a service added is not also removed, renamed or moved."""
+    removed -= added
+    return TaxonomyDiff(
+        added=added,
+        removed=removed,
+        renamed=renamed - added - removed,
+        moved=moved - added - removed,
+        change_ratio=change_ratio,
+    )
 
 
 def _ruleset_parts(part: Callable[[Ruleset], tuple[Any, ...]]) -> st.SearchStrategy[Any]:
@@ -241,12 +265,12 @@ EXAMPLES: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
     "TaxonomyDiff": lambda: (
         st.tuples(taxonomies(), taxonomies()).map(lambda pair: pair[0].diff(pair[1]))
         | st.builds(
-            TaxonomyDiff,
+            _disjoint_diff,
             added=st.frozensets(ids),
             removed=st.frozensets(ids),
             renamed=st.frozensets(ids),
             moved=st.frozensets(ids),
-            change_ratio=st.fractions(min_value=0),
+            change_ratio=st.fractions(min_value=0, max_value=10**6, max_denominator=10**6),
         )
     ),
     "Territory": territories,
@@ -288,7 +312,7 @@ EXAMPLES: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
             vl.Place,
             commune=st.sampled_from(["07208", "2A004", "97411", "92049"]),
             name=st.text(max_size=10),
-            postal_code=st.none() | st.from_regex(r"\d{5}", fullmatch=True),
+            postal_code=st.none() | st.from_regex(r"[0-9]{5}", fullmatch=True),
         )
         | st.builds(
             vl.Place,
@@ -311,6 +335,11 @@ EXAMPLES: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
             vl.peers("site-internet", vl.referential.national_cohort(n, seed=n), near=None)
             or vl.peers("wifi-public", vl.referential.national_cohort(n, seed=n))
         )
+    ),
+    "Problem": lambda: st.builds(
+        vl.Problem,
+        st.lists(awkward_text | st.integers(0, 10**6), max_size=4).map(tuple),
+        awkward_text,
     ),
 }
 
@@ -552,8 +581,14 @@ class TestFractionsIn:
 
     @given(value=st.floats(allow_nan=False, allow_infinity=False, min_value=0, max_value=1))
     def test_a_float_reads_as_its_shortest_repr(self, value: float) -> None:
+        expected = Fraction(repr(value))
+        if max(abs(expected.numerator), expected.denominator) >= 10**MAX_DIGITS:
+            # A float so tiny that its exact value has more digits than any number accepted.
+            with pytest.raises(InvalidInput, match=f"more than {MAX_DIGITS} digits"):
+                from_dict({"arobases": 1, "min_score": value}, vl.GradeRule)
+            return
         rule = from_dict({"arobases": 1, "min_score": value}, vl.GradeRule)
-        assert rule.min_score == Fraction(repr(value))
+        assert rule.min_score == expected
 
 
 class TestNoCoercion:
@@ -580,7 +615,7 @@ class TestNoCoercion:
 
     def test_a_string_is_not_a_set_of_ids(self) -> None:
         action = {"id": "a1", "title": "t", "services": "ab", "status": "deployed"}
-        with pytest.raises(InvalidInput, match=r"^services: expected a list, got str 'ab'$"):
+        with pytest.raises(InvalidInput, match=r"^services: expected a list, got the string 'ab'$"):
             from_dict(action, Action)
 
     def test_a_bool_is_not_an_int_nor_an_int_a_bool(self) -> None:

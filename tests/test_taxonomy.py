@@ -8,7 +8,7 @@ import attrs
 import pytest
 from hypothesis import given
 
-from villes_label import InvalidInput, Issue, Service, Taxonomy, Theme, default_taxonomy
+from villes_label import InvalidInput, Issue, Problem, Service, Taxonomy, Theme, default_taxonomy
 from villes_label.testing import taxonomies
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -109,15 +109,21 @@ class TestConstruction:
     """Construction refuses duplicate or empty ids, empty themes and issues, naming every one."""
 
     def test_every_problem_is_reported(self) -> None:
+        # A theme with no issue and an issue with no service cannot be built alone:
+        # they are given as plain data, which the constructor reads like from_dict.
         dup = Service(id="a", name="A")
         with pytest.raises(InvalidInput) as caught:
             Taxonomy(
                 name="t",
                 version="1",
-                themes=(
+                themes=(  # type: ignore[arg-type]
                     Theme(id="T", name="T", issues=(Issue(id="I", name="I", services=(dup, dup)),)),
-                    Theme(id="T", name="T again", issues=()),
-                    Theme(id="E", name="E", issues=(Issue(id="", name="empty", services=()),)),
+                    {"id": "T", "name": "T again", "issues": []},
+                    {
+                        "id": "E",
+                        "name": "E",
+                        "issues": [{"id": "", "name": "empty", "services": []}],
+                    },
                 ),
             )
         problems = caught.value.problems
@@ -127,6 +133,7 @@ class TestConstruction:
         assert any("themes[2].issues[0].id: empty id" in p for p in problems)
         assert any("has no service" in p for p in problems)
         assert len(problems) == 5
+        assert all(isinstance(problem, Problem) for problem in caught.value.details)
 
     def test_no_theme(self) -> None:
         with pytest.raises(InvalidInput, match="at least one theme"):

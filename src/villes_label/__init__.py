@@ -12,7 +12,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from villes_label import referential as referential
-from villes_label._errors import CalibrationError, InvalidInput, VillesLabelError
+from villes_label._errors import CalibrationError, InvalidInput, Problem, VillesLabelError
 from villes_label._geo import departement_of, departements, region_of, regions
 from villes_label._initiatives import Actor, ActorRole, Place
 from villes_label._rules import Applicability, Expectation, GradeRule, MentionRule, Ruleset
@@ -60,6 +60,7 @@ __all__ = [
     "Peer",
     "Place",
     "Plan",
+    "Problem",
     "Reason",
     "Roadmap",
     "RoadmapYear",

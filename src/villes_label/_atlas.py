@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Final, Literal, get_args
 
 import attrs
 
-from villes_label._errors import InvalidInput
+from villes_label._check import finish, lenient
+from villes_label._errors import InvalidInput, Problem
 from villes_label._geo import departements, region_of, regions
 from villes_label._initiatives import Place
 from villes_label._rules import MAX_GRADE
@@ -477,8 +478,12 @@ Proximity = Literal["departement", "region", "national"]
 _TIERS: Final[dict[Proximity, int]] = {"departement": 0, "region": 1, "national": 2}
 
 
+def _territory(value: Territory) -> Territory:
+    return lenient(Territory, value)  # type: ignore[no-any-return]
+
+
 def _action_tuple(value: Iterable[Action]) -> tuple[Action, ...]:
-    return tuple(value)
+    return lenient(tuple[Action, ...], value)  # type: ignore[no-any-return]
 
 
 @attrs.frozen(kw_only=True)
@@ -491,7 +496,7 @@ class Peer:
     the two places' coordinates when both are known, else ``None``.
     """
 
-    territory: Territory
+    territory: Territory = attrs.field(converter=_territory)
     year: int
     proximity: Proximity
     distance_km: float | None = None
@@ -499,29 +504,16 @@ class Peer:
 
     def __attrs_post_init__(self) -> None:
         # `peers` builds consistent values; this guards values read from data.
-        problems: list[str] = []
-        if not is_instance(self.territory, Territory):
-            problems.append(f"territory: expected a Territory, got {type(self.territory).__name__}")
-        if not is_int(self.year):
-            problems.append(f"year: expected an int, got {type(self.year).__name__}")
-        if self.proximity not in _TIERS:
-            problems.append(
-                f"proximity: expected one of {', '.join(_TIERS)}, got {self.proximity!r}"
-            )
-        distance: object = self.distance_km
-        if distance is not None and (
-            isinstance(distance, bool)
-            or not isinstance(distance, int | float)
-            or not 0 <= distance <= math.pi * EARTH_RADIUS_KM
+        finish(self, self._problems)
+
+    def _problems(self, failed: set[str]) -> Iterator[Problem]:
+        distance = self.distance_km
+        if (
+            "distance_km" not in failed
+            and distance is not None
+            and not 0 <= distance <= math.pi * EARTH_RADIUS_KM
         ):
-            problems.append(f"distance_km: {distance!r} is not a distance on Earth in km")
-        problems.extend(
-            f"initiatives[{n}]: expected an Action, got {type(action).__name__}"
-            for n, action in enumerate(self.initiatives)
-            if not is_instance(action, Action)
-        )
-        if problems:
-            raise InvalidInput(*problems)
+            yield Problem(("distance_km",), f"{distance!r} is not a distance on Earth in km")
 
 
 def distance_km(a: Place, b: Place) -> float:

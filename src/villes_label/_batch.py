@@ -47,6 +47,7 @@ from __future__ import annotations
 import math
 import operator
 from bisect import bisect_right
+from collections import abc
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from itertools import compress, count, repeat
@@ -54,6 +55,7 @@ from typing import TYPE_CHECKING, Any, assert_never
 
 import attrs
 
+from villes_label._check import read
 from villes_label._conditions import AtLeast, Deployed, GradeAtLeast, MinScore
 from villes_label._conditions import conditions as conditions_of
 from villes_label._errors import InvalidInput
@@ -428,10 +430,9 @@ class CohortSummary:
 
 
 def _ruleset(value: object) -> Ruleset:
-    if not isinstance(value, Ruleset):
-        msg = f"ruleset: expected a Ruleset, got {type(value).__name__}"
-        raise InvalidInput(msg)
-    return value
+    if isinstance(value, Ruleset):
+        return value
+    return read(Ruleset, value, ("ruleset",))  # type: ignore[return-value]
 
 
 @attrs.frozen(eq=False)
@@ -812,7 +813,8 @@ def _patterns(profiles: list[_Profile], packed: list[int]) -> Iterator[int]:
 def _sequence(dossiers: object) -> Sequence[Dossier]:
     if isinstance(dossiers, (list, tuple)):
         return dossiers
-    if not isinstance(dossiers, Iterable):
+    # A mapping or a string iterates, but over keys or characters: never dossiers.
+    if not isinstance(dossiers, Iterable) or isinstance(dossiers, (abc.Mapping, str, bytes)):
         msg = f"dossiers: expected an iterable of Dossier, got {type(dossiers).__name__}"
         raise InvalidInput(msg)
     return list(dossiers)

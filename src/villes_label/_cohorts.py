@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING
 import attrs
 
 from villes_label._batch import CohortSummary, Scorer
+from villes_label._check import Failed, finish, lenient
 from villes_label._conditions import Values, evaluate
-from villes_label._errors import CalibrationError, InvalidInput
+from villes_label._errors import CalibrationError, InvalidInput, Problem
 from villes_label._rules import MAX_GRADE, GradeRule, Ruleset
 from villes_label._scoring import Assessment, assess
 from villes_label._taxonomy import Taxonomy
@@ -31,7 +32,7 @@ from villes_label._values import FrozenMap, is_instance, is_int
 from villes_label._vocabulary import arobases, points
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
 __all__ = ["Comparison", "calibrate", "compare", "grade_distribution", "records"]
 
@@ -251,57 +252,51 @@ _PAIRS = tuple((before, after) for before in GRADES for after in GRADES)
 
 
 def _transitions(value: Mapping[tuple[int, int], int]) -> FrozenMap[tuple[int, int], int]:
-    if not is_instance(value, Mapping):
-        msg = (
-            "transitions: expected a mapping of (before, after) to a count, "
-            f"got {type(value).__name__}"
-        )
-        raise InvalidInput(msg)
-    problems: list[str] = []
+    read = lenient(Mapping[tuple[int, int], int], value)
+    if isinstance(read, Failed):
+        return read  # type: ignore[return-value]
+    problems: list[Problem] = []
     counts = dict.fromkeys(_PAIRS, 0)
-    for key, count in value.items():
+    for key, count in read.items():
+        where = (f"{key[0]}->{key[1]}",)
         if key not in counts:
-            problems.append(
-                f"transitions.{key!r}: expected a pair of grades (before, after), each 0..5"
-            )
-        elif not is_int(count) or count < 0:
-            problems.append(f"transitions.{key!r}: expected a count >= 0, got {count!r}")
+            problems.append(Problem(where, "expected a pair of grades (before, after), each 0..5"))
+        elif count < 0:
+            problems.append(Problem(where, f"expected a count >= 0, got {count}"))
         else:
             counts[key] = count
     if problems:
-        raise InvalidInput(*problems)
+        return Failed(problems)  # type: ignore[return-value]
     # Every pair is present, in (before, after) order: a zero is a fact, not a gap.
     return FrozenMap(counts)
 
 
 def _changes(value: Iterable[tuple[Territory, int, int]]) -> tuple[tuple[Territory, int, int], ...]:
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-        msg = (
-            "changed: expected a sequence of (territory, before, after), "
-            f"got {type(value).__name__}"
-        )
-        raise InvalidInput(msg)
-    problems: list[str] = []
-    changes: list[tuple[Territory, int, int]] = []
-    items: tuple[object, ...] = tuple(value)
-    for n, item in enumerate(items):
-        if not isinstance(item, tuple) or len(item) != 3:
-            problems.append(f"changed[{n}]: expected (territory, before, after), got {item!r}")
-            continue
-        territory, before, after = item
-        found = []
-        if not isinstance(territory, Territory):
-            found.append(f"changed[{n}][0]: expected a Territory, got {type(territory).__name__}")
+    return lenient(tuple[tuple[Territory, int, int], ...], value)  # type: ignore[no-any-return]
+
+
+def _comparison_problems(comparison: Comparison, failed: set[str]) -> Iterator[Problem]:
+    if "changed" in failed:
+        return
+    bad = False
+    for n, (_, before, after) in enumerate(comparison.changed):
         for m, grade in ((1, before), (2, after)):
-            if not is_int(grade) or grade not in GRADES:
-                found.append(f"changed[{n}][{m}]: expected a grade 0..5, got {grade!r}")
-        if not found and before == after:
-            found.append(f"changed[{n}]: the grade did not change ({before})")
-        problems.extend(found)
-        changes.append((territory, before, after))
-    if problems:
-        raise InvalidInput(*problems)
-    return tuple(changes)
+            if grade not in GRADES:
+                bad = True
+                yield Problem(("changed", n, m), f"expected a grade 0..5, got {grade}")
+        if before == after and before in GRADES:
+            bad = True
+            yield Problem(("changed", n), f"the grade did not change ({before})")
+    if bad or "transitions" in failed:
+        return
+    moves = Counter((before, after) for _, before, after in comparison.changed)
+    for pair, count in comparison.transitions.items():
+        if pair[0] != pair[1] and moves[pair] != count:
+            yield Problem(
+                ("changed",),
+                f"{moves[pair]} territories listed as going from grade {pair[0]} to "
+                f"{pair[1]}, but transitions counts {count}",
+            )
 
 
 def _grade_header(grade: int) -> str:
@@ -330,15 +325,7 @@ class Comparison:
     changed: tuple[tuple[Territory, int, int], ...] = attrs.field(converter=_changes, default=())
 
     def __attrs_post_init__(self) -> None:
-        moves = Counter((before, after) for _, before, after in self.changed)
-        problems = [
-            f"changed: {moves[pair]} territories listed as going from grade {pair[0]} to "
-            f"{pair[1]}, but transitions counts {count}"
-            for pair, count in self.transitions.items()
-            if pair[0] != pair[1] and moves[pair] != count
-        ]
-        if problems:
-            raise InvalidInput(*problems)
+        finish(self, lambda failed: _comparison_problems(self, failed))
 
     @property
     def total(self) -> int:

@@ -2,12 +2,118 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from villes_label._values import shown
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
-__all__ = ["CalibrationError", "InvalidInput", "VillesLabelError", "unknown_id"]
+__all__ = [
+    "MAX_PROBLEMS",
+    "CalibrationError",
+    "InvalidInput",
+    "Path",
+    "Problem",
+    "VillesLabelError",
+    "render_path",
+    "unknown_id",
+]
+
+Path = tuple[str | int, ...]
+"""Where a value sits in a document: mapping keys and field names (str), list indices (int)."""
+
+MAX_PROBLEMS: Final = 100
+"""At most this many problems are listed; the rest are counted ("and 12 more problems")."""
+
+
+def render_path(path: Path) -> str:
+    """Write *path* as people read it: ``('actions', 2, 'status')`` → ``actions[2].status``.
+
+    >>> render_path(("services", "S999")), render_path((0, "id")), render_path(("services", ""))
+    ('services.S999', '[0].id', "services['']")
+    """
+    parts: list[str] = []
+    for step in path:
+        if isinstance(step, int):
+            parts.append(f"[{step}]")
+        elif not step or not step.isprintable():  # an empty or invisible key is quoted
+            parts.append(f"[{shown(step)}]")
+        elif len(step) > _LONGEST_KEY:  # a huge key is cut in the middle
+            half = _LONGEST_KEY // 2
+            parts.append(f"[{step[:half]!r}...{step[-half:]!r}]")
+        elif parts:
+            parts.append(f".{step}")
+        else:
+            parts.append(step)
+    return "".join(parts)
+
+
+def _path(value: Sequence[str | int]) -> Path:
+    # Anything else is kept, to be refused by the check of `Problem`.
+    return tuple(value) if isinstance(value, (list, tuple)) else value  # type: ignore[return-value]
+
+
+_LONGEST_KEY = 60
+
+
+@attrs.frozen
+class Problem:
+    """One problem of some input: where it is (*path*) and what is wrong (*message*).
+
+    The path is data, a tuple of field names and mapping keys (str) and list
+    indices (int), as in cattrs' error notes; it is written out only when the
+    problem is shown.
+
+    >>> problem = Problem(("services", "S999"), "unknown service 'S999' (did you mean 'S099'?)")
+    >>> str(problem)
+    "services.S999: unknown service 'S999' (did you mean 'S099'?)"
+    >>> problem.path, str(Problem((), "the document is empty"))
+    (('services', 'S999'), 'the document is empty')
+    >>> str(problem.within("dossiers", 3))
+    "dossiers[3].services.S999: unknown service 'S999' (did you mean 'S099'?)"
+    """
+
+    path: Path = attrs.field(converter=_path)
+    message: str
+
+    def __attrs_post_init__(self) -> None:
+        # A problem read from data is checked like any model (it cannot use the
+        # readers of the models, which report their problems as `Problem`s).
+        problems: list[Problem] = []
+        path: object = self.path
+        message: object = self.message
+        if not isinstance(path, tuple):
+            problems.append(Problem(("path",), f"expected a list, got {type(path).__name__}"))
+        else:
+            problems.extend(
+                Problem(("path", n), f"expected a str or an int, got {type(step).__name__}")
+                for n, step in enumerate(path)
+                if isinstance(step, bool) or not isinstance(step, (str, int))
+            )
+        if not isinstance(message, str):
+            problems.append(
+                Problem(("message",), f"expected a str, got {type(self.message).__name__}")
+            )
+        if problems:
+            raise InvalidInput(*problems)
+
+    def within(self, *prefix: str | int) -> Problem:
+        """The same problem seen from a container: *prefix* goes before the path."""
+        return attrs.evolve(self, path=(*prefix, *self.path))
+
+    def __str__(self) -> str:
+        where = render_path(self.path)
+        return f"{where}: {self.message}" if where else self.message
+
+
+@attrs.frozen
+class MoreProblems(Problem):
+    """Stands for *count* problems found but not listed; `InvalidInput` counts them in ``more``."""
+
+    count: int = 0
 
 
 class VillesLabelError(Exception):
@@ -25,28 +131,64 @@ class VillesLabelError(Exception):
 class InvalidInput(VillesLabelError, ValueError):
     """Input that villes_label refuses, with **every** problem found in it.
 
-    Each problem is one line, starting with the path of the offending value
-    when there is one (``services.S999: unknown service 'S999' ...``).
+    ``details`` holds each problem as a `Problem` (a path and a message);
+    ``problems`` the same as readable lines, each starting with the path of the
+    offending value when there is one (``services.S999: unknown service 'S999' ...``).
+    A problem given as a plain string has an empty path. Past `MAX_PROBLEMS`
+    problems, the rest are only counted (``more``), and ``problems`` ends with
+    a line that says how many.
 
-    >>> err = InvalidInput("year: expected an int, got '2016'", "territory.population: must be >= 0")
+    >>> err = InvalidInput(Problem(("year",), "expected an int, got str '2016'"),
+    ...                    Problem(("territory", "population"), "must be >= 0"))
     >>> err.problems[1]
     'territory.population: must be >= 0'
+    >>> err.details[1].path
+    ('territory', 'population')
     >>> isinstance(err, ValueError)
     True
     """
 
-    def __init__(self, *problems: str) -> None:
-        if not problems:
-            problems = ("invalid input",)
-        super().__init__(*problems)
-        self.problems: tuple[str, ...] = tuple(problems)
+    def __init__(self, *problems: str | Problem, more: int = 0) -> None:
+        listed: list[Problem] = []
+        for problem in problems:
+            if isinstance(problem, MoreProblems):
+                more += problem.count
+            else:
+                listed.append(problem if isinstance(problem, Problem) else Problem((), problem))
+        details = tuple(listed)
+        if not details and more:
+            details = (Problem((), "too many problems"),)
+        if not details:
+            details = (Problem((), "invalid input"),)
+        if len(details) > MAX_PROBLEMS:
+            more += len(details) - MAX_PROBLEMS
+            details = details[:MAX_PROBLEMS]
+        self.details: tuple[Problem, ...] = details
+        self.more: int = more
+        lines = [str(problem) for problem in details]
+        if more:
+            lines.append(f"and {more} more problem{'s' if more > 1 else ''}")
+        self.problems: tuple[str, ...] = tuple(lines)
+        super().__init__(*self.problems)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled with its structured problems (a process pool sends errors back).
+        return (_invalid_input, (self.details, self.more))
+
+    def within(self, *prefix: str | int) -> InvalidInput:
+        """The same problems seen from a container: *prefix* goes before each path."""
+        return InvalidInput(*(problem.within(*prefix) for problem in self.details), more=self.more)
 
     def __str__(self) -> str:
         if len(self.problems) == 1:
             return self.problems[0]
-        lines = [f"{len(self.problems)} problems:"]
+        lines = [f"{len(self.details) + self.more} problems:"]
         lines.extend(f"  - {problem}" for problem in self.problems)
         return "\n".join(lines)
+
+
+def _invalid_input(details: tuple[Problem, ...], more: int) -> InvalidInput:
+    return InvalidInput(*details, more=more)
 
 
 class CalibrationError(VillesLabelError):
@@ -68,29 +210,42 @@ def _is_str(value: object) -> bool:
     return isinstance(value, str)
 
 
-def closest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+_CUTOFF = 0.6
+_MARGIN = 0.08
+_MIN_PREFIX = 3
+# Past this length a word is no typo of an id: no suggestion is looked for.
+_LONGEST_WORD = 200
+
+
+def closest(word: object, candidates: Iterable[str], n: int = 3) -> list[str]:
     """Return up to *n* of *candidates* close to *word*, closest first.
 
     Only candidates nearly as close as the best one are kept, so a typo gets
-    one suggestion rather than three loosely similar ids.
+    one suggestion rather than three loosely similar ids. The work is linear
+    in the number of candidates: those whose length is too far from the
+    word's to reach the cutoff are skipped before any comparison.
     """
-    if not _is_str(word):
+    if not isinstance(word, str) or len(word) > _LONGEST_WORD:
         return []
     import difflib  # noqa: PLC0415 - only bad input needs it; keeps `import` light
 
+    size = len(word)
+    # ratio = 2·matches / (len(a) + len(b)) <= 2·min / (sum): a cheap bound on lengths.
+    near = sorted(
+        c for c in candidates if _is_str(c) and 2 * min(len(c), size) >= _CUTOFF * (len(c) + size)
+    )
     matcher = difflib.SequenceMatcher(b=word)
     scored = []
     # Sorting first makes the answer independent of the candidates' order.
-    for candidate in sorted(c for c in candidates if _is_str(c)):
+    for candidate in near:
         matcher.set_seq1(candidate)
         if matcher.real_quick_ratio() >= _CUTOFF and matcher.quick_ratio() >= _CUTOFF:
             ratio = matcher.ratio()
             if ratio >= _CUTOFF:
                 scored.append((-ratio, candidate))
-    if not scored and len(word) >= _MIN_PREFIX:
+    if not scored and size >= _MIN_PREFIX:
         # A short id is often the start of the real one ("wifi" for "wifi-public").
-        scored = [(-0.0, c) for c in sorted(candidates) if _is_str(c) and c.startswith(word)]
-        return [candidate for _, candidate in scored[:n]]
+        return sorted(c for c in candidates if _is_str(c) and c.startswith(word))[:n]
     scored.sort()
     if not scored:
         return []
@@ -98,12 +253,7 @@ def closest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     return [candidate for ratio, candidate in scored[:n] if -ratio >= best - _MARGIN]
 
 
-_CUTOFF = 0.6
-_MARGIN = 0.08
-_MIN_PREFIX = 3
-
-
-def unknown_id(kind: str, value: str, known: Iterable[str]) -> str:
+def unknown_id(kind: str, value: object, known: Iterable[str]) -> str:
     """Word the problem of an unknown id, with the closest known ids.
 
     >>> unknown_id("service", "site-internte", ["site-internet", "wifi-public"])
@@ -111,6 +261,35 @@ def unknown_id(kind: str, value: str, known: Iterable[str]) -> str:
     """
     near = closest(value, known)
     if not near:
-        return f"unknown {kind} {value!r}"
+        return f"unknown {kind} {shown(value)}"
     hint = " or ".join(repr(candidate) for candidate in near)
-    return f"unknown {kind} {value!r} (did you mean {hint}?)"
+    return f"unknown {kind} {shown(value)} (did you mean {hint}?)"
+
+
+def unknown_ids(
+    kind: str, ids: Iterable[object], known: Iterable[str], *prefix: str | int
+) -> tuple[list[Problem], int]:
+    """A problem at ``prefix + (id,)`` for each of *ids* not in *known*, in sorted order.
+
+    At most `MAX_PROBLEMS` problems are worded (each with its suggestions); the
+    others are only counted, so that a document of a million unknown ids costs
+    one pass, not a million searches for the closest id. Returns the problems
+    and how many more were found.
+
+    >>> found, more = unknown_ids("service", ["wifi-publc", "site-internet"],
+    ...                           {"site-internet", "wifi-public"}, "services")
+    >>> [str(problem) for problem in found], more
+    (["services.wifi-publc: unknown service 'wifi-publc' (did you mean 'wifi-public'?)"], 0)
+    """
+    known_set = known if isinstance(known, (set, frozenset, dict)) else frozenset(known)
+    missing = [key for key in ids if key not in known_set]
+    if not missing:
+        return [], 0
+    missing.sort(key=lambda key: (not isinstance(key, str), key if isinstance(key, str) else ""))
+    found = [
+        Problem(
+            (*prefix, key if isinstance(key, str) else shown(key)), unknown_id(kind, key, known_set)
+        )
+        for key in missing[:MAX_PROBLEMS]
+    ]
+    return found, len(missing) - len(found)

@@ -22,61 +22,33 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from villes_label._errors import InvalidInput, unknown_id
+from villes_label._check import Id, finish, lenient, text_problem
+from villes_label._errors import Problem, unknown_ids
 from villes_label._territory import Territory, TerritoryKind
-from villes_label._values import FrozenMap, is_instance, is_int, to_fraction
+from villes_label._values import FrozenMap
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
 __all__ = ["Expectation", "expectation_problems"]
 
 _ZERO = Fraction(0)
 
 
-def _kinds(value: Iterable[TerritoryKind]) -> frozenset[TerritoryKind]:
-    if isinstance(value, str):
-        return frozenset({TerritoryKind(value)})
-    if not is_instance(value, Iterable):
-        msg = f"kinds: expected a set of territory kinds, got {type(value).__name__}"
-        raise InvalidInput(msg)
-    return frozenset(value)
+def _kinds(value: Iterable[TerritoryKind | str]) -> frozenset[TerritoryKind]:
+    return lenient(frozenset[TerritoryKind], value)  # type: ignore[no-any-return]
 
 
 def _coverage(value: Fraction | float | str) -> Fraction:
-    try:
-        return to_fraction(value)
-    except (TypeError, ValueError) as error:
-        msg = f"coverage: {error}"
-        raise InvalidInput(msg) from None
+    return lenient(Fraction, value)  # type: ignore[no-any-return]
 
 
-def _issue_coverage(value: Mapping[str, Fraction]) -> FrozenMap[str, Fraction]:
-    if not is_instance(value, Mapping):
-        msg = (
-            f"issue_coverage: expected a mapping of issue id to credit, got {type(value).__name__}"
-        )
-        raise InvalidInput(msg)
-    problems: list[str] = []
-    out: dict[str, Fraction] = {}
-    for key, raw in value.items():
-        try:
-            out[key] = to_fraction(raw)
-        except (TypeError, ValueError) as error:
-            problems.append(f"issue_coverage.{key}: {error}")
-    if problems:
-        raise InvalidInput(*problems)
-    return FrozenMap(out)
+def _issue_coverage(value: Mapping[str, Fraction | float | str]) -> FrozenMap[str, Fraction]:
+    return lenient(Mapping[Id, Fraction], value)  # type: ignore[no-any-return]
 
 
 def _breadth(value: Fraction | float | str | None) -> Fraction | None:
-    if value is None:
-        return None
-    try:
-        return to_fraction(value)
-    except (TypeError, ValueError) as error:
-        msg = f"theme_breadth: {error}"
-        raise InvalidInput(msg) from None
+    return lenient(Fraction | None, value)  # type: ignore[no-any-return]
 
 
 @attrs.frozen(kw_only=True)
@@ -131,45 +103,28 @@ class Expectation:
     name: str = ""
 
     def __attrs_post_init__(self) -> None:
-        problems = self.problems()
-        if problems:
-            raise InvalidInput(*problems)
+        finish(self, self._problems)
 
-    def problems(self, path: str = "") -> list[str]:
+    def _problems(self, failed: set[str]) -> Iterator[Problem]:
         """Every problem of this expectation on its own (issue ids are checked by the ruleset)."""
-        prefix = f"{path}." if path else ""
-        problems: list[str] = []
-        if not is_instance(self.stratum, str) or not self.stratum.strip():
-            problems.append(f"{prefix}stratum: an expectation needs a non-empty stratum id")
-        if not is_instance(self.name, str):
-            problems.append(f"{prefix}name: expected a str, got {type(self.name).__name__}")
-        if self.coverage <= _ZERO:
-            problems.append(f"{prefix}coverage: must be > 0, got {self.coverage}")
-        if self.theme_breadth is not None and self.theme_breadth <= _ZERO:
-            problems.append(f"{prefix}theme_breadth: must be > 0, got {self.theme_breadth}")
-        for key, value in self.issue_coverage.items():
-            if value <= _ZERO:
-                problems.append(f"{prefix}issue_coverage.{key}: must be > 0, got {value}")
-        if not self.kinds:
-            problems.append(f"{prefix}kinds: a stratum needs at least one territory kind")
-        for kind in sorted(self.kinds, key=str):
-            if not is_instance(kind, TerritoryKind):
-                problems.append(f"{prefix}kinds: {kind!r} is not a territory kind")
+        if "stratum" not in failed and (problem := text_problem(self.stratum, "stratum id")):
+            yield Problem(("stratum",), problem)
+        if "coverage" not in failed and self.coverage <= _ZERO:
+            yield Problem(("coverage",), f"must be > 0, got {self.coverage}")
+        breadth = self.theme_breadth
+        if "theme_breadth" not in failed and breadth is not None and breadth <= _ZERO:
+            yield Problem(("theme_breadth",), f"must be > 0, got {breadth}")
+        if "issue_coverage" not in failed:
+            for key, value in self.issue_coverage.items():
+                if value <= _ZERO:
+                    yield Problem(("issue_coverage", key), f"must be > 0, got {value}")
+        if "kinds" not in failed and not self.kinds:
+            yield Problem(("kinds",), "a stratum needs at least one territory kind")
         low, high = self.min_population, self.max_population
-        if not is_int(low):
-            problems.append(f"{prefix}min_population: expected an int, got {type(low).__name__}")
-        elif low < 0:
-            problems.append(f"{prefix}min_population: must be >= 0, got {low}")
-        if high is not None:
-            if not is_int(high):
-                problems.append(
-                    f"{prefix}max_population: expected an int or None, got {type(high).__name__}"
-                )
-            elif is_int(low) and high <= low:
-                problems.append(
-                    f"{prefix}max_population: {high} must be above min_population {low}"
-                )
-        return problems
+        if "min_population" not in failed and low < 0:
+            yield Problem(("min_population",), f"must be >= 0, got {low}")
+        if not failed & {"min_population", "max_population"} and high is not None and high <= low:
+            yield Problem(("max_population",), f"{high} must be above min_population {low}")
 
     def covers(self, territory: Territory) -> bool:
         """Whether *territory* belongs to this stratum."""
@@ -186,7 +141,9 @@ def _label(expectation: Expectation, n: int) -> str:
     return f"expectations[{n}] ({expectation.stratum!r})"
 
 
-def expectation_problems(expectations: Sequence[object], issue_ids: Sequence[str]) -> list[str]:
+def expectation_problems(
+    expectations: Sequence[Expectation], issue_ids: Sequence[str]
+) -> list[Problem]:
     """Every problem of a ruleset's expectations as a whole.
 
     Stratum ids are unique; every issue id exists; for each territory kind the
@@ -196,24 +153,20 @@ def expectation_problems(expectations: Sequence[object], issue_ids: Sequence[str
     the most), than a smaller one. The last two make the grade of a dossier
     non-increasing in population: a larger territory is asked at least as much.
     """
-    problems: list[str] = []
+    problems: list[Problem] = []
     known = frozenset(issue_ids)
     seen: set[str] = set()
     valid: list[tuple[int, Expectation]] = []
     for n, item in enumerate(expectations):
-        if not isinstance(item, Expectation):
-            problems.append(
-                f"expectations[{n}]: expected an Expectation, got {type(item).__name__}"
-            )
-            continue
         if item.stratum in seen:
-            problems.append(f"expectations[{n}].stratum: duplicate stratum {item.stratum!r}")
+            problems.append(
+                Problem(("expectations", n, "stratum"), f"duplicate stratum {item.stratum!r}")
+            )
         seen.add(item.stratum)
-        problems.extend(
-            f"expectations[{n}].issue_coverage.{key}: {unknown_id('issue', key, known)}"
-            for key in sorted(item.issue_coverage)
-            if key not in known
+        found, _ = unknown_ids(
+            "issue", item.issue_coverage, known, "expectations", n, "issue_coverage"
         )
+        problems.extend(found)
         valid.append((n, item))
     for kind in TerritoryKind:
         strata = sorted(
@@ -224,8 +177,11 @@ def expectation_problems(expectations: Sequence[object], issue_ids: Sequence[str
         first_n, first = strata[0]
         if first.min_population != 0:
             problems.append(
-                f"expectations[{first_n}].min_population: the strata of kind {kind.value!r} "
-                f"must start at population 0, the first starts at {first.min_population}"
+                Problem(
+                    ("expectations", first_n, "min_population"),
+                    f"the strata of kind {kind.value!r} must start at population 0, "
+                    f"the first starts at {first.min_population}",
+                )
             )
         for (n, lower), (m, upper) in pairwise(strata):
             if lower.max_population != upper.min_population:
@@ -235,9 +191,11 @@ def expectation_problems(expectations: Sequence[object], issue_ids: Sequence[str
                     else "leaves a gap before"
                 )
                 problems.append(
-                    f"expectations[{m}].min_population: for kind {kind.value!r}, "
-                    f"{_label(lower, n)} {what} {_label(upper, m)}: strata must follow "
-                    "each other without gap or overlap"
+                    Problem(
+                        ("expectations", m, "min_population"),
+                        f"for kind {kind.value!r}, {_label(lower, n)} {what} {_label(upper, m)}: "
+                        "strata must follow each other without gap or overlap",
+                    )
                 )
                 continue
             low, high = lower.theme_breadth, upper.theme_breadth
@@ -245,16 +203,21 @@ def expectation_problems(expectations: Sequence[object], issue_ids: Sequence[str
                 low is not None and high is not None and high < low
             ):
                 problems.append(
-                    f"expectations[{m}].theme_breadth: for kind {kind.value!r}, "
-                    f"{_label(upper, m)} expects a breadth of {high}, less than the "
-                    f"{'whole theme' if low is None else low} of the smaller {_label(lower, n)}"
+                    Problem(
+                        ("expectations", m, "theme_breadth"),
+                        f"for kind {kind.value!r}, {_label(upper, m)} expects a breadth of "
+                        f"{high}, less than the {'whole theme' if low is None else low} "
+                        f"of the smaller {_label(lower, n)}",
+                    )
                 )
             for issue_id in issue_ids:
                 below, above = lower.coverage_of(issue_id), upper.coverage_of(issue_id)
                 if above < below:
                     problems.append(
-                        f"expectations[{m}].issue_coverage.{issue_id}: for kind "
-                        f"{kind.value!r}, {_label(upper, m)} expects {above}, less than the "
-                        f"{below} of the smaller {_label(lower, n)}"
+                        Problem(
+                            ("expectations", m, "issue_coverage", issue_id),
+                            f"for kind {kind.value!r}, {_label(upper, m)} expects {above}, "
+                            f"less than the {below} of the smaller {_label(lower, n)}",
+                        )
                     )
     return problems

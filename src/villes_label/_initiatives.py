@@ -8,24 +8,24 @@ latitude and longitude). `Actor` and `Place` are those, as small values;
 
 from __future__ import annotations
 
-import math
 import re
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from villes_label._errors import InvalidInput
+from villes_label._check import finish, lenient
+from villes_label._errors import Problem
 from villes_label._geo import commune_departement_problem, departement_of
-from villes_label._values import is_instance
 from villes_label._vocabulary import ActorRole
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 __all__ = ["Actor", "ActorRole", "Place", "link_problem"]
 
 
-def _role(value: ActorRole) -> ActorRole:
-    if is_instance(value, str) and value in ActorRole._value2member_map_:
-        return ActorRole(value)
-    return value
+def _role(value: ActorRole | str) -> ActorRole:
+    return lenient(ActorRole, value)  # type: ignore[no-any-return]
 
 
 @attrs.frozen(kw_only=True)
@@ -40,41 +40,24 @@ class Actor:
     role: ActorRole = attrs.field(converter=_role)
 
     def __attrs_post_init__(self) -> None:
-        problems = []
-        if not is_instance(self.name, str) or not self.name.strip():
-            problems.append("name: an actor needs a non-empty name")
-        if not is_instance(self.role, ActorRole):
-            known = ", ".join(role.value for role in ActorRole)
-            problems.append(f"role: expected one of {known}, got {self.role!r}")
-        if problems:
-            raise InvalidInput(*problems)
+        finish(self, self._problems)
+
+    def _problems(self, failed: set[str]) -> Iterator[Problem]:
+        if "name" not in failed and not self.name.strip():
+            yield Problem(("name",), "an actor needs a non-empty name")
 
 
 MAX_LATITUDE: Final = 90
 MAX_LONGITUDE: Final = 180
-_POSTAL_CODE = re.compile(r"\d{5}")
+_POSTAL_CODE = re.compile(r"\d{5}", re.ASCII)
 # An absolute http(s) address: a host name (letters of any script, digits, dots, hyphens)
 # or a bracketed IPv6 address, an optional port, then anything from the path on.
 _URL = re.compile(r"https?://(?:[\w.-]*\w|\[[0-9a-f:.]+\])(?::\d{1,5})?(?:[/?#].*)?", re.IGNORECASE)
 
 
-def _coordinate_problem(value: object, name: str, bound: int) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"{name}: expected a number, got {type(value).__name__} {value!r}"
-    # Compare before any float conversion: a huge int cannot become a float.
-    if not -bound <= value <= bound or not math.isfinite(value):
-        return f"{name}: {value!r} is outside -{bound}..{bound}"
-    return None
-
-
 def _coordinate(value: float | None) -> float | None:
-    # An int is a valid coordinate; it is kept as a float so equal places compare equal.
-    number: object = value
-    if isinstance(number, int) and not isinstance(number, bool) and abs(number) <= MAX_LONGITUDE:
-        return float(number)
-    return value
+    # An int is read as a float (a bounded one), so equal places compare equal.
+    return lenient(float | None, value)  # type: ignore[no-any-return]
 
 
 @attrs.frozen(kw_only=True)
@@ -104,25 +87,25 @@ class Place:
     postal_code: str | None = None
 
     def __attrs_post_init__(self) -> None:
-        problems = []
-        problem = commune_departement_problem(self.commune)
-        if problem is not None:
-            problems.append(f"commune: {problem}")
-        for field, bound in (("latitude", MAX_LATITUDE), ("longitude", MAX_LONGITUDE)):
-            problem = _coordinate_problem(getattr(self, field), field, bound)
+        finish(self, self._problems)
+
+    def _problems(self, failed: set[str]) -> Iterator[Problem]:
+        if "commune" not in failed:
+            problem = commune_departement_problem(self.commune)
             if problem is not None:
-                problems.append(problem)
-        if (self.latitude is None) != (self.longitude is None):
-            missing = "longitude" if self.longitude is None else "latitude"
-            problems.append(f"{missing}: latitude and longitude are given together or not at all")
-        if not is_instance(self.name, str):
-            problems.append(f"name: expected a str, got {type(self.name).__name__}")
-        if self.postal_code is not None and not (
-            is_instance(self.postal_code, str) and _POSTAL_CODE.fullmatch(self.postal_code)
+                yield Problem(("commune",), problem)
+        for field, bound in (("latitude", MAX_LATITUDE), ("longitude", MAX_LONGITUDE)):
+            value = getattr(self, field)
+            if field not in failed and value is not None and not -bound <= value <= bound:
+                yield Problem((field,), f"{value!r} is outside -{bound}..{bound}")
+        if not failed & {"latitude", "longitude"} and (self.latitude is None) != (
+            self.longitude is None
         ):
-            problems.append(f"postal_code: {self.postal_code!r} is not a postal code (5 digits)")
-        if problems:
-            raise InvalidInput(*problems)
+            missing = "longitude" if self.longitude is None else "latitude"
+            yield Problem((missing,), "latitude and longitude are given together or not at all")
+        code = self.postal_code
+        if "postal_code" not in failed and code is not None and not _POSTAL_CODE.fullmatch(code):
+            yield Problem(("postal_code",), f"{code!r} is not a postal code (5 digits)")
 
     @property
     def departement(self) -> str:

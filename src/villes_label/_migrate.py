@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from villes_label._errors import InvalidInput, unknown_id
+from villes_label._check import Id, finish, lenient
+from villes_label._errors import InvalidInput, Problem, unknown_id
 from villes_label._taxonomy import Taxonomy
 from villes_label._territory import Action, Dossier, Status
 from villes_label._values import FrozenMap, is_instance
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
 __all__ = ["Migration", "migrate"]
 
@@ -26,10 +27,11 @@ _NO_RENAMES: Mapping[str, str] = FrozenMap()
 
 
 def _ids(value: Iterable[str]) -> frozenset[str]:
-    if isinstance(value, str):
-        msg = f"expected a set of ids, got the string {value!r}"
-        raise InvalidInput(msg)
-    return frozenset(value)
+    return lenient(frozenset[Id], value)  # type: ignore[no-any-return]
+
+
+def _dossier(value: Dossier) -> Dossier:
+    return lenient(Dossier, value)  # type: ignore[no-any-return]
 
 
 def _listed(ids: Iterable[str], limit: int = 8) -> str:
@@ -54,35 +56,24 @@ class Migration:
     (False, 'Montrouge 2017: 1 service dropped (minitel)')
     """
 
-    dossier: Dossier
+    dossier: Dossier = attrs.field(converter=_dossier)
     dropped: frozenset[str] = attrs.field(converter=_ids, factory=frozenset)
     dropped_actions: frozenset[str] = attrs.field(converter=_ids, factory=frozenset)
 
     def __attrs_post_init__(self) -> None:
-        problems: list[str] = []
-        if not is_instance(self.dossier, Dossier):
-            problems.append(f"dossier: expected a Dossier, got {type(self.dossier).__name__}")
-            raise InvalidInput(*problems)
-        for path, ids in (("dropped", self.dropped), ("dropped_actions", self.dropped_actions)):
-            problems.extend(
-                f"{path}: {sid!r} is not an id"
-                for sid in sorted(ids, key=repr)
-                if not is_instance(sid, str) or not sid
-            )
-        if problems:
-            raise InvalidInput(*problems)
+        finish(self, self._problems)
+
+    def _problems(self, failed: set[str]) -> Iterator[Problem]:
+        if "dossier" in failed:
+            return
         # What was dropped cannot also have been carried.
-        problems.extend(
-            f"dropped: {sid!r} is still named by the dossier"
-            for sid in sorted(self.dropped & self.dossier.declared)
-        )
-        kept = {action.id for action in self.dossier.actions}
-        problems.extend(
-            f"dropped_actions: {aid!r} is still an action of the dossier"
-            for aid in sorted(self.dropped_actions & kept)
-        )
-        if problems:
-            raise InvalidInput(*problems)
+        if "dropped" not in failed:
+            for sid in sorted(self.dropped & self.dossier.declared):
+                yield Problem(("dropped",), f"{sid!r} is still named by the dossier")
+        if "dropped_actions" not in failed:
+            kept = {action.id for action in self.dossier.actions}
+            for aid in sorted(self.dropped_actions & kept):
+                yield Problem(("dropped_actions",), f"{aid!r} is still an action of the dossier")
 
     @property
     def complete(self) -> bool:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Literal, assert_never
 import attrs
 
 from villes_label import _text
+from villes_label._check import finish, lenient, text_problem
 from villes_label._conditions import (
     AtLeast,
     Atom,
@@ -33,16 +34,15 @@ from villes_label._conditions import (
     evaluate,
 )
 from villes_label._costs import cheapest
-from villes_label._errors import InvalidInput, unknown_id
+from villes_label._errors import InvalidInput, Problem, unknown_id
 from villes_label._linear import LinearForm, Progress, Quantity, QuantityKind, Structure
 from villes_label._rules import MAX_GRADE, GradeRule, Ruleset
 from villes_label._scoring import assess, check_ids, check_rule, read_retired_ids
 from villes_label._territory import Dossier, Status, effective_entries
-from villes_label._values import to_fraction
 from villes_label._vocabulary import ReasonCode, points
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
 __all__ = ["Effect", "Plan", "Step", "next_questions", "recommend"]
 
@@ -50,38 +50,23 @@ _ZERO = Fraction(0)
 
 
 def _status(value: Status | str) -> Status:
-    try:
-        return Status(value)
-    except ValueError:
-        known = ", ".join(status.value for status in Status)
-        msg = f"unknown status {value!r} (one of {known})"
-        raise InvalidInput(msg) from None
+    return lenient(Status, value)  # type: ignore[no-any-return]
 
 
 def _gain(value: Fraction | int | str) -> Fraction:
-    try:
-        return to_fraction(value)
-    except (TypeError, ValueError) as error:
-        msg = f"gain: {error}"
-        raise InvalidInput(msg) from None
+    return lenient(Fraction, value)  # type: ignore[no-any-return]
 
 
 def _steps(value: Iterable[Step]) -> tuple[Step, ...]:
-    return tuple(value)
+    return lenient(tuple[Step, ...], value)  # type: ignore[no-any-return]
 
 
 def _effects(value: Iterable[Effect]) -> tuple[Effect, ...]:
-    return tuple(value)
+    return lenient(tuple[Effect, ...], value)  # type: ignore[no-any-return]
 
 
 def _optional_fraction(value: Fraction | int | str | None) -> Fraction | None:
-    if value is None:
-        return None
-    try:
-        return to_fraction(value)
-    except (TypeError, ValueError) as error:
-        msg = f"expected a fraction or None: {error}"
-        raise InvalidInput(msg) from None
+    return lenient(Fraction | None, value)  # type: ignore[no-any-return]
 
 
 @attrs.frozen(kw_only=True)
@@ -120,6 +105,9 @@ class Effect:
     before: Fraction | None = attrs.field(default=None, converter=_optional_fraction)
     after: Fraction | None = attrs.field(default=None, converter=_optional_fraction)
 
+    def __attrs_post_init__(self) -> None:
+        finish(self)
+
     @property
     def met(self) -> bool:
         """Whether the condition holds after the step (a required service always does)."""
@@ -146,38 +134,29 @@ class Effect:
         return f"{what} {change} ({_text.number(self.required, lang)} {needed})"
 
 
-# Checks take plain objects: the fields' annotations are what callers should pass,
-# not a guarantee, and every problem is reported at once.
-def _step_problems(service: object, proposed: object, gain: object) -> list[str]:
-    problems: list[str] = []
-    if not isinstance(service, str) or not service:
-        problems.append(f"service: expected a service id, got {service!r}")
-    if proposed is Status.NOT_APPLICABLE:
-        problems.append("proposed: a step cannot propose not_applicable")
-    if isinstance(gain, Fraction) and gain < _ZERO:
-        problems.append(f"gain: a step cannot lower the score, got {gain}")
-    return problems
+def _step_problems(step: Step, failed: set[str]) -> Iterator[Problem]:
+    if "service" not in failed and (problem := text_problem(step.service)):
+        yield Problem(("service",), problem)
+    if "proposed" not in failed and step.proposed is Status.NOT_APPLICABLE:
+        yield Problem(("proposed",), "a step cannot propose not_applicable")
+    if "gain" not in failed and step.gain < _ZERO:
+        yield Problem(("gain",), f"a step cannot lower the score, got {step.gain}")
 
 
-def _plan_problems(target: object, reachable: object, steps: tuple[object, ...]) -> list[str]:
-    problems: list[str] = []
-    if isinstance(target, bool) or not isinstance(target, int):
-        problems.append(f"target: expected an int, got {type(target).__name__}")
-    elif not 0 <= target <= MAX_GRADE:
-        problems.append(f"target: {target} is outside 0..{MAX_GRADE}")
-    if not isinstance(reachable, bool):
-        problems.append(f"reachable: expected a bool, got {type(reachable).__name__}")
+def _plan_problems(plan: Plan, failed: set[str]) -> Iterator[Problem]:
+    if "target" not in failed and not 0 <= plan.target <= MAX_GRADE:
+        yield Problem(("target",), f"{plan.target} is outside 0..{MAX_GRADE}")
+    if "steps" in failed:
+        return
     seen: set[str] = set()
-    for n, step in enumerate(steps):
-        if not isinstance(step, Step):
-            problems.append(f"steps[{n}]: expected a Step, got {type(step).__name__}")
-            continue
+    for n, step in enumerate(plan.steps):
         if step.service in seen:
-            problems.append(f"steps[{n}].service: {step.service!r} appears twice")
+            yield Problem(("steps", n, "service"), f"{step.service!r} appears twice")
         seen.add(step.service)
-    if reachable is False and steps:
-        problems.append("steps: an unreachable plan has no steps")
-    return problems
+    if plan.reachable is False and plan.steps:
+        yield Problem(("steps",), "an unreachable plan has no steps")
+    if "score" not in failed and plan.score is not None and not _ZERO <= plan.score <= 1:
+        yield Problem(("score",), f"{plan.score} is not a fraction in [0, 1]")
 
 
 def _check_dossier(dossier: object) -> None:
@@ -222,9 +201,7 @@ class Step:
     effects: tuple[Effect, ...] = attrs.field(converter=_effects, default=())
 
     def __attrs_post_init__(self) -> None:
-        problems = _step_problems(self.service, self.proposed, self.gain)
-        if problems:
-            raise InvalidInput(*problems)
+        finish(self, lambda failed: _step_problems(self, failed))
 
     def __str__(self) -> str:
         # A short English line for logs and the REPL; people read `summary`.
@@ -275,11 +252,7 @@ class Plan:
     score: Fraction | None = attrs.field(default=None, converter=_optional_fraction)
 
     def __attrs_post_init__(self) -> None:
-        problems = _plan_problems(self.target, self.reachable, self.steps)
-        if self.score is not None and not _ZERO <= self.score <= 1:
-            problems.append(f"score: {self.score} is not a fraction in [0, 1]")
-        if problems:
-            raise InvalidInput(*problems)
+        finish(self, lambda failed: _plan_problems(self, failed))
 
     @property
     def gain(self) -> Fraction:

@@ -13,14 +13,15 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from villes_label import _text
-from villes_label._errors import InvalidInput
+from villes_label._check import finish, lenient
+from villes_label._errors import InvalidInput, Problem
 from villes_label._plans import Plan, Step, recommend
 from villes_label._rules import MAX_GRADE
 from villes_label._scoring import assess
-from villes_label._values import is_instance, is_int, to_fraction
+from villes_label._values import is_int
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Iterator, Mapping
 
     from villes_label._rules import Ruleset
     from villes_label._territory import Dossier, Status
@@ -29,19 +30,15 @@ __all__ = ["Roadmap", "RoadmapYear", "roadmap"]
 
 
 def _step_tuple(value: Iterable[Step]) -> tuple[Step, ...]:
-    return tuple(value)
+    return lenient(tuple[Step, ...], value)  # type: ignore[no-any-return]
 
 
 def _year_tuple(value: Iterable[RoadmapYear]) -> tuple[RoadmapYear, ...]:
-    return tuple(value)
+    return lenient(tuple[RoadmapYear, ...], value)  # type: ignore[no-any-return]
 
 
 def _fraction(value: Fraction | int | str) -> Fraction:
-    try:
-        return to_fraction(value)
-    except (TypeError, ValueError) as error:
-        msg = f"expected a fraction: {error}"
-        raise InvalidInput(msg) from None
+    return lenient(Fraction, value)  # type: ignore[no-any-return]
 
 
 @attrs.frozen(kw_only=True)
@@ -64,18 +61,13 @@ class RoadmapYear:
     score: Fraction = attrs.field(converter=_fraction)
 
     def __attrs_post_init__(self) -> None:
-        problems = []
-        if not is_int(self.year):
-            problems.append(f"year: expected an int, got {type(self.year).__name__}")
-        if not is_int(self.grade) or not 0 <= self.grade <= MAX_GRADE:
-            problems.append(f"grade: expected an int in 0..{MAX_GRADE}, got {self.grade!r}")
-        if not 0 <= self.score <= 1:
-            problems.append(f"score: {self.score} is not a fraction in [0, 1]")
-        for n, step in enumerate(self.steps):
-            if not is_instance(step, Step):
-                problems.append(f"steps[{n}]: expected a Step, got {type(step).__name__}")
-        if problems:
-            raise InvalidInput(*problems)
+        finish(self, self._problems)
+
+    def _problems(self, failed: set[str]) -> Iterator[Problem]:
+        if "grade" not in failed and not 0 <= self.grade <= MAX_GRADE:
+            yield Problem(("grade",), f"expected an int in 0..{MAX_GRADE}, got {self.grade!r}")
+        if "score" not in failed and not 0 <= self.score <= 1:
+            yield Problem(("score",), f"{self.score} is not a fraction in [0, 1]")
 
     def summary(self, lang: Literal["fr", "en"] = "fr") -> str:
         """The year in one line of *lang*: its services and the grade expected at its end."""
@@ -124,25 +116,19 @@ class Roadmap:
     years: tuple[RoadmapYear, ...] = attrs.field(converter=_year_tuple, default=())
 
     def __attrs_post_init__(self) -> None:
-        problems = []
+        finish(self, self._problems)
+
+    def _problems(self, failed: set[str]) -> Iterator[Problem]:
         for name in ("target", "grade"):
             value = getattr(self, name)
-            if not is_int(value) or not 0 <= value <= MAX_GRADE:
-                problems.append(f"{name}: expected an int in 0..{MAX_GRADE}, got {value!r}")
-        for name in ("start", "horizon", "per_year"):
-            if not is_int(getattr(self, name)):
-                problems.append(f"{name}: expected an int, got {getattr(self, name)!r}")
-        if is_int(self.horizon) and self.horizon < 1:
-            problems.append(f"horizon: must be >= 1, got {self.horizon}")
-        if is_int(self.per_year) and self.per_year < 1:
-            problems.append(f"per_year: must be >= 1, got {self.per_year}")
-        if not is_instance(self.reachable, bool):
-            problems.append(f"reachable: expected a bool, got {type(self.reachable).__name__}")
-        for n, entry in enumerate(self.years):
-            if not is_instance(entry, RoadmapYear):
-                problems.append(f"years[{n}]: expected a RoadmapYear, got {type(entry).__name__}")
-        if problems:
-            raise InvalidInput(*problems)
+            if name not in failed and not 0 <= value <= MAX_GRADE:
+                yield Problem((name,), f"expected an int in 0..{MAX_GRADE}, got {value!r}")
+        for name in ("horizon", "per_year"):
+            value = getattr(self, name)
+            if name not in failed and value < 1:
+                yield Problem((name,), f"must be >= 1, got {value}")
+        if "score" not in failed and not 0 <= self.score <= 1:
+            yield Problem(("score",), f"{self.score} is not a fraction in [0, 1]")
 
     @property
     def steps(self) -> tuple[Step, ...]:

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 from itertools import pairwise
 from typing import Any
 
 import attrs
 
-from villes_label._errors import InvalidInput, unknown_id
+from villes_label._check import Failed, Id, finish, lenient, text_problem
+from villes_label._errors import MoreProblems, Problem, unknown_id, unknown_ids
 from villes_label._expectations import Expectation, expectation_problems
 from villes_label._taxonomy import Source, Taxonomy
 from villes_label._territory import FIRST_YEAR, LAST_YEAR, Status, Territory, TerritoryKind
-from villes_label._values import FrozenMap, is_instance, is_int, to_fraction
+from villes_label._values import FrozenMap, is_instance
 from villes_label._vocabulary import DEFAULT_CREDITS
 
 __all__ = [
     "DEFAULT_CREDITS",
     "MAX_GRADE",
+    "MAX_WEIGHT",
     "Applicability",
     "Expectation",
     "GradeRule",
@@ -33,94 +35,56 @@ _ONE = Fraction(1)
 _ZERO = Fraction(0)
 
 
-# Small typed converters: mypy's attrs plugin cannot follow generic ones.
-def _kinds(value: Iterable[TerritoryKind]) -> frozenset[TerritoryKind]:
-    if isinstance(value, str):
-        return frozenset({TerritoryKind(value)})
-    return frozenset(value)
+# Small typed converters (mypy's attrs plugin cannot follow generic ones): each
+# reads its argument, or keeps the problems found for `finish` to report.
+def _kinds(value: Iterable[TerritoryKind | str]) -> frozenset[TerritoryKind]:
+    return lenient(_KINDS, value)  # type: ignore[no-any-return]
 
 
 def _ids(value: Iterable[str]) -> frozenset[str]:
-    if isinstance(value, str):
-        msg = f"expected a set of ids, got the string {value!r}"
-        raise InvalidInput(msg)
-    return frozenset(value)
+    return lenient(_IDS, value)  # type: ignore[no-any-return]
 
 
 def _fraction(value: Fraction | float | str) -> Fraction:
-    try:
-        return to_fraction(value)
-    except (TypeError, ValueError) as error:
-        raise InvalidInput(str(error)) from None
+    return lenient(Fraction, value)  # type: ignore[no-any-return]
 
 
-def _fraction_map(value: Mapping[str, Fraction]) -> FrozenMap[str, Fraction]:
-    if not is_instance(value, Mapping):
-        msg = f"expected a mapping of id to fraction, got {type(value).__name__}"
-        raise InvalidInput(msg)
-    problems: list[str] = []
-    out: dict[str, Fraction] = {}
-    for key, raw in value.items():
-        try:
-            out[key] = to_fraction(raw)
-        except (TypeError, ValueError) as error:
-            problems.append(f"{key}: {error}")
-    if problems:
-        raise InvalidInput(*problems)
-    return FrozenMap(out)
+def _fraction_map(value: Mapping[str, Fraction | float | str]) -> FrozenMap[str, Fraction]:
+    return lenient(_FRACTIONS, value)  # type: ignore[no-any-return]
 
 
 def _int_map(value: Mapping[str, int]) -> FrozenMap[str, int]:
-    if not is_instance(value, Mapping):
-        msg = f"expected a mapping of id to weight, got {type(value).__name__}"
-        raise InvalidInput(msg)
-    return FrozenMap(value)
+    return lenient(_INTS, value)  # type: ignore[no-any-return]
 
 
-def _credit_map(value: Mapping[Status, Fraction]) -> FrozenMap[Status, Fraction]:
-    if not is_instance(value, Mapping):
-        msg = f"credits: expected a mapping of status to fraction, got {type(value).__name__}"
-        raise InvalidInput(msg)
-    problems: list[str] = []
-    merged = dict(DEFAULT_CREDITS)
-    for key, raw in value.items():
-        try:
-            status = Status(key)
-        except ValueError:
-            problems.append(f"credits.{key}: unknown status {key!r}")
-            continue
-        if status is Status.NOT_APPLICABLE:
-            problems.append("credits.not_applicable: a not-applicable service earns no credit")
-            continue
-        try:
-            merged[status] = to_fraction(raw)
-        except (TypeError, ValueError) as error:
-            problems.append(f"credits.{status.value}: {error}")
-    if problems:
-        raise InvalidInput(*problems)
+def _credit_map(
+    value: Mapping[Status, Fraction | float | str] | Mapping[str, Fraction | float | str],
+) -> FrozenMap[Status, Fraction]:
+    read = lenient(_CREDITS, value)
+    if isinstance(read, Failed):
+        return read  # type: ignore[return-value]
+    if Status.NOT_APPLICABLE in read:
+        return Failed(  # type: ignore[return-value]
+            [Problem(("not_applicable",), "a not-applicable service earns no credit")]
+        )
+    merged = {**DEFAULT_CREDITS, **read}
     return FrozenMap({status: merged[status] for status in DEFAULT_CREDITS})
 
 
 def _applicability_map(value: Mapping[str, Applicability]) -> FrozenMap[str, Applicability]:
-    if not is_instance(value, Mapping):
-        msg = f"applicability: expected a mapping of service id, got {type(value).__name__}"
-        raise InvalidInput(msg)
-    return FrozenMap(value)
+    return lenient(_APPLICABILITIES, value)  # type: ignore[no-any-return]
 
 
 def _expectations(value: Iterable[Expectation]) -> tuple[Expectation, ...]:
-    if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
-        msg = f"expectations: expected a sequence of Expectation, got {type(value).__name__}"
-        raise InvalidInput(msg)
-    return tuple(value)
+    return lenient(tuple[Expectation, ...], value)  # type: ignore[no-any-return]
 
 
 def _grades(value: Iterable[GradeRule]) -> tuple[GradeRule, ...]:
-    return tuple(value)
+    return lenient(_GRADES, value)  # type: ignore[no-any-return]
 
 
 def _mentions(value: Iterable[MentionRule]) -> tuple[MentionRule, ...]:
-    return tuple(value)
+    return lenient(_MENTIONS, value)  # type: ignore[no-any-return]
 
 
 def _sources(value: Iterable[Source]) -> tuple[Source, ...]:
@@ -132,6 +96,32 @@ def _check_unit(path: str, value: object, problems: list[str]) -> None:
         problems.append(f"{path}: expected a fraction, got {type(value).__name__}")
     elif not _ZERO <= value <= _ONE:
         problems.append(f"{path}: {value} is outside [0, 1]")
+
+
+def _taxonomy(value: Taxonomy) -> Taxonomy:
+    return lenient(Taxonomy, value)  # type: ignore[no-any-return]
+
+
+_KINDS = frozenset[TerritoryKind]
+_IDS = frozenset[Id]
+_FRACTIONS = Mapping[Id, Fraction]
+_INTS = Mapping[Id, int]
+_CREDITS = Mapping[Status, Fraction]
+
+
+def _unit_problems(
+    failed: set[str], name: str, value: Fraction | Mapping[str, Fraction]
+) -> Iterator[Problem]:
+    """A problem for each fraction of a field outside [0, 1]."""
+    if name in failed:
+        return
+    if isinstance(value, Fraction):
+        if not _ZERO <= value <= _ONE:
+            yield Problem((name,), f"{value} is outside [0, 1]")
+        return
+    for key, fraction in value.items():
+        if not _ZERO <= fraction <= _ONE:
+            yield Problem((name, key), f"{fraction} is outside [0, 1]")
 
 
 @attrs.frozen(kw_only=True)
@@ -158,36 +148,16 @@ class Applicability:
     opt_out: bool = False
 
     def __attrs_post_init__(self) -> None:
-        problems = self.problems()
-        if problems:
-            raise InvalidInput(*problems)
+        finish(self, self._problems)
 
-    def problems(self, path: str = "") -> list[str]:
-        """Every problem of this rule, each prefixed by *path*."""
-        prefix = f"{path}." if path else ""
-        problems: list[str] = []
-        if not self.kinds:
-            problems.append(f"{prefix}kinds: a service must concern at least one kind")
-        for kind in sorted(self.kinds, key=str):
-            if not is_instance(kind, TerritoryKind):
-                problems.append(f"{prefix}kinds: {kind!r} is not a territory kind")
+    def _problems(self, failed: set[str]) -> Iterator[Problem]:
+        if "kinds" not in failed and not self.kinds:
+            yield Problem(("kinds",), "a service must concern at least one kind")
         low, high = self.min_population, self.max_population
-        if isinstance(low, bool) or not isinstance(low, int):
-            problems.append(f"{prefix}min_population: expected an int, got {type(low).__name__}")
-        elif low < 0:
-            problems.append(f"{prefix}min_population: must be >= 0, got {low}")
-        if high is not None:
-            if isinstance(high, bool) or not isinstance(high, int):
-                problems.append(
-                    f"{prefix}max_population: expected an int or None, got {type(high).__name__}"
-                )
-            elif is_int(low) and high <= low:
-                problems.append(
-                    f"{prefix}max_population: {high} must be above min_population {low}"
-                )
-        if not is_instance(self.opt_out, bool):
-            problems.append(f"{prefix}opt_out: expected a bool, got {type(self.opt_out).__name__}")
-        return problems
+        if "min_population" not in failed and low < 0:
+            yield Problem(("min_population",), f"must be >= 0, got {low}")
+        if not failed & {"min_population", "max_population"} and high is not None and high <= low:
+            yield Problem(("max_population",), f"{high} must be above min_population {low}")
 
     def concerns(self, territory: Territory) -> bool:
         """Whether the service counts for *territory* (before any opt-out)."""
@@ -225,27 +195,16 @@ class GradeRule:
     """The id of the ruleset's `Source` this rule comes from ("" when not told)."""
 
     def __attrs_post_init__(self) -> None:
-        problems = self.problems()
-        if problems:
-            raise InvalidInput(*problems)
+        finish(self, self._problems)
 
-    def problems(self, path: str = "") -> list[str]:
+    def _problems(self, failed: set[str]) -> Iterator[Problem]:
         """Every problem of this rule on its own (ids are checked by the ruleset)."""
-        prefix = f"{path}." if path else ""
-        problems: list[str] = []
-        if isinstance(self.arobases, bool) or not isinstance(self.arobases, int):
-            problems.append(
-                f"{prefix}arobases: expected an int, got {type(self.arobases).__name__}"
-            )
-        elif not 1 <= self.arobases <= MAX_GRADE:
-            problems.append(f"{prefix}arobases: {self.arobases} is outside 1..{MAX_GRADE}")
-        _check_unit(f"{prefix}min_score", self.min_score, problems)
-        _check_unit(f"{prefix}min_each_theme", self.min_each_theme, problems)
-        for key, value in self.min_theme_scores.items():
-            _check_unit(f"{prefix}min_theme_scores.{key}", value, problems)
-        for key, value in self.min_issue_scores.items():
-            _check_unit(f"{prefix}min_issue_scores.{key}", value, problems)
-        return problems
+        if "arobases" not in failed and not 1 <= self.arobases <= MAX_GRADE:
+            yield Problem(("arobases",), f"{self.arobases} is outside 1..{MAX_GRADE}")
+        yield from _unit_problems(failed, "min_score", self.min_score)
+        yield from _unit_problems(failed, "min_theme_scores", self.min_theme_scores)
+        yield from _unit_problems(failed, "min_issue_scores", self.min_issue_scores)
+        yield from _unit_problems(failed, "min_each_theme", self.min_each_theme)
 
     def at_least_as_strict_as(self, other: GradeRule) -> list[str]:
         """The conditions on which this rule is laxer than *other* (empty when monotone)."""
@@ -291,39 +250,35 @@ class MentionRule:
     """The id of the ruleset's `Source` this mention comes from ("" when not told)."""
 
     def __attrs_post_init__(self) -> None:
-        problems = self.problems()
-        if problems:
-            raise InvalidInput(*problems)
+        finish(self, self._problems)
 
-    def problems(self, path: str = "") -> list[str]:
+    def _problems(self, failed: set[str]) -> Iterator[Problem]:
         """Every problem of this rule on its own (ids are checked by the ruleset)."""
-        prefix = f"{path}." if path else ""
-        problems: list[str] = []
-        if not is_instance(self.id, str) or not self.id.strip():
-            problems.append(f"{prefix}id: a mention needs a non-empty id")
-        if not is_instance(self.name, str):
-            problems.append(f"{prefix}name: expected a str, got {type(self.name).__name__}")
-        if isinstance(self.min_grade, bool) or not isinstance(self.min_grade, int):
-            problems.append(
-                f"{prefix}min_grade: expected an int, got {type(self.min_grade).__name__}"
+        if "id" not in failed and (problem := text_problem(self.id)):
+            yield Problem(("id",), problem)
+        if "name" not in failed and self.name and (problem := text_problem(self.name, "name")):
+            yield Problem(("name",), problem)
+        if "min_grade" not in failed and not 0 <= self.min_grade <= MAX_GRADE:
+            yield Problem(("min_grade",), f"{self.min_grade} is outside 0..{MAX_GRADE}")
+        yield from _unit_problems(failed, "min_theme_scores", self.min_theme_scores)
+        yield from _unit_problems(failed, "min_issue_scores", self.min_issue_scores)
+        conditions = ("min_issue_scores", "min_theme_scores", "required_services")
+        if not failed & set(conditions) and not self.conditions:
+            yield Problem(
+                ("min_issue_scores",),
+                "a mention needs at least one condition "
+                "(an issue or theme minimum, or a required service)",
             )
-        elif not 0 <= self.min_grade <= MAX_GRADE:
-            problems.append(f"{prefix}min_grade: {self.min_grade} is outside 0..{MAX_GRADE}")
-        for key, value in self.min_theme_scores.items():
-            _check_unit(f"{prefix}min_theme_scores.{key}", value, problems)
-        for key, value in self.min_issue_scores.items():
-            _check_unit(f"{prefix}min_issue_scores.{key}", value, problems)
-        if not self.conditions:
-            problems.append(
-                f"{prefix}min_issue_scores: a mention needs at least one condition "
-                "(an issue or theme minimum, or a required service)"
-            )
-        return problems
 
     @property
     def conditions(self) -> int:
         """How many conditions the mention sets (each waived one is not checked)."""
         return len(self.min_issue_scores) + len(self.min_theme_scores) + len(self.required_services)
+
+
+_APPLICABILITIES = Mapping[Id, Applicability]
+_GRADES = tuple[GradeRule, ...]
+_MENTIONS = tuple[MentionRule, ...]
 
 
 @attrs.frozen(kw_only=True)
@@ -348,7 +303,7 @@ class Ruleset:
 
     name: str
     year: int
-    taxonomy: Taxonomy
+    taxonomy: Taxonomy = attrs.field(converter=_taxonomy)
     grades: tuple[GradeRule, ...] = attrs.field(converter=_grades)
     mentions: tuple[MentionRule, ...] = attrs.field(converter=_mentions, default=())
     credits: Mapping[Status, Fraction] = attrs.field(
@@ -365,9 +320,7 @@ class Ruleset:
     """Where the rules come from; grade and mention rules name one in their ``source``."""
 
     def __attrs_post_init__(self) -> None:
-        problems = _ruleset_problems(self)
-        if problems:
-            raise InvalidInput(*problems)
+        finish(self, lambda failed: _ruleset_problems(self, failed))
         object.__setattr__(
             self, "grades", tuple(sorted(self.grades, key=lambda rule: rule.arobases))
         )
@@ -414,96 +367,114 @@ class Ruleset:
         )
 
 
-def _ruleset_problems(rules: Ruleset) -> list[str]:
-    problems: list[str] = []
-    if not is_instance(rules.taxonomy, Taxonomy):
-        return [f"taxonomy: expected a Taxonomy, got {type(rules.taxonomy).__name__}"]
+MAX_WEIGHT = 10**9
+"""The largest weight: scores stay fractions of a reasonable size, and print."""
+
+
+def _ruleset_problems(rules: Ruleset, failed: set[str]) -> Iterator[Problem]:
+    """The problems of a ruleset's own invariants; each field was read (or *failed*) already."""
+    if "name" not in failed and not rules.name.strip():
+        yield Problem(("name",), "a ruleset needs a non-empty name")
+    elif "name" not in failed and (problem := text_problem(rules.name, "name")):
+        yield Problem(("name",), problem)
+    if "year" not in failed and not FIRST_YEAR <= rules.year <= LAST_YEAR:
+        yield Problem(("year",), f"{rules.year} is outside {FIRST_YEAR}..{LAST_YEAR}")
+    known = "taxonomy" not in failed
     tax = rules.taxonomy
-    themes = {theme.id for theme in tax.themes}
-    issues = {issue.id for issue in tax.issues}
-    services = tax.service_ids
-    if not is_instance(rules.name, str) or not rules.name.strip():
-        problems.append("name: a ruleset needs a non-empty name")
-    if not is_int(rules.year):
-        problems.append(f"year: expected an int, got {type(rules.year).__name__}")
-    elif not FIRST_YEAR <= rules.year <= LAST_YEAR:
-        problems.append(f"year: {rules.year} is outside {FIRST_YEAR}..{LAST_YEAR}")
+    themes: frozenset[str] = frozenset(t.id for t in tax.themes) if known else frozenset()
+    issues: frozenset[str] = frozenset(i.id for i in tax.issues) if known else frozenset()
+    services: frozenset[str] = tax.service_ids if known else frozenset()
+    more = 0
 
     def check_ids(
-        path: str, ids: Iterable[object], known: set[str] | frozenset[str], kind: str
-    ) -> None:
-        for key in sorted(ids, key=repr):
-            if key not in known:
-                problems.append(f"{path}.{key}: {unknown_id(kind, str(key), known)}")
+        kind: str, ids: Iterable[str], known_ids: frozenset[str], *path: str | int
+    ) -> list[Problem]:
+        nonlocal more
+        if not known:
+            return []
+        found, extra = unknown_ids(kind, ids, known_ids, *path)
+        more += extra
+        return found
 
-    def check_weights(
-        path: str, weights: Mapping[str, int], known: set[str] | frozenset[str], kind: str
-    ) -> None:
-        check_ids(path, weights, known, kind)
+    for name, kind, ids in (
+        ("theme_weights", "theme", themes),
+        ("issue_weights", "issue", issues),
+        ("service_weights", "service", services),
+    ):
+        if name in failed:
+            continue
+        weights: Mapping[str, int] = getattr(rules, name)
+        yield from check_ids(kind, weights, ids, name)
         for key, weight in weights.items():
-            if isinstance(weight, bool) or not isinstance(weight, int):
-                problems.append(f"{path}.{key}: a weight is an int, got {type(weight).__name__}")
-            elif weight <= 0:
-                problems.append(f"{path}.{key}: a weight is positive, got {weight}")
+            if weight <= 0:
+                yield Problem((name, key), f"a weight is positive, got {weight}")
+            elif weight > MAX_WEIGHT:
+                yield Problem((name, key), f"a weight is at most {MAX_WEIGHT:,}, got {weight}")
+    if "applicability" not in failed:
+        yield from check_ids("service", rules.applicability, services, "applicability")
 
-    check_weights("theme_weights", rules.theme_weights, themes, "theme")
-    check_weights("issue_weights", rules.issue_weights, issues, "issue")
-    check_weights("service_weights", rules.service_weights, services, "service")
-    check_ids("applicability", rules.applicability, services, "service")
-    for key, service_rule in rules.applicability.items():
-        if not is_instance(service_rule, Applicability):
-            problems.append(
-                f"applicability.{key}: expected an Applicability, got {type(service_rule).__name__}"
+    if "credits" not in failed:
+        previous = _ZERO
+        for status in (Status.ABSENT, Status.PLANNED, Status.PARTIAL, Status.DEPLOYED):
+            credit = rules.credits[status]
+            if not _ZERO <= credit <= _ONE:
+                yield Problem(("credits", status.value), f"{credit} is outside [0, 1]")
+            elif credit < previous:
+                yield Problem(
+                    ("credits", status.value),
+                    f"{credit} is below the credit of a lower status ({previous})",
+                )
+            previous = max(previous, credit)
+
+    if "grades" not in failed:
+        if not rules.grades:
+            yield Problem(("grades",), "a ruleset needs at least one grade rule")
+        by_grade: dict[int, tuple[int, GradeRule]] = {}
+        for n, rule in enumerate(rules.grades):
+            if rule.arobases in by_grade:
+                yield Problem(("grades", n, "arobases"), f"grade {rule.arobases} has two rules")
+            by_grade[rule.arobases] = (n, rule)
+            yield from check_ids(
+                "theme", rule.min_theme_scores, themes, "grades", n, "min_theme_scores"
             )
-
-    previous = _ZERO
-    for status in (Status.ABSENT, Status.PLANNED, Status.PARTIAL, Status.DEPLOYED):
-        credit = rules.credits[status]
-        _check_unit(f"credits.{status.value}", credit, problems)
-        if credit < previous:
-            problems.append(
-                f"credits.{status.value}: {credit} is below the credit of a lower status ({previous})"
+            yield from check_ids(
+                "issue", rule.min_issue_scores, issues, "grades", n, "min_issue_scores"
             )
-        previous = max(previous, credit)
-
-    if not rules.grades:
-        problems.append("grades: a ruleset needs at least one grade rule")
-    by_grade: dict[int, tuple[int, GradeRule]] = {}
-    for n, rule in enumerate(rules.grades):
-        path = f"grades[{n}]"
-        if not is_instance(rule, GradeRule):
-            problems.append(f"{path}: expected a GradeRule, got {type(rule).__name__}")
-            continue
-        if rule.arobases in by_grade:
-            problems.append(f"{path}.arobases: grade {rule.arobases} has two rules")
-        by_grade[rule.arobases] = (n, rule)
-        check_ids(f"{path}.min_theme_scores", rule.min_theme_scores, themes, "theme")
-        check_ids(f"{path}.min_issue_scores", rule.min_issue_scores, issues, "issue")
-        check_ids(f"{path}.required_services", rule.required_services, services, "service")
-    ordered = sorted(by_grade.items())
-    for (_, (_, lower)), (_, (n, higher)) in pairwise(ordered):
-        for laxer in higher.at_least_as_strict_as(lower):
-            problems.append(
-                f"grades[{n}]: grade {higher.arobases} is laxer than grade "
-                f"{lower.arobases} ({laxer}); grade rules must be monotone"
+            yield from check_ids(
+                "service", rule.required_services, services, "grades", n, "required_services"
             )
+        ordered = sorted(by_grade.items())
+        for (_, (_, lower)), (_, (n, higher)) in pairwise(ordered):
+            for laxer in higher.at_least_as_strict_as(lower):
+                yield Problem(
+                    ("grades", n),
+                    f"grade {higher.arobases} is laxer than grade {lower.arobases} ({laxer}); "
+                    "grade rules must be monotone",
+                )
 
-    problems.extend(expectation_problems(rules.expectations, [issue.id for issue in tax.issues]))
+    if known and "expectations" not in failed:
+        yield from expectation_problems(rules.expectations, [issue.id for issue in tax.issues])
 
-    problems.extend(_rule_source_problems(rules))
-    seen: set[str] = set()
-    for n, mention in enumerate(rules.mentions):
-        path = f"mentions[{n}]"
-        if not is_instance(mention, MentionRule):
-            problems.append(f"{path}: expected a MentionRule, got {type(mention).__name__}")
-            continue
-        if mention.id in seen:
-            problems.append(f"{path}.id: duplicate mention id {mention.id!r}")
-        seen.add(mention.id)
-        check_ids(f"{path}.min_theme_scores", mention.min_theme_scores, themes, "theme")
-        check_ids(f"{path}.min_issue_scores", mention.min_issue_scores, issues, "issue")
-        check_ids(f"{path}.required_services", mention.required_services, services, "service")
-    return problems
+    if "mentions" not in failed:
+        seen: set[str] = set()
+        for n, mention in enumerate(rules.mentions):
+            if mention.id in seen:
+                yield Problem(("mentions", n, "id"), f"duplicate mention id {mention.id!r}")
+            seen.add(mention.id)
+            path = ("mentions", n)
+            yield from check_ids(
+                "theme", mention.min_theme_scores, themes, *path, "min_theme_scores"
+            )
+            yield from check_ids(
+                "issue", mention.min_issue_scores, issues, *path, "min_issue_scores"
+            )
+            yield from check_ids(
+                "service", mention.required_services, services, *path, "required_services"
+            )
+    if more:
+        yield MoreProblems((), f"and {more} more unknown ids", more)
+    if "sources" not in failed:
+        yield from (Problem((), problem) for problem in _rule_source_problems(rules))
 
 
 def _rule_source_problems(rules: Ruleset) -> list[str]:

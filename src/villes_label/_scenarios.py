@@ -9,17 +9,18 @@ of a JSON or TOML file into scenarios without touching any file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 
 import attrs
 
+from villes_label._check import Id, finish, lenient, text_problem
 from villes_label._conditions import GRADE_KINDS
-from villes_label._errors import InvalidInput, unknown_id
+from villes_label._errors import InvalidInput, Problem, unknown_id
 from villes_label._rules import MAX_GRADE, Ruleset
 from villes_label._scoring import Assessment, assess
 from villes_label._territory import Dossier
-from villes_label._values import is_instance, to_fraction
+from villes_label._values import is_instance
 from villes_label._vocabulary import arobases, points
 
 __all__ = ["Scenario", "check_scenario", "scenarios_from_data"]
@@ -31,40 +32,29 @@ _ONE = Fraction(1)
 _FAILURE_CODES = frozenset(kind.code for kind in GRADE_KINDS)
 
 
-def _fraction_problem(value: object) -> str | None:
-    if value is None:
-        return None
-    try:
-        fraction = to_fraction(value)
-    except (TypeError, ValueError) as error:
-        return f"expect_score: {error}"
-    if not _ZERO <= fraction <= _ONE:
-        return f"expect_score: {fraction} is outside [0, 1]"
-    return None
-
-
-def _ids_problems(value: object) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        return [
-            f"expect_mentions: expected a set of mention ids, got {type(value).__name__} {value!r}"
-        ]
-    return [
-        f"expect_mentions: {item!r} is not a mention id"
-        for item in sorted(value, key=repr)
-        if not isinstance(item, str) or not item.strip()
-    ]
-
-
-# Typed converters (mypy's attrs plugin cannot follow generic ones). They run
-# after `Scenario.__attrs_pre_init__` has checked every argument, so they cannot fail.
 def _optional_fraction(value: Fraction | float | str | None) -> Fraction | None:
-    return None if value is None else to_fraction(value)
+    return lenient(Fraction | None, value)  # type: ignore[no-any-return]
 
 
 def _optional_ids(value: Iterable[str] | None) -> frozenset[str] | None:
-    return None if value is None else frozenset(value)
+    return lenient(frozenset[Id] | None, value)  # type: ignore[no-any-return]
+
+
+def _dossier(value: Dossier) -> Dossier:
+    return lenient(Dossier, value)  # type: ignore[no-any-return]
+
+
+def _scenario_problems(scenario: Scenario, failed: set[str]) -> Iterator[Problem]:
+    if "name" not in failed and not scenario.name.strip():
+        yield Problem(("name",), "a scenario needs a non-empty name")
+    elif "name" not in failed and (problem := text_problem(scenario.name, "name")):
+        yield Problem(("name",), problem)
+    grade = scenario.expect_grade
+    if "expect_grade" not in failed and grade is not None and not 0 <= grade <= MAX_GRADE:
+        yield Problem(("expect_grade",), f"{grade} is outside 0..{MAX_GRADE}")
+    score = scenario.expect_score
+    if "expect_score" not in failed and score is not None and not _ZERO <= score <= _ONE:
+        yield Problem(("expect_score",), f"{score} is outside [0, 1]")
 
 
 @attrs.frozen(kw_only=True)
@@ -91,39 +81,13 @@ class Scenario:
     """
 
     name: str
-    dossier: Dossier
+    dossier: Dossier = attrs.field(converter=_dossier)
     expect_grade: int | None = None
     expect_score: Fraction | None = attrs.field(default=None, converter=_optional_fraction)
     expect_mentions: frozenset[str] | None = attrs.field(default=None, converter=_optional_ids)
 
-    def __attrs_pre_init__(
-        self,
-        *,
-        name: object,
-        dossier: object,
-        expect_grade: object = None,
-        expect_score: object = None,
-        expect_mentions: object = None,
-    ) -> None:
-        # Checked before the converters run, so that every problem is reported at once.
-        problems: list[str] = []
-        if not isinstance(name, str) or not name.strip():
-            problems.append("name: a scenario needs a non-empty name")
-        if not isinstance(dossier, Dossier):
-            problems.append(f"dossier: expected a Dossier, got {type(dossier).__name__}")
-        if expect_grade is not None:
-            if isinstance(expect_grade, bool) or not isinstance(expect_grade, int):
-                problems.append(
-                    f"expect_grade: expected an int or None, got {type(expect_grade).__name__}"
-                )
-            elif not 0 <= expect_grade <= MAX_GRADE:
-                problems.append(f"expect_grade: {expect_grade} is outside 0..{MAX_GRADE}")
-        score_problem = _fraction_problem(expect_score)
-        if score_problem is not None:
-            problems.append(score_problem)
-        problems.extend(_ids_problems(expect_mentions))
-        if problems:
-            raise InvalidInput(*problems)
+    def __attrs_post_init__(self) -> None:
+        finish(self, lambda failed: _scenario_problems(self, failed))
 
     def __str__(self) -> str:
         return self.name

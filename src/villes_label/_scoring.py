@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal, assert_never
 
 import attrs
 
+from villes_label._check import finish, lenient
 from villes_label._conditions import (
     GRADE_KINDS,
     AtLeast,
@@ -24,7 +25,7 @@ from villes_label._conditions import (
     evaluate,
     kind_of,
 )
-from villes_label._errors import InvalidInput, unknown_id
+from villes_label._errors import MAX_PROBLEMS, InvalidInput, Path, Problem, unknown_id
 from villes_label._linear import LinearForm, Structure
 from villes_label._rules import MAX_GRADE, GradeRule, MentionRule, Ruleset
 from villes_label._territory import (
@@ -37,11 +38,11 @@ from villes_label._territory import (
     counts_from,
     effective_entries,
 )
-from villes_label._values import FrozenMap, is_instance, is_int
+from villes_label._values import FrozenMap, is_instance
 from villes_label._vocabulary import ReasonCode, arobases, points, points_in
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
 __all__ = ["Assessment", "Reason", "assess"]
 
@@ -49,13 +50,16 @@ _ZERO = Fraction(0)
 _ONE = Fraction(1)
 
 
-def _fraction_or_none(value: Fraction | None) -> Fraction | None:
-    return None if value is None else Fraction(value)
+def _fraction_or_none(value: Fraction | float | str | None) -> Fraction | None:
+    return lenient(_OPTIONAL_FRACTION, value)  # type: ignore[no-any-return]
+
+
+_OPTIONAL_FRACTION = Fraction | None
 
 
 def _plain_str(value: str) -> str:
     # A `ReasonCode` is stored as its plain value: reasons print and compare as strings.
-    return str(value) if isinstance(value, ReasonCode) else value
+    return lenient(str, value)  # type: ignore[no-any-return]
 
 
 @attrs.frozen(kw_only=True)
@@ -78,6 +82,9 @@ class Reason:
     required: Fraction | None = attrs.field(default=None, converter=_fraction_or_none)
     actual: Fraction | None = attrs.field(default=None, converter=_fraction_or_none)
 
+    def __attrs_post_init__(self) -> None:
+        finish(self)
+
     @property
     def shortfall(self) -> Fraction | None:
         """How much ``actual`` lacks to reach ``required`` (``None`` when either is unknown)."""
@@ -95,23 +102,31 @@ def _in_unit(value: object) -> bool:
 
 
 def _fraction_map(value: Mapping[str, Fraction]) -> FrozenMap[str, Fraction]:
-    return FrozenMap(value)
+    return lenient(Mapping[str, Fraction], value)  # type: ignore[no-any-return]
 
 
 def _status_map(value: Mapping[str, Status]) -> FrozenMap[str, Status]:
-    return FrozenMap(value)
+    return lenient(Mapping[str, Status], value)  # type: ignore[no-any-return]
 
 
 def _id_set(value: Iterable[str]) -> frozenset[str]:
-    return frozenset(value)
+    return lenient(frozenset[str], value)  # type: ignore[no-any-return]
 
 
 def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(value)
+    return lenient(tuple[str, ...], value)  # type: ignore[no-any-return]
 
 
 def _reason_tuple(value: Iterable[Reason]) -> tuple[Reason, ...]:
-    return tuple(value)
+    return lenient(tuple[Reason, ...], value)  # type: ignore[no-any-return]
+
+
+def _territory(value: Territory) -> Territory:
+    return lenient(Territory, value)  # type: ignore[no-any-return]
+
+
+def _score(value: Fraction | float | str) -> Fraction:
+    return lenient(Fraction, value)  # type: ignore[no-any-return]
 
 
 def _name_map(value: Mapping[str, str]) -> FrozenMap[str, str]:
@@ -163,11 +178,11 @@ class Assessment:
     (Fraction(1027, 1904), 'Démocratie et services publics')
     """
 
-    territory: Territory
+    territory: Territory = attrs.field(converter=_territory)
     year: int
     ruleset: str
-    score: Fraction
-    projected_score: Fraction
+    score: Fraction = attrs.field(converter=_score)
+    projected_score: Fraction = attrs.field(converter=_score)
     grade: int
     themes: Mapping[str, Fraction] = attrs.field(converter=_fraction_map)
     issues: Mapping[str, Fraction] = attrs.field(converter=_fraction_map)
@@ -182,27 +197,29 @@ class Assessment:
 
     def __attrs_post_init__(self) -> None:
         # `assess` builds consistent values; this guards values read from data.
-        problems: list[str] = []
-        if not is_instance(self.territory, Territory):
-            problems.append(f"territory: expected a Territory, got {type(self.territory).__name__}")
-        if not is_int(self.year):
-            problems.append(f"year: expected an int, got {type(self.year).__name__}")
-        elif not FIRST_YEAR <= self.year <= LAST_YEAR:
-            problems.append(f"year: {self.year} is outside {FIRST_YEAR}..{LAST_YEAR}")
-        if not is_int(self.grade):
-            problems.append(f"grade: expected an int, got {type(self.grade).__name__}")
-        elif not 0 <= self.grade <= MAX_GRADE:
-            problems.append(f"grade: {self.grade} is outside 0..{MAX_GRADE}")
+        finish(self, self._problems)
+
+    def _problems(self, failed: set[str]) -> Iterator[Problem]:
+        if "year" not in failed and not FIRST_YEAR <= self.year <= LAST_YEAR:
+            yield Problem(("year",), f"{self.year} is outside {FIRST_YEAR}..{LAST_YEAR}")
+        if "grade" not in failed and not 0 <= self.grade <= MAX_GRADE:
+            yield Problem(("grade",), f"{self.grade} is outside 0..{MAX_GRADE}")
         for name in ("score", "projected_score"):
             value = getattr(self, name)
-            if not _in_unit(value):
-                problems.append(f"{name}: {value!r} is not a fraction in [0, 1]")
-        for field, values in (("themes", self.themes), ("issues", self.issues)):
-            for key, value in values.items():
+            if name not in failed and not _in_unit(value):
+                yield Problem((name,), f"{value} is not a fraction in [0, 1]")
+        for name in ("themes", "issues"):
+            if name in failed:
+                continue
+            for key, value in getattr(self, name).items():
                 if not _in_unit(value):
-                    problems.append(f"{field}.{key}: {value!r} is not a fraction in [0, 1]")
-        if problems:
-            raise InvalidInput(*problems)
+                    yield Problem((name, key), f"{value} is not a fraction in [0, 1]")
+        if "mentions" not in failed and len(set(self.mentions)) != len(self.mentions):
+            seen: set[str] = set()
+            for n, mention in enumerate(self.mentions):
+                if mention in seen:
+                    yield Problem(("mentions", n), f"mention {mention!r} is listed twice")
+                seen.add(mention)
 
     def reasons_of(self, code: str) -> tuple[Reason, ...]:
         """The reasons of one kind (``"min-score"``, ``"gate-waived"``, ...)."""
@@ -340,19 +357,23 @@ def check_ids(dossier: Dossier, ruleset: Ruleset) -> None:
     """
     known = ruleset.taxonomy.service_ids
     retired = ruleset.taxonomy.aliases
-    problems = [
-        f"services.{sid}: {unknown_id('service', sid, known)}"
-        for sid in dossier.services
-        if sid not in known and sid not in retired
+    # Set operations first: a valid dossier costs no loop in Python.
+    unknown: list[tuple[Path, str]] = [
+        (("services", sid), sid) for sid in sorted(dossier.services.keys() - known - retired.keys())
     ]
     for n, action in enumerate(dossier.actions):
-        problems.extend(
-            f"actions[{n}].services: {unknown_id('service', sid, known)}"
-            for sid in sorted(action.services)
-            if sid not in known and sid not in retired
+        if not action.services <= known:
+            unknown.extend(
+                (("actions", n, "services", sid), sid)
+                for sid in sorted(action.services - known - retired.keys())
+            )
+    if unknown:
+        # Only the problems shown get the (costly) search for the closest ids.
+        shown = unknown[:MAX_PROBLEMS]
+        raise InvalidInput(
+            *(Problem(path, unknown_id("service", sid, known)) for path, sid in shown),
+            more=len(unknown) - len(shown),
         )
-    if problems:
-        raise InvalidInput(*problems)
 
 
 def read_retired_ids(dossier: Dossier, ruleset: Ruleset) -> tuple[Dossier, tuple[Reason, ...]]:

@@ -13,29 +13,60 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from villes_label._errors import InvalidInput, unknown_id
+from villes_label._check import Failed, finish, lenient, text_problem
+from villes_label._errors import InvalidInput, Path, Problem, render_path, unknown_id
 from villes_label._values import FrozenMap, is_instance
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
 __all__ = ["Issue", "Service", "Source", "Taxonomy", "TaxonomyDiff", "Theme"]
 
-
-def _services_tuple(value: tuple[Service, ...]) -> tuple[Service, ...]:
-    return tuple(value)
-
-
-def _issues_tuple(value: tuple[Issue, ...]) -> tuple[Issue, ...]:
-    return tuple(value)
+# The hints that the converters read, built once (Service, Issue, Theme are bound below).
+_SERVICES: object
+_ISSUES: object
+_THEMES: object
 
 
-def _themes_tuple(value: tuple[Theme, ...]) -> tuple[Theme, ...]:
-    return tuple(value)
+def _services_tuple(value: Iterable[Service]) -> tuple[Service, ...]:
+    return lenient(_SERVICES, value)  # type: ignore[no-any-return]
 
 
-def _ids_frozenset(value: frozenset[str]) -> frozenset[str]:
-    return frozenset(value)
+def _issues_tuple(value: Iterable[Issue]) -> tuple[Issue, ...]:
+    return lenient(_ISSUES, value)  # type: ignore[no-any-return]
+
+
+def _themes_tuple(value: Iterable[Theme]) -> tuple[Theme, ...]:
+    read = lenient(_THEMES, value)
+    # Ids repeated across the tree are found on the input as given, so that
+    # they are reported even beside a node that cannot be built.
+    repeated = list(_repeated_ids(value))
+    if not repeated:
+        return read  # type: ignore[no-any-return]
+    earlier = read.problems if isinstance(read, Failed) else ()
+    return Failed([*earlier, *repeated])  # type: ignore[return-value]
+
+
+def _ids_frozenset(value: Iterable[str]) -> frozenset[str]:
+    return lenient(frozenset[str], value)  # type: ignore[no-any-return]
+
+
+def _ratio(value: Fraction | float | str) -> Fraction:
+    return lenient(Fraction, value)  # type: ignore[no-any-return]
+
+
+def _node_problems(node: Service | Issue | Theme, failed: set[str]) -> Iterator[Problem]:
+    """The problems of the id and name of a node of the tree."""
+    if "id" not in failed:
+        problem = text_problem(node.id)
+        if problem is not None:
+            yield Problem(("id",), problem)
+        elif node.id != node.id.strip():
+            yield Problem(("id",), f"id {node.id!r} has leading or trailing spaces")
+    if "name" not in failed and node.name:
+        problem = text_problem(node.name, "name")
+        if problem is not None:
+            yield Problem(("name",), problem)
 
 
 def _sources_tuple(value: Iterable[Source]) -> tuple[Source, ...]:
@@ -101,6 +132,9 @@ class Service:
     source: str = ""
     """The id of the taxonomy's `Source` this service comes from ("" when not told)."""
 
+    def __attrs_post_init__(self) -> None:
+        finish(self, lambda failed: _node_problems(self, failed))
+
     def __str__(self) -> str:
         return f"{self.name} ({self.id})"
 
@@ -120,6 +154,14 @@ class Issue:
     description: str = ""
     source: str = ""
     """The id of the taxonomy's `Source` this issue comes from ("" when not told)."""
+
+    def __attrs_post_init__(self) -> None:
+        finish(self, self._problems)
+
+    def _problems(self, failed: set[str]) -> Iterator[Problem]:
+        yield from _node_problems(self, failed)
+        if "services" not in failed and not self.services:
+            yield Problem(("services",), f"issue {self.id!r} has no service")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.id}, {len(self.services)} services)"
@@ -142,8 +184,19 @@ class Theme:
     source: str = ""
     """The id of the taxonomy's `Source` this theme comes from ("" when not told)."""
 
+    def __attrs_post_init__(self) -> None:
+        finish(self, self._problems)
+
+    def _problems(self, failed: set[str]) -> Iterator[Problem]:
+        yield from _node_problems(self, failed)
+        if "issues" not in failed and not self.issues:
+            yield Problem(("issues",), f"theme {self.id!r} has no issue")
+
     def __str__(self) -> str:
         return f"{self.name} ({self.id}, {len(self.issues)} issues)"
+
+
+_SERVICES, _ISSUES, _THEMES = tuple[Service, ...], tuple[Issue, ...], tuple[Theme, ...]
 
 
 @attrs.frozen(kw_only=True)
@@ -162,12 +215,23 @@ class TaxonomyDiff:
     removed: frozenset[str] = attrs.field(converter=_ids_frozenset, factory=frozenset)
     renamed: frozenset[str] = attrs.field(converter=_ids_frozenset, factory=frozenset)
     moved: frozenset[str] = attrs.field(converter=_ids_frozenset, factory=frozenset)
-    change_ratio: Fraction = Fraction(0)
+    change_ratio: Fraction = attrs.field(converter=_ratio, default=Fraction(0))
 
     def __attrs_post_init__(self) -> None:
-        if not is_instance(self.change_ratio, Fraction) or self.change_ratio < 0:
-            msg = f"change_ratio: {self.change_ratio!r} is not a fraction >= 0"
-            raise InvalidInput(msg)
+        finish(self, self._problems)
+
+    def _problems(self, failed: set[str]) -> Iterator[Problem]:
+        if "change_ratio" not in failed and self.change_ratio < 0:
+            yield Problem(("change_ratio",), f"{self.change_ratio} is not a fraction >= 0")
+        if failed & {"added", "removed", "renamed", "moved"}:
+            return
+        for sid in sorted(self.added & self.removed):
+            yield Problem(("removed", sid), "a service cannot be both added and removed")
+        for name, ids in (("renamed", self.renamed), ("moved", self.moved)):
+            for sid in sorted(ids & (self.added | self.removed)):
+                yield Problem(
+                    (name, sid), f"a {name} service is in both referentials, not added or removed"
+                )
 
     @property
     def empty(self) -> bool:
@@ -182,53 +246,38 @@ class TaxonomyDiff:
         )
 
 
-def _check_tree(themes: tuple[Theme, ...]) -> list[str]:
-    """Every structural problem of a tree of themes, each with its path."""
-    problems: list[str] = []
-    seen: dict[str, str] = {}
+def _children(node: object, name: str) -> list[object]:
+    """The child nodes of a node given as a model or as a plain mapping (nothing else)."""
+    children = node.get(name) if isinstance(node, Mapping) else getattr(node, name, None)
+    return list(children) if isinstance(children, (list, tuple)) else []
 
-    def check_node(node: object, path: str, expected: type) -> bool:
-        if not isinstance(node, expected):
-            problems.append(f"{path}: expected a {expected.__name__}, got {type(node).__name__}")
-            return False
-        node_id = getattr(node, "id", None)
-        name = getattr(node, "name", None)
-        if not isinstance(node_id, str) or not node_id.strip():
-            problems.append(f"{path}.id: empty id")
-        elif node_id != node_id.strip():
-            problems.append(f"{path}.id: id {node_id!r} has leading or trailing spaces")
-        elif node_id in seen:
-            problems.append(f"{path}.id: duplicate id {node_id!r} (also at {seen[node_id]})")
-        else:
-            seen[node_id] = path
-        if not isinstance(name, str):
-            problems.append(f"{path}.name: expected a str, got {type(name).__name__}")
-        return True
 
-    if not themes:
-        problems.append("themes: a taxonomy needs at least one theme")
+def _node_id(node: object) -> object:
+    return node.get("id") if isinstance(node, Mapping) else getattr(node, "id", None)
+
+
+def _repeated_ids(themes: object) -> Iterator[Problem]:
+    """A problem for each id that a tree of themes repeats, at the later node."""
+    if not isinstance(themes, (list, tuple)):
+        return
+    seen: dict[str, Path] = {}
     for t, theme in enumerate(themes):
-        path = f"themes[{t}]"
-        if not check_node(theme, path, Theme):
-            continue
-        if not theme.issues:
-            problems.append(f"{path}.issues: theme {theme.id!r} has no issue")
-        for i, issue in enumerate(theme.issues):
-            ipath = f"{path}.issues[{i}]"
-            if not check_node(issue, ipath, Issue):
+        nodes: list[tuple[Path, object]] = [((t,), theme)]
+        for i, issue in enumerate(_children(theme, "issues")):
+            nodes.append(((t, "issues", i), issue))
+            nodes.extend(
+                ((t, "issues", i, "services", s), service)
+                for s, service in enumerate(_children(issue, "services"))
+            )
+        for path, node in nodes:
+            node_id = _node_id(node)
+            if not isinstance(node_id, str) or not node_id:
                 continue
-            if not issue.services:
-                problems.append(f"{ipath}.services: issue {issue.id!r} has no service")
-            for s, service in enumerate(issue.services):
-                check_node(service, f"{ipath}.services[{s}]", Service)
-    return problems
-
-
-def _check_themes(instance: Taxonomy, attribute: attrs.Attribute[object], value: object) -> None:
-    del instance, attribute
-    problems = _check_tree(value)  # type: ignore[arg-type]  # checked node by node
-    if problems:
-        raise InvalidInput(*problems)
+            if node_id in seen:
+                also = render_path(("themes", *seen[node_id]))
+                yield Problem((*path, "id"), f"duplicate id {node_id!r} (also at {also})")
+            else:
+                seen[node_id] = path
 
 
 def _source_problems(taxonomy: Taxonomy) -> list[str]:
@@ -289,16 +338,21 @@ class Taxonomy:
 
     name: str
     version: str
-    themes: tuple[Theme, ...] = attrs.field(converter=_themes_tuple, validator=_check_themes)
+    themes: tuple[Theme, ...] = attrs.field(converter=_themes_tuple)
     sources: tuple[Source, ...] = attrs.field(converter=_sources_tuple, default=())
     """Where the referential comes from; nodes name one of them in their ``source``."""
     aliases: Mapping[str, str] = attrs.field(converter=_aliases_map, factory=FrozenMap)
     """Former service ids that still read, each mapped to the service that took it over."""
 
     def __attrs_post_init__(self) -> None:
-        problems = _source_problems(self) + _alias_problems(self)
-        if problems:
-            raise InvalidInput(*problems)
+        finish(self, self._problems)
+
+    def _problems(self, failed: set[str]) -> Iterator[Problem]:
+        if "themes" not in failed and not self.themes:
+            yield Problem(("themes",), "a taxonomy needs at least one theme")
+        if not failed:
+            for problem in _source_problems(self) + _alias_problems(self):
+                yield Problem((), problem)
 
     @cached_property
     def issues(self) -> tuple[Issue, ...]:

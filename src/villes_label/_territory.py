@@ -5,15 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from villes_label._errors import InvalidInput
+from villes_label._check import Id, finish, lenient, text_problem
+from villes_label._errors import Problem
 from villes_label._geo import departement_of, departement_problem
 from villes_label._initiatives import Actor, Place, link_problem
-from villes_label._values import FrozenMap, is_instance, plain_dict
+from villes_label._values import FrozenMap, plain_dict, shown
 from villes_label._vocabulary import Status, TerritoryKind
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 __all__ = ["Action", "Dossier", "Status", "Territory", "TerritoryKind"]
 
@@ -22,59 +26,58 @@ FIRST_YEAR = 2000
 LAST_YEAR = 2100
 
 
-def _kind(value: TerritoryKind) -> TerritoryKind:
-    # A value string ("commune") is read as its member; anything else is reported later.
-    if is_instance(value, str) and value in TerritoryKind._value2member_map_:
-        return TerritoryKind(value)
-    return value
+def _kind(value: TerritoryKind | str) -> TerritoryKind:
+    return lenient(TerritoryKind, value)  # type: ignore[no-any-return]
 
 
-def _status(value: Status) -> Status:
-    if is_instance(value, str) and value in Status._value2member_map_:
-        return Status(value)
-    return value
+def _status(value: Status | str) -> Status:
+    return lenient(Status, value)  # type: ignore[no-any-return]
 
 
-_COMMUNE_CODE = re.compile(r"(?:0[1-9]|1\d|2[1-9]|[3-8]\d|9[0-5])\d{3}|2[AB]\d{3}|97[1-6]\d{2}")
-_SIREN = re.compile(r"\d{9}")
+# ASCII digits only: "92٠٤٩" (Arabic-Indic digits) is no INSEE code.
+_COMMUNE_CODE = re.compile(
+    r"(?:0[1-9]|1\d|2[1-9]|[3-8]\d|9[0-5])\d{3}|2[AB]\d{3}|97[1-6]\d{2}", re.ASCII
+)
+_SIREN = re.compile(r"\d{9}", re.ASCII)
 
 
-def _territory_problems(
-    code: object, name: object, kind: object, population: object, departement: object = None
-) -> list[str]:
-    problems: list[str] = []
-    if not isinstance(name, str) or not name.strip():
-        problems.append("name: a territory needs a non-empty name")
-    if not isinstance(kind, TerritoryKind):
-        problems.append(f"kind: expected a TerritoryKind, got {kind!r}")
-    if not isinstance(code, str):
-        problems.append(f"code: expected a str, got {type(code).__name__} {code!r}")
+def _territory_problems(territory: Territory, failed: set[str]) -> Iterator[Problem]:
+    if "name" not in failed and not territory.name.strip():
+        yield Problem(("name",), "a territory needs a non-empty name")
+    elif "name" not in failed and (problem := text_problem(territory.name, "name")):
+        yield Problem(("name",), problem)
+    code, kind = territory.code, territory.kind
+    if "code" in failed or "kind" in failed:
+        pass
     elif kind is TerritoryKind.COMMUNE and not _COMMUNE_CODE.fullmatch(code):
-        problems.append(
-            f"code: {code!r} is not a commune's INSEE code "
-            "(5 characters: department 01-95, 2A/2B or 971-976, then the commune)"
+        yield Problem(
+            ("code",),
+            f"{shown(code)} is not a commune's INSEE code "
+            "(5 characters: department 01-95, 2A/2B or 971-976, then the commune)",
         )
-    elif isinstance(kind, TerritoryKind) and kind.is_epci and not _SIREN.fullmatch(code):
-        problems.append(f"code: {code!r} is not an EPCI's SIREN (9 digits)")
-    if isinstance(population, bool) or not isinstance(population, int):
-        problems.append(f"population: expected an int, got {type(population).__name__}")
-    elif population < 0:
-        problems.append(f"population: must be >= 0, got {population}")
-    problems.extend(_departement_problems(code, kind, departement))
-    return problems
+    elif kind.is_epci and not _SIREN.fullmatch(code):
+        yield Problem(("code",), f"{shown(code)} is not an EPCI's SIREN (9 digits)")
+    if "population" not in failed and territory.population < 0:
+        yield Problem(("population",), f"must be >= 0, got {territory.population}")
+    if not failed & {"code", "kind", "departement"}:
+        yield from _departement_problems(code, kind, territory.departement)
 
 
-def _departement_problems(code: object, kind: object, departement: object) -> list[str]:
+def _departement_problems(code: str, kind: TerritoryKind, departement: str | None) -> list[Problem]:
     """An intercommunal body may say its département; a commune's must match its code."""
     if departement is None:
         return []
     problem = departement_problem(departement)
     if problem is not None:
-        return [f"departement: {problem}"]
-    if kind is TerritoryKind.COMMUNE and isinstance(code, str) and _COMMUNE_CODE.fullmatch(code):
+        return [Problem(("departement",), problem)]
+    if kind is TerritoryKind.COMMUNE and _COMMUNE_CODE.fullmatch(code):
         own = departement_of(code)
         if own != departement:
-            return [f"departement: {departement!r} differs from {own!r}, the commune's code's"]
+            return [
+                Problem(
+                    ("departement",), f"{departement!r} differs from {own!r}, the commune's code's"
+                )
+            ]
     return []
 
 
@@ -94,8 +97,8 @@ class Territory:
     Traceback (most recent call last):
     ...
     villes_label._errors.InvalidInput: 3 problems:
-      - name: a territory needs a non-empty name
       - code: '9204' is not a commune's INSEE code (5 characters: department 01-95, 2A/2B or 971-976, then the commune)
+      - name: a territory needs a non-empty name
       - population: must be >= 0, got -1
     """
 
@@ -106,11 +109,7 @@ class Territory:
     departement: str | None = None
 
     def __attrs_post_init__(self) -> None:
-        problems = _territory_problems(
-            self.code, self.name, self.kind, self.population, self.departement
-        )
-        if problems:
-            raise InvalidInput(*problems)
+        finish(self, lambda failed: _territory_problems(self, failed))
 
     @property
     def known_departement(self) -> str | None:
@@ -143,34 +142,22 @@ def counts_from(year: int) -> dt.date:
 
 
 def _ids(value: Iterable[str]) -> frozenset[str]:
-    if isinstance(value, str):
-        # A lone string is not a set of ids: "ab" would become {"a", "b"}.
-        msg = f"services: expected a set of service ids, got the string {value!r}"
-        raise InvalidInput(msg)
-    return frozenset(value)
+    return lenient(_IDS, value)  # type: ignore[no-any-return]
+
+
+_IDS = frozenset[Id]
 
 
 def _actors(value: Iterable[Actor]) -> tuple[Actor, ...]:
-    if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
-        msg = f"actors: expected a sequence of Actor, got {type(value).__name__}"
-        raise InvalidInput(msg)
-    return tuple(value)
+    return lenient(tuple[Actor, ...], value)  # type: ignore[no-any-return]
 
 
 def _links(value: Iterable[str]) -> tuple[str, ...]:
-    if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
-        msg = f"links: expected a sequence of addresses, got {type(value).__name__} {value!r}"
-        raise InvalidInput(msg)
-    return tuple(value)
+    return lenient(tuple[str, ...], value)  # type: ignore[no-any-return]
 
 
-def _date_problem(value: object, name: str) -> str | None:
-    if value is None:
-        return None
-    # A datetime is a date too, but an action is dated by the day.
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        return f"{name}: expected a datetime.date, got {type(value).__name__} {value!r}"
-    return None
+def _date(value: dt.date | str | None) -> dt.date | None:
+    return lenient(dt.date | None, value)  # type: ignore[no-any-return]
 
 
 @attrs.frozen(kw_only=True)
@@ -200,7 +187,7 @@ class Action:
     title: str
     services: frozenset[str] = attrs.field(converter=_ids)
     status: Status = attrs.field(converter=_status)
-    date: dt.date | None = None
+    date: dt.date | None = attrs.field(default=None, converter=_date)
     ongoing: bool = False
     summary: str = ""
     actors: tuple[Actor, ...] = attrs.field(converter=_actors, default=())
@@ -208,62 +195,49 @@ class Action:
     place: Place | None = None
 
     def __attrs_post_init__(self) -> None:
-        problems = []
-        if not is_instance(self.id, str) or not self.id.strip():
-            problems.append("id: an action needs a non-empty id")
-        if not is_instance(self.title, str):
-            problems.append(f"title: expected a str, got {type(self.title).__name__}")
-        if not self.services:
-            problems.append("services: an action delivers at least one service")
-        for service in sorted(self.services, key=repr):
-            if not is_instance(service, str) or not service:
-                problems.append(f"services: {service!r} is not a service id")
-        if not is_instance(self.status, Status):
-            problems.append(f"status: expected a Status, got {self.status!r}")
-        elif self.status is Status.NOT_APPLICABLE:
-            problems.append(
-                "status: an action cannot be not_applicable (declare that in the dossier's services)"
+        finish(self, self._problems)
+
+    def _problems(self, failed: set[str]) -> Iterator[Problem]:
+        if "id" not in failed and (problem := text_problem(self.id)):
+            yield Problem(("id",), problem)
+        if "services" not in failed and not self.services:
+            yield Problem(("services",), "an action delivers at least one service")
+        if "status" not in failed and self.status is Status.NOT_APPLICABLE:
+            yield Problem(
+                ("status",),
+                "an action cannot be not_applicable (declare that in the dossier's services)",
             )
-        problems.extend(_initiative_problems(self))
-        if problems:
-            raise InvalidInput(*problems)
+        yield from _initiative_problems(self, failed)
 
     def counts_in(self, year: int) -> bool:
         """Whether this action counts for the label of *year* (see the class docstring)."""
         return self.date is None or self.ongoing or self.date >= counts_from(year)
 
 
-def _initiative_problems(action: Action) -> list[str]:
-    """The problems of the fields that describe an initiative (date, actors, links, place)."""
-    problems = []
-    problem = _date_problem(action.date, "date")
-    if problem is not None:
-        problems.append(problem)
-    if not is_instance(action.ongoing, bool):
-        problems.append(f"ongoing: expected a bool, got {type(action.ongoing).__name__}")
-    if not is_instance(action.summary, str):
-        problems.append(f"summary: expected a str, got {type(action.summary).__name__}")
-    for n, actor in enumerate(action.actors):
-        if not is_instance(actor, Actor):
-            problems.append(f"actors[{n}]: expected an Actor, got {type(actor).__name__}")
+def _initiative_problems(action: Action, failed: set[str]) -> Iterator[Problem]:
+    """The problems of the fields that describe an initiative (its links)."""
+    if "links" in failed:
+        return
     for n, link in enumerate(action.links):
         problem = link_problem(link)
         if problem is not None:
-            problems.append(f"links[{n}]: {problem}")
-    if action.place is not None and not is_instance(action.place, Place):
-        problems.append(f"place: expected a Place, got {type(action.place).__name__}")
-    return problems
+            yield Problem(("links", n), problem)
 
 
-def _status_map(value: Mapping[str, Status]) -> FrozenMap[str, Status]:
-    if not is_instance(value, Mapping):
-        msg = f"services: expected a mapping of service id to status, got {type(value).__name__}"
-        raise InvalidInput(msg)
-    return FrozenMap(value)
+def _status_map(value: Mapping[str, Status | str]) -> FrozenMap[str, Status]:
+    return lenient(_STATUS_MAP, value)  # type: ignore[no-any-return]
 
 
 def _actions(value: Iterable[Action]) -> tuple[Action, ...]:
-    return tuple(value)
+    return lenient(_ACTIONS, value)  # type: ignore[no-any-return]
+
+
+def _territory(value: Territory) -> Territory:
+    return lenient(Territory, value)  # type: ignore[no-any-return]
+
+
+_STATUS_MAP = Mapping[Id, Status]
+_ACTIONS = tuple[Action, ...]
 
 
 @attrs.frozen(kw_only=True)
@@ -284,47 +258,32 @@ class Dossier:
     (<Status.DEPLOYED: 'deployed'>, <Status.ABSENT: 'absent'>)
     """
 
-    territory: Territory
+    territory: Territory = attrs.field(converter=_territory)
     year: int
     services: Mapping[str, Status] = attrs.field(converter=_status_map, factory=FrozenMap)
     actions: tuple[Action, ...] = attrs.field(converter=_actions, default=())
 
     def __attrs_post_init__(self) -> None:
-        problems: list[str] = []
-        if not is_instance(self.territory, Territory):
-            problems.append(f"territory: expected a Territory, got {type(self.territory).__name__}")
-        if isinstance(self.year, bool) or not isinstance(self.year, int):
-            problems.append(f"year: expected an int, got {type(self.year).__name__}")
-        elif not FIRST_YEAR <= self.year <= LAST_YEAR:
-            problems.append(f"year: {self.year} is outside {FIRST_YEAR}..{LAST_YEAR}")
-        statuses: dict[str, Status] = {}
-        for key, status in self.services.items():
-            if not is_instance(key, str) or not key:
-                problems.append(f"services: {key!r} is not a service id")
-                continue
-            try:
-                statuses[key] = Status(status)
-            except ValueError:
-                known = ", ".join(s.value for s in Status)
-                problems.append(f"services.{key}: unknown status {status!r} (one of {known})")
+        finish(self, self._problems)
+
+    def _problems(self, failed: set[str]) -> Iterator[Problem]:
+        if "year" not in failed and not FIRST_YEAR <= self.year <= LAST_YEAR:
+            yield Problem(("year",), f"{self.year} is outside {FIRST_YEAR}..{LAST_YEAR}")
+        if "actions" in failed:
+            return
         seen: set[str] = set()
         for n, action in enumerate(self.actions):
-            if not is_instance(action, Action):
-                problems.append(f"actions[{n}]: expected an Action, got {type(action).__name__}")
-                continue
             if action.id in seen:
-                problems.append(f"actions[{n}].id: duplicate action id {action.id!r}")
+                yield Problem(("actions", n, "id"), f"duplicate action id {action.id!r}")
             seen.add(action.id)
+            if "services" in failed:
+                continue
             for service in sorted(action.services):
-                if statuses.get(service) is Status.NOT_APPLICABLE:
-                    problems.append(
-                        f"services.{service}: declared not_applicable but delivered "
-                        f"by action {action.id!r}"
+                if self.services.get(service) is Status.NOT_APPLICABLE:
+                    yield Problem(
+                        ("services", service),
+                        f"declared not_applicable but delivered by action {action.id!r}",
                     )
-        if problems:
-            raise InvalidInput(*problems)
-        # Plain strings given as statuses are normalised to Status members.
-        object.__setattr__(self, "services", FrozenMap(statuses))
 
     @property
     def counted_actions(self) -> tuple[Action, ...]:

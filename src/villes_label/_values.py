@@ -3,14 +3,59 @@
 from __future__ import annotations
 
 import math
+import re
+import reprlib
 from collections.abc import Hashable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from fractions import Fraction
-from typing import Any, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
-__all__ = ["FrozenMap", "is_instance", "is_int", "plain_dict", "to_fraction"]
+__all__ = [
+    "MAX_DIGITS",
+    "FrozenMap",
+    "is_instance",
+    "is_int",
+    "parse_fraction",
+    "plain_dict",
+    "shown",
+    "to_fraction",
+    "too_big",
+]
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A repr of *value* short enough for a message (a huge id is cut in the middle).
+
+    >>> shown("x" * 1000)[:12], len(shown("x" * 1000)) < 100
+    ("'xxxxxxxxxxx", True)
+    """
+    if isinstance(value, str) and len(value) > limit:
+        half = limit // 2
+        return f"{value[:half]!r}...{value[-half:]!r} ({len(value):,} characters)"
+    text = repr(value) if isinstance(value, str) else _safe_repr(value)
+    return text if len(text) <= limit * 2 else text[:limit] + "..."
+
+
+def _short_repr() -> reprlib.Repr:
+    shorter = reprlib.Repr()
+    shorter.maxlevel = 2
+    shorter.maxstring = 40
+    shorter.maxother = 40
+    shorter.maxlong = 40
+    shorter.maxlist = shorter.maxtuple = shorter.maxdict = shorter.maxset = 4
+    return shorter
+
+
+_REPR: Final = _short_repr()
+
+
+def _safe_repr(value: object) -> str:
+    try:
+        return _REPR.repr(value)
+    except (ValueError, RecursionError):  # an int too long to write in decimal
+        return f"({type(value).__name__} too long to show)"
 
 
 class FrozenMap(Mapping[K, V], Generic[K, V]):
@@ -29,6 +74,14 @@ class FrozenMap(Mapping[K, V], Generic[K, V]):
     def __init__(self, data: Mapping[K, V] | None = None) -> None:
         self._data: dict[K, V] = dict(data) if data is not None else {}
         self._hash: int | None = None
+
+    @classmethod
+    def owning(cls, data: dict[K, V]) -> FrozenMap[K, V]:
+        """Wrap *data* without a copy: the caller gives it up and never changes it."""
+        made = cls.__new__(cls)
+        made._data = data  # noqa: SLF001 - the class's own constructor
+        made._hash = None  # noqa: SLF001
+        return made
 
     def __getitem__(self, key: K) -> V:
         return self._data[key]
@@ -82,41 +135,105 @@ def plain_dict(mapping: Mapping[K, V]) -> dict[K, V]:
     return dict(mapping)
 
 
-def to_fraction(value: object) -> Fraction:
-    """Read an exact fraction from an int, a ``Fraction``, a float or a string.
+MAX_DIGITS: Final = 100
+"""The most digits an accepted number may have: an int, or a fraction's numerator or denominator."""
+_LIMIT: Final = 10**MAX_DIGITS
+_LONGEST_EXPONENT = 9  # digits of a decimal exponent worth reading at all
 
-    A float is read through its shortest repr (``0.35`` is ``7/20``, not the
-    binary double); a string may be ``"7/20"`` or ``"0.35"``. Booleans, NaN and
-    infinities are refused with a ``ValueError``; other types with a ``TypeError``.
+_DIGITS = r"\d(?:_?\d)*"
+_DECIMAL = re.compile(
+    rf"\s*([+-]?)(?=\d|\.\d)({_DIGITS})?(?:\.({_DIGITS})?)?(?:[eE]([+-]?{_DIGITS}))?\s*",
+    re.ASCII,
+)
+_RATIO = re.compile(rf"\s*([+-]?)({_DIGITS})\s*/\s*({_DIGITS})\s*", re.ASCII)
+_NOT_FINITE = frozenset({"nan", "inf", "infinity"})
+_FRACTION_EXAMPLE = "a fraction such as '7/20' or '0.35'"
+
+
+def too_big(number: int) -> bool:
+    return not -_LIMIT < number < _LIMIT
+
+
+def _too_many_digits(value: object) -> str:
+    return f"{shown(value)} has more than {MAX_DIGITS} digits (numerator or denominator)"
+
+
+def parse_fraction(value: object) -> Fraction | str:
+    """Read an exact fraction, or say why not (the message, a str).
+
+    Accepted: an int, a `Fraction`, a float (through its shortest repr: ``0.1``
+    is ``1/10``) and a string such as ``"7/20"``, ``"0.35"`` or ``"35e-2"``
+    (digits may be grouped by ``_``). Booleans, NaN and infinities are not
+    numbers here. Sizes are bounded *before* any arithmetic: an int, or a
+    numerator or denominator, has at most `MAX_DIGITS` digits, so
+    ``"1e-9_999_999"`` is refused at once instead of computing a power of ten.
+
+    >>> parse_fraction("7/20"), parse_fraction(0.1), parse_fraction("1_000e-3")
+    (Fraction(7, 20), Fraction(1, 10), Fraction(1, 1))
+    >>> parse_fraction("1e-9_999_999")
+    "'1e-9_999_999' has more than 100 digits (numerator or denominator)"
+    """
+    if isinstance(value, bool):
+        return f"expected a number, got the boolean {value!r}"
+    if isinstance(value, Fraction):
+        if too_big(value.numerator) or too_big(value.denominator):
+            return _too_many_digits(value)
+        return value
+    if isinstance(value, int):
+        return _too_many_digits(value) if too_big(value) else Fraction(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return f"expected a finite number, got {value!r}"
+        return parse_fraction(repr(value))
+    if not isinstance(value, str):
+        return f"expected {_FRACTION_EXAMPLE}, got {type(value).__name__} {shown(value)}"
+    if len(value) <= 20 and value.strip().lower().lstrip("+-") in _NOT_FINITE:
+        return f"expected a finite number, got {value!r}"
+    ratio = _RATIO.fullmatch(value)
+    if ratio is not None:
+        sign, top, bottom = ratio.groups()
+        top, bottom = top.replace("_", "").lstrip("0"), bottom.replace("_", "").lstrip("0")
+        if len(top) > MAX_DIGITS or len(bottom) > MAX_DIGITS:
+            return _too_many_digits(value)
+        if not bottom:
+            return f"{shown(value)} divides by zero"
+        return Fraction(int(sign + (top or "0")), int(bottom))
+    decimal = _DECIMAL.fullmatch(value)
+    if decimal is None:
+        return f"expected {_FRACTION_EXAMPLE}, got {shown(value)}"
+    sign, whole, part, exponent = decimal.groups()
+    whole, part = (whole or "").replace("_", ""), (part or "").replace("_", "")
+    digits = (whole + part).lstrip("0")
+    shift = 0
+    if exponent is not None:
+        exponent = exponent.replace("_", "")
+        if len(exponent.lstrip("+-0")) > _LONGEST_EXPONENT:
+            return _too_many_digits(value)
+        shift = int(exponent)
+    if not digits:
+        return Fraction(0)
+    # value = digits × 10^(shift - len(part)), before reduction
+    scale = shift - len(part)
+    if len(digits) + max(scale, 0) > MAX_DIGITS or max(-scale, 0) > MAX_DIGITS:
+        return _too_many_digits(value)
+    numerator = int(sign + digits)
+    return Fraction(numerator * 10**scale) if scale >= 0 else Fraction(numerator, 10**-scale)
+
+
+def to_fraction(value: object) -> Fraction:
+    """Read an exact fraction from an int, a ``Fraction``, a float or a string (see `parse_fraction`).
+
+    Refused values raise ``TypeError`` (not a number) or ``ValueError``.
 
     >>> to_fraction(0.35), to_fraction("7/20"), to_fraction(1)
     (Fraction(7, 20), Fraction(7, 20), Fraction(1, 1))
     """
-    if isinstance(value, bool):
-        msg = f"expected a number, got the boolean {value!r}"
-        raise TypeError(msg)
-    if isinstance(value, Fraction):
-        return value
-    if isinstance(value, int):
-        return Fraction(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            msg = f"expected a finite number, got {value!r}"
-            raise ValueError(msg)
-        return Fraction(repr(value))
-    if isinstance(value, str):
-        text = value.strip()
-        if text.lower().lstrip("+-") in {"nan", "inf", "infinity"}:
-            msg = f"expected a finite number, got {value!r}"
-            raise ValueError(msg)
-        try:
-            result = Fraction(text)
-        except (ValueError, ZeroDivisionError):
-            msg = f"expected a fraction such as '7/20' or '0.35', got {value!r}"
-            raise ValueError(msg) from None
-        return result
-    msg = f"expected a number, got {type(value).__name__} {value!r}"
-    raise TypeError(msg)
+    result = parse_fraction(value)
+    if isinstance(result, str):
+        if isinstance(value, (bool, str, int, float, Fraction)):
+            raise ValueError(result)  # noqa: TRY004 - a value of the right type, refused
+        raise TypeError(result)
+    return result
 
 
 # Run-time checks of values that the type hints already promise: users without

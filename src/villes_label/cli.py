@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from villes_label import _text, referential
-from villes_label._errors import InvalidInput
+from villes_label._errors import MAX_PROBLEMS, InvalidInput, MoreProblems, Problem, unknown_id
 from villes_label._rules import Ruleset
 from villes_label._scoring import Assessment, assess
 from villes_label._territory import Dossier, Territory, TerritoryKind
@@ -40,6 +40,7 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
 
 
 class _Repeated(dict[str, Any]):
@@ -272,7 +273,7 @@ def _rules_and_dossiers(
     read: list[tuple[str, Dossier]] = []
     for path in dossier_paths:
         try:
-            read.append((path, _load(path, _structurer(Dossier), _DOSSIER)))
+            read.append((path, _load(path, _dossier_reader(rules), _DOSSIER)))
         except InvalidInput as error:
             problems.extend(error.problems)
     if problems:
@@ -294,6 +295,52 @@ def _rules_and_dossier(rules_path: str | None, dossier_path: str) -> tuple[Rules
     """The rules and the dossier, with the problems of both files at once."""
     rules, (dossier,) = _rules_and_dossiers(rules_path, [dossier_path])
     return rules, dossier
+
+
+def _dossier_reader(rules: Ruleset | None) -> Callable[[object], Dossier]:
+    """Read a dossier; when it is refused, its ids unknown to *rules* are reported too.
+
+    A dossier that builds has its ids checked by `assess`; one that does not
+    would otherwise hide them until its other mistakes are fixed.
+    """
+    structure = _structurer(Dossier)
+
+    def read(data: object) -> Dossier:
+        try:
+            return structure(data)
+        except InvalidInput as error:
+            if rules is None:
+                raise
+            found = _unknown_ids(data, rules.taxonomy.service_ids)
+            seen = {problem.path for problem in error.details}
+            extra = [problem for problem in found if problem.path not in seen]
+            raise InvalidInput(*error.details, *extra, more=error.more) from None
+
+    return read
+
+
+def _unknown_ids(data: object, known: frozenset[str]) -> list[Problem]:
+    """The service ids that the plain data of a dossier names and *known* lacks, with paths."""
+    named: list[tuple[tuple[str | int, ...], str]] = []
+    if not isinstance(data, dict):
+        return []
+    services = data.get("services")
+    if isinstance(services, dict):
+        named.extend((("services", sid), sid) for sid in services if isinstance(sid, str))
+    actions = data.get("actions")
+    for n, action in enumerate(actions if isinstance(actions, list) else []):
+        ids = action.get("services") if isinstance(action, dict) else None
+        if isinstance(ids, list):
+            named.extend(
+                (("actions", n, "services", sid), sid) for sid in ids if isinstance(sid, str)
+            )
+    unknown = [(path, sid) for path, sid in named if sid not in known]
+    shown = unknown[:MAX_PROBLEMS]
+    found = [Problem(path, unknown_id("service", sid, known)) for path, sid in shown]
+    if len(unknown) > len(shown):
+        count = len(unknown) - len(shown)
+        found.append(MoreProblems((), f"and {count} more unknown service ids", count))
+    return found
 
 
 def _assessed(path: str, dossier: Dossier, rules: Ruleset) -> Assessment:
@@ -434,6 +481,8 @@ def _score(args: argparse.Namespace) -> int:
         _assessed(path, dossier, rules)
         for path, dossier in zip(args.dossiers, dossiers, strict=True)
     ]
+    for path, result in zip(args.dossiers, results, strict=True):
+        _warn_refused_opt_outs(path, result)
     if args.json:
         data = [_assessment_data(result, args.lang) for result in results]
         print(_json_text(data[0] if len(data) == 1 else data))
@@ -447,8 +496,9 @@ def _plan(args: argparse.Namespace) -> int:
     from villes_label._serialize import to_dict  # noqa: PLC0415 - cattrs loads lazily
 
     rules, dossier = _rules_and_dossier(args.rules, args.dossier)
-    _assessed(args.dossier, dossier, rules)  # the dossier's problems, with its path
+    result = _assessed(args.dossier, dossier, rules)  # the dossier's problems, with its path
     plan = recommend(dossier, rules, target=args.target, **_plan_options(args))
+    _warn_refused_opt_outs(args.dossier, result)
     if args.json:
         print(_json_text(_with_percents(to_dict(plan))))
     else:
@@ -956,6 +1006,22 @@ def _parser(lang: Lang = "fr") -> argparse.ArgumentParser:
     return parser
 
 
+def _warn_refused_opt_outs(path: str, result: Assessment) -> None:
+    """Say on stderr which not-applicable declarations the rules refused (they count as absent)."""
+    for reason in result.reasons_of("opt-out-refused"):
+        where = f"services.{reason.subject}: " if reason.subject else ""
+        print(f"warning: {path}: {where}{reason.message}", file=sys.stderr)
+
+
+def _tolerant_streams() -> None:
+    # A console that cannot show a character (an accent on a Latin-1 terminal)
+    # must not turn a valid report into a crash.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def _version() -> str:
     import villes_label  # noqa: PLC0415 - the version is read from the metadata on first use
 
@@ -963,7 +1029,12 @@ def _version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with *argv* (default: ``sys.argv[1:]``); return the exit status."""
+    """Run the command line with *argv* (default: ``sys.argv[1:]``); return the exit status.
+
+    0: done; 1: a scenario failed; 2: bad input (the problems are on stderr);
+    3: an error of villes_label itself (a bug: please report it), never a traceback.
+    """
+    _tolerant_streams()
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = _parser(_lang_of(arguments))
     try:
@@ -981,6 +1052,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader (``| head``) has gone: not an error of ours.
         sys.stderr.close()
         return EXIT_OK
+    except RecursionError:
+        print("error: the input is nested too deeply", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except MemoryError:
+        print("error: the input is too large for the memory of this machine", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as error:  # noqa: BLE001 - exit 1 means "a scenario failed": never crash with it
+        print(
+            f"internal error: {type(error).__name__}: {error} (this is a bug of villes_label; "
+            "please report it with the command and its input)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
     return status
 
 
