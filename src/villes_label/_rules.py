@@ -88,7 +88,7 @@ def _mentions(value: Iterable[MentionRule]) -> tuple[MentionRule, ...]:
 
 
 def _sources(value: Iterable[Source]) -> tuple[Source, ...]:
-    return tuple(value)
+    return lenient(tuple[Source, ...], value)  # type: ignore[no-any-return]
 
 
 def _check_unit(path: str, value: object, problems: list[str]) -> None:
@@ -473,7 +473,7 @@ def _ruleset_problems(rules: Ruleset, failed: set[str]) -> Iterator[Problem]:
             )
     if more:
         yield MoreProblems((), f"and {more} more unknown ids", more)
-    if "sources" not in failed:
+    if not failed & {"sources", "grades", "mentions"}:
         yield from (Problem((), problem) for problem in _rule_source_problems(rules))
 
 

@@ -130,7 +130,7 @@ def _score(value: Fraction | float | str) -> Fraction:
 
 
 def _name_map(value: Mapping[str, str]) -> FrozenMap[str, str]:
-    return FrozenMap(value)
+    return lenient(Mapping[str, str], value)  # type: ignore[no-any-return]
 
 
 def _points_fr(value: Fraction) -> str:

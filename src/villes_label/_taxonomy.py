@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from villes_label._check import Failed, finish, lenient, text_problem
+from villes_label._check import Failed, Id, finish, lenient, text_problem
 from villes_label._errors import InvalidInput, Path, Problem, render_path, unknown_id
 from villes_label._values import FrozenMap, is_instance
 
@@ -70,11 +70,11 @@ def _node_problems(node: Service | Issue | Theme, failed: set[str]) -> Iterator[
 
 
 def _sources_tuple(value: Iterable[Source]) -> tuple[Source, ...]:
-    return tuple(value)
+    return lenient(tuple[Source, ...], value)  # type: ignore[no-any-return]
 
 
 def _aliases_map(value: Mapping[str, str]) -> FrozenMap[str, str]:
-    return FrozenMap(value)
+    return lenient(Mapping[Id, Id], value)  # type: ignore[no-any-return]
 
 
 @attrs.frozen(kw_only=True)

@@ -309,9 +309,14 @@ def _dossier_reader(rules: Ruleset | None) -> Callable[[object], Dossier]:
         try:
             return structure(data)
         except InvalidInput as error:
-            if rules is None:
-                raise
-            found = _unknown_ids(data, rules.taxonomy.service_ids)
+            against = rules
+            if against is None:  # the rules of the dossier's year, as they would be chosen
+                year = data.get("year") if isinstance(data, dict) else None
+                if isinstance(year, int) and year in referential.years():
+                    against = referential.ruleset(year)
+                else:
+                    against = default_ruleset()
+            found = _unknown_ids(data, against.taxonomy.service_ids)
             seen = {problem.path for problem in error.details}
             extra = [problem for problem in found if problem.path not in seen]
             raise InvalidInput(*error.details, *extra, more=error.more) from None
