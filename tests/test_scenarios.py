@@ -167,6 +167,31 @@ class TestCheckScenario:
             line == "sample: expected grade 2, got 3 (score 50.9; every condition of grade 3 holds)"
         )
 
+    def test_in_french_on_demand(self) -> None:
+        scenario = sample(
+            name="Saint-X 2016",
+            expect_grade=4,
+            expect_score=Fraction(1, 2),
+            expect_mentions={"libre"},
+        )
+        english = check_scenario(scenario, RULES)
+        french = check_scenario(scenario, RULES, lang="fr")
+        assert check_scenario(scenario, RULES, lang="en") == english
+        assert len(french) == len(english) == 3
+        grade, score, mentions = french
+        assert grade.startswith("Saint-X 2016 : note attendue 4, obtenue 3 (")
+        assert "Démocratie locale" in grade  # the reasons in French, names beside ids
+        assert "50,9" in score
+        assert score.startswith("Saint-X 2016 : score attendu 1/2 (50,0), obtenu ")
+        assert mentions == (
+            "Saint-X 2016 : mentions attendues {'libre'}, obtenues aucune (manquantes {'libre'})"
+        )
+        assert not any("expected" in line or "got" in line for line in french)
+
+    def test_a_language_it_does_not_speak(self) -> None:
+        with pytest.raises(vl.InvalidInput, match="lang"):
+            check_scenario(sample(), RULES, lang="de")  # type: ignore[arg-type]
+
     def test_a_grade_the_rules_do_not_have(self) -> None:
         rules = RULES.replace(grades=RULES.grades[:3])
         (line,) = check_scenario(sample(expect_grade=5), rules)
@@ -462,6 +487,19 @@ class TestCheckCommand:
         assert code == 1
         assert "sample at 4 @: expected grade 4, got 3 (issue 'democratie-locale'" in out
         assert out.splitlines()[-1] == "5 passed, 1 failed"
+
+    def test_a_failing_scenario_in_french(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        data = to_dict(sample(name="sample at 4 @", expect_grade=4))
+        path = tmp_path / "failing.json"
+        path.write_text(json.dumps([data]), "utf-8")
+        code = main(["check", str(path), "--lang", "fr"])
+        out = capsys.readouterr().out
+        assert code == 1
+        assert "sample at 4 @ : note attendue 4, obtenue 3 (" in out
+        assert "expected" not in out
+        assert out.splitlines()[-1] == "0 réussi, 1 échoué"
 
     def test_bad_input(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         path = tmp_path / "bad.toml"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
+from typing import Literal
 
 import attrs
 
@@ -22,6 +23,8 @@ from villes_label._scoring import Assessment, assess
 from villes_label._territory import Dossier
 from villes_label._values import is_instance
 from villes_label._vocabulary import arobases, points
+
+Lang = Literal["fr", "en"]
 
 __all__ = ["Scenario", "check_scenario", "scenarios_from_data"]
 
@@ -98,34 +101,55 @@ def _strip_label(message: str, grade: int) -> str:
     return message.removeprefix(f"grade {grade} ({arobases(grade)}): ")
 
 
-def _too_low(expected: int, result: Assessment, ruleset: Ruleset) -> str:
+def _too_low(expected: int, result: Assessment, ruleset: Ruleset, lang: Lang) -> str:
+    fr = lang == "fr"
     if ruleset.grade_rule(expected) is None:
         known = ", ".join(str(rule.arobases) for rule in ruleset.grades)
+        if fr:
+            return f"les règles n’ont pas de note {expected}, seulement {known}"
         return f"the rules have no grade {expected}, only {known}"
     # The assessment tells why the grade just above the awarded one fails.
     following = min(rule.arobases for rule in ruleset.grades if rule.arobases > result.grade)
+    said = result.in_language(lang) if fr else result
     failures = [
         _strip_label(reason.message, following)
-        for reason in result.reasons
+        for reason in said.reasons
         if reason.code in _FAILURE_CODES
     ]
-    text = "; ".join(failures) or "its rule fails"
+    text = "; ".join(failures) or ("sa règle n’est pas remplie" if fr else "its rule fails")
     if following != expected:
+        if fr:
+            return f"la note {following} échoue d’abord : {text}"
         return f"grade {following} fails first: {text}"
     return text
 
 
-def _mention_set(ids: Iterable[str]) -> str:
+def _mention_set(ids: Iterable[str], lang: Lang = "en") -> str:
     ordered = sorted(ids)
-    return "{" + ", ".join(repr(i) for i in ordered) + "}" if ordered else "none"
+    if not ordered:
+        return "aucune" if lang == "fr" else "none"
+    return "{" + ", ".join(repr(i) for i in ordered) + "}"
 
 
-def check_scenario(scenario: Scenario, ruleset: Ruleset) -> tuple[str, ...]:
+def _points(value: Fraction, lang: Lang) -> str:
+    """Points on the 0-100 scale, as the reports of *lang* write them."""
+    if lang == "fr":
+        from villes_label import _text  # noqa: PLC0415 - reports load on first use
+
+        return _text.number(value, lang)
+    return points(value)
+
+
+def check_scenario(
+    scenario: Scenario, ruleset: Ruleset, *, lang: Literal["fr", "en"] = "en"
+) -> tuple[str, ...]:
     """Check *scenario* under *ruleset*: the mismatches, one readable line each.
 
     Returns an empty tuple when every expectation holds. A grade lower than
     expected comes with the failed conditions of the next grade, as the
-    assessment's reasons give them.
+    assessment's reasons give them. The lines are in English unless *lang* is
+    ``"fr"`` (as ``villes-label check --lang fr`` prints them); English stays
+    the default so that a rule author's test reads the same everywhere.
 
     Raises:
         InvalidInput: the dossier names a service, or the scenario expects a
@@ -140,6 +164,9 @@ def check_scenario(scenario: Scenario, ruleset: Ruleset) -> tuple[str, ...]:
     >>> check_scenario(attrs.evolve(scenario, expect_grade=3), default_ruleset())
     ()
     """
+    if lang not in {"fr", "en"}:
+        msg = f"lang: expected 'fr' or 'en', got {lang!r}"
+        raise InvalidInput(msg)
     if not is_instance(scenario, Scenario):
         msg = f"scenario: expected a Scenario, got {type(scenario).__name__}"
         raise InvalidInput(msg)
@@ -156,33 +183,56 @@ def check_scenario(scenario: Scenario, ruleset: Ruleset) -> tuple[str, ...]:
         if unknown:
             raise InvalidInput(*unknown)
     result = assess(scenario.dossier, ruleset)
+    fr = lang == "fr"
     name = scenario.name
     lines: list[str] = []
     expected = scenario.expect_grade
     if expected is not None and result.grade != expected:
         if result.grade < expected:
-            why = _too_low(expected, result, ruleset)
+            why = _too_low(expected, result, ruleset, lang)
+        elif fr:
+            why = (
+                f"score {_points(result.score, lang)} ; toutes les conditions "
+                f"de la note {result.grade} sont remplies"
+            )
         else:
             why = f"score {points(result.score)}; every condition of grade {result.grade} holds"
-        lines.append(f"{name}: expected grade {expected}, got {result.grade} ({why})")
+        if fr:
+            lines.append(f"{name} : note attendue {expected}, obtenue {result.grade} ({why})")
+        else:
+            lines.append(f"{name}: expected grade {expected}, got {result.grade} ({why})")
     score = scenario.expect_score
     if score is not None and result.score != score:
-        lines.append(
-            f"{name}: expected score {score} ({points(score)}), "
-            f"got {result.score} ({points(result.score)})"
-        )
+        if fr:
+            lines.append(
+                f"{name} : score attendu {score} ({_points(score, lang)}), "
+                f"obtenu {result.score} ({_points(result.score, lang)})"
+            )
+        else:
+            lines.append(
+                f"{name}: expected score {score} ({points(score)}), "
+                f"got {result.score} ({points(result.score)})"
+            )
     mentions = scenario.expect_mentions
     if mentions is not None and frozenset(result.mentions) != mentions:
         got = frozenset(result.mentions)
         details = []
         if missing := mentions - got:
-            details.append(f"missing {_mention_set(missing)}")
+            word = "manquantes" if fr else "missing"
+            details.append(f"{word} {_mention_set(missing, lang)}")
         if extra := got - mentions:
-            details.append(f"unexpected {_mention_set(extra)}")
-        lines.append(
-            f"{name}: expected mentions {_mention_set(mentions)}, got {_mention_set(got)} "
-            f"({'; '.join(details)})"
-        )
+            word = "inattendues" if fr else "unexpected"
+            details.append(f"{word} {_mention_set(extra, lang)}")
+        if fr:
+            lines.append(
+                f"{name} : mentions attendues {_mention_set(mentions, lang)}, "
+                f"obtenues {_mention_set(got, lang)} ({' ; '.join(details)})"
+            )
+        else:
+            lines.append(
+                f"{name}: expected mentions {_mention_set(mentions)}, got {_mention_set(got)} "
+                f"({'; '.join(details)})"
+            )
     return tuple(lines)
 
 

@@ -719,7 +719,7 @@ def _check(args: argparse.Namespace) -> int:
             continue
         for n, scenario in enumerate(scenarios):
             try:
-                checked.append((path, scenario, check_scenario(scenario, rules)))
+                checked.append((path, scenario, check_scenario(scenario, rules, lang=args.lang)))
             except InvalidInput as error:
                 # Ids the rules do not know: the expected mentions', or else the dossier's.
                 problems.extend(
