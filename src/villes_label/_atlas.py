@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Final, Literal, get_args
 
 import attrs
 
-from villes_label._check import finish, lenient
+from villes_label._check import finish, items_of, lenient
 from villes_label._errors import InvalidInput, Problem
 from villes_label._geo import departements, region_of, regions
 from villes_label._initiatives import Place
@@ -265,28 +265,6 @@ class Atlas(Mapping[str, AreaSummary]):
 # --- building an atlas -------------------------------------------------------------
 
 
-def _sequence(value: object, path: str, cls: type[object]) -> tuple[object, ...]:
-    """The elements of an iterable of *cls*, or `InvalidInput` naming every bad one."""
-    name = cls.__name__
-    article = "an" if name[0] in "AEIOU" else "a"
-    if (
-        is_instance(value, cls)
-        or isinstance(value, str | bytes | Mapping)
-        or not isinstance(value, Iterable)
-    ):
-        msg = f"{path}: expected an iterable of {name}, got {type(value).__name__}"
-        raise InvalidInput(msg)
-    items = tuple(value)
-    problems = [
-        f"{path}[{n}]: expected {article} {name}, got {type(item).__name__}"
-        for n, item in enumerate(items)
-        if not isinstance(item, cls)
-    ]
-    if problems:
-        raise InvalidInput(*problems)
-    return items
-
-
 def _area_of(territory: Territory, level: Level) -> str | None:
     if level == "national":
         return NATIONAL
@@ -358,7 +336,7 @@ def _summary(
 
 def _pair(results: Sequence[Assessment], dossiers: Iterable[Dossier]) -> list[Dossier]:
     """The dossier of each assessment, matched by territory code and year; every problem."""
-    files = [item for item in _sequence(dossiers, "dossiers", Dossier) if isinstance(item, Dossier)]
+    files = [item for item in items_of(dossiers, "dossiers", Dossier) if isinstance(item, Dossier)]
     problems: list[str] = []
     by_key: dict[tuple[str, int], int] = {}
     for n, dossier in enumerate(files):
@@ -427,7 +405,7 @@ def atlas(
         raise InvalidInput(msg)
     results = [
         item
-        for item in _sequence(assessments, "assessments", Assessment)
+        for item in items_of(assessments, "assessments", Assessment)
         if isinstance(item, Assessment)
     ]
     files = None if dossiers is None else _pair(results, dossiers)
@@ -606,9 +584,7 @@ def peers(
         )
     if problems:
         raise InvalidInput(*problems)
-    cohort = [
-        item for item in _sequence(dossiers, "dossiers", Dossier) if isinstance(item, Dossier)
-    ]
+    cohort = [item for item in items_of(dossiers, "dossiers", Dossier) if isinstance(item, Dossier)]
     home_code, home_departement, home_place = _home(near, service_id)
     home_region = None if home_departement is None else region_of(home_departement)
     found: list[tuple[tuple[int, float, str, int], Peer]] = []

@@ -39,7 +39,7 @@ from villes_label._errors import (
     Problem,
     closest,
 )
-from villes_label._values import MAX_DIGITS, FrozenMap, parse_fraction, shown, too_big
+from villes_label._values import MAX_DIGITS, FrozenMap, is_instance, parse_fraction, shown, too_big
 
 __all__ = [
     "FAILED",
@@ -48,6 +48,7 @@ __all__ = [
     "Failed",
     "Id",
     "finish",
+    "items_of",
     "lenient",
     "read",
     "reader",
@@ -824,3 +825,26 @@ def type_hints(cls: type) -> dict[str, Any]:
     except NameError as error:
         msg = f"cannot resolve the field types of {cls.__qualname__}: {error}"
         raise TypeError(msg) from None
+
+
+def items_of(value: object, path: str, cls: type[object]) -> tuple[object, ...]:
+    """The elements of an iterable of *cls*, or `InvalidInput` naming every bad one."""
+    name = cls.__name__
+    article = "an" if name[0] in "AEIOU" else "a"
+    # A lone value, a string or a mapping is not a cohort, though some are iterable.
+    if (
+        is_instance(value, cls)
+        or isinstance(value, str | bytes | Mapping)
+        or not isinstance(value, Iterable)
+    ):
+        msg = f"{path}: expected an iterable of {name}, got {type(value).__name__}"
+        raise InvalidInput(msg)
+    items = tuple(value)
+    problems = [
+        f"{path}[{n}]: expected {article} {name}, got {type(item).__name__}"
+        for n, item in enumerate(items)
+        if not isinstance(item, cls)
+    ]
+    if problems:
+        raise InvalidInput(*problems)
+    return items

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from villes_label._batch import CohortSummary, Scorer
-from villes_label._check import Failed, finish, lenient
+from villes_label._check import Failed, finish, items_of, lenient
 from villes_label._conditions import Values, evaluate
 from villes_label._errors import CalibrationError, InvalidInput, Problem
 from villes_label._rules import MAX_GRADE, GradeRule, Ruleset
@@ -58,36 +58,13 @@ RECORD_COLUMNS = (
 # --- input checks ------------------------------------------------------------------
 
 
-def _items(value: object, path: str, cls: type[object]) -> tuple[object, ...]:
-    """The elements of an iterable of *cls*, or `InvalidInput` naming every bad one."""
-    name = cls.__name__
-    article = "an" if name[0] in "AEIOU" else "a"
-    # A lone value, a string or a mapping is not a cohort, though some are iterable.
-    if (
-        is_instance(value, cls)
-        or isinstance(value, str | bytes | Mapping)
-        or not isinstance(value, Iterable)
-    ):
-        msg = f"{path}: expected an iterable of {name}, got {type(value).__name__}"
-        raise InvalidInput(msg)
-    items = tuple(value)
-    problems = [
-        f"{path}[{n}]: expected {article} {name}, got {type(item).__name__}"
-        for n, item in enumerate(items)
-        if not isinstance(item, cls)
-    ]
-    if problems:
-        raise InvalidInput(*problems)
-    return items
-
-
 def _assessments(value: Iterable[Assessment]) -> tuple[Assessment, ...]:
-    items = _items(value, "assessments", Assessment)
+    items = items_of(value, "assessments", Assessment)
     return tuple(item for item in items if isinstance(item, Assessment))
 
 
 def _dossiers(value: Iterable[Dossier]) -> tuple[Dossier, ...]:
-    items = _items(value, "dossiers", Dossier)
+    items = items_of(value, "dossiers", Dossier)
     return tuple(item for item in items if isinstance(item, Dossier))
 
 
