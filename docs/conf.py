@@ -205,7 +205,10 @@ def api_markdown() -> str:
     top_level = set(package.__all__)
     groups: dict[str, list[str]] = {}
     for name in package.__all__:
-        groups.setdefault(_topic(_defining_module(name, getattr(package, name))), []).append(name)
+        obj = getattr(package, name)
+        if inspect.ismodule(obj):
+            continue  # a public submodule: documented in its own section below
+        groups.setdefault(_topic(_defining_module(name, obj)), []).append(name)
     lines: list[str] = []
     for title in [*(t for t, _ in API_TOPICS), "Other"]:
         if title in groups:

@@ -19,6 +19,7 @@ CONTRACT = {
     "Taxonomy",
     "TaxonomyDiff",
     "default_taxonomy",
+    "referential",
     "migrate",
     "Migration",
     # territory and dossier

@@ -96,6 +96,7 @@ __all__ = [
     "peers",
     "recommend",
     "records",
+    "referential",
     "region_of",
     "regions",
     "roadmap",
@@ -105,7 +106,7 @@ __all__ = [
 
 
 def __dir__() -> list[str]:
-    return [*__all__, "__version__", "referential"]
+    return [*__all__, "__version__"]
 
 
 # The core (models, rules, `assess`) is imported at once. The rest is loaded on
