@@ -7,7 +7,7 @@ import json
 import re
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 
@@ -79,11 +79,15 @@ def text(data: object) -> str:
 SAMPLE = text(to_dict(sample_dossier()))
 
 
-def refused_opt_outs(path: Path) -> str:
+WARNING = {"fr": "avertissement : ", "en": "warning: "}
+ERROR = {"fr": "erreur : ", "en": "error: "}
+
+
+def refused_opt_outs(path: Path, lang: Literal["fr", "en"] = "fr") -> str:
     """The warnings of `score` and `plan` for the sample dossier: its refused opt-outs."""
-    result = assess(sample_dossier(), default_ruleset())
+    result = assess(sample_dossier(), default_ruleset()).in_language(lang)
     reasons = result.reasons_of("opt-out-refused")
-    return "".join(f"warning: {path}: services.{r.subject}: {r.message}\n" for r in reasons)
+    return "".join(f"{WARNING[lang]}{path}: services.{r.subject}: {r.message}\n" for r in reasons)
 
 
 def scenario(name: str = "sample", **fields: object) -> dict[str, Any]:
@@ -693,7 +697,8 @@ class TestBadInput:
         argv: list[str],
         expected: list[str],
     ) -> None:
-        code, out, err = run(capsys, *materialise(tmp_path, files, argv))
+        """In English, each problem as the catalogue words it."""
+        code, out, err = run(capsys, *materialise(tmp_path, files, argv), "--lang", "en")
         assert "Traceback" not in err
         assert (code, out) == (2, ""), err
         lines = err.splitlines()
@@ -704,14 +709,44 @@ class TestBadInput:
             assert sum(line.startswith(start) for line in lines) == 1, (start, err)
 
     @pytest.mark.parametrize(
+        ("files", "argv"),
+        [case[1:3] for case in CLI_CASES],
+        ids=[case[0] for case in CLI_CASES],
+    )
+    def test_refused_in_french(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, files: Files, argv: list[str]
+    ) -> None:
+        """In French (the default), the same problems at the same places, after "erreur : "."""
+        argv = materialise(tmp_path, files, argv)
+        code, out, err = run(capsys, *argv)
+        english = run(capsys, *argv, "--lang", "en")[2].splitlines()
+        assert (code, out) == (2, ""), err
+        lines = err.splitlines()
+        assert all(line.startswith("erreur : ") for line in lines), err
+        assert len(lines) == len(english)
+
+        def place(line: str, word: str) -> str:
+            return line.removeprefix(word).split(": ")[0]
+
+        assert sorted(place(line, "erreur : ") for line in lines) == sorted(
+            place(line, "error: ") for line in english
+        )
+
+    @pytest.mark.parametrize(
         "argv", [case[1] for case in USAGE_CASES], ids=[c[0] for c in USAGE_CASES]
     )
     def test_usage_errors(self, capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
-        code, out, err = run(capsys, *argv)
+        code, out, err = run(capsys, "--lang", "en", *argv)
         assert (code, out) == (2, "")
         assert err.startswith("usage: villes-label")
-        assert "error: " in err
+        assert ": error: " in err
         assert "Traceback" not in err
+        code, out, err = run(capsys, *argv)
+        assert (code, out) == (2, "")
+        assert err.startswith("utilisation : villes-label")
+        assert " : erreur : " in err
+        assert "usage" not in err
+        assert "error" not in err
 
     def test_a_problem_is_one_line(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path
@@ -722,6 +757,136 @@ class TestBadInput:
         assert code == 2
         assert len(err.splitlines()) == 1
         assert len(err) < 400
+
+
+# What the command line says itself about files, in French: (files, arguments, how
+# each line of stderr starts after "erreur : "). The problems found inside the data
+# are the library's messages, in English in both languages (see docs/reference/cli.md).
+FRENCH_CASES: list[tuple[str, Files, list[str], list[str]]] = [
+    ("missing dossier", {}, ["score", "@d.json"], ["@d.json: aucun fichier de ce nom"]),
+    ("a directory", {"d.json": DIRECTORY}, ["score", "@d.json"], ["@d.json: illisible ("]),
+    (
+        "Latin-1 text",
+        {"d.json": '{"name": "Montrouge-é"}'.encode("latin-1")},
+        ["score", "@d.json"],
+        ["@d.json: ce n'est pas du texte UTF-8 (octet 20)"],
+    ),
+    (
+        "an empty file",
+        {"d.json": ""},
+        ["score", "@d.json"],
+        ["@d.json: le fichier est vide (un document JSON était attendu)"],
+    ),
+    (
+        "an empty TOML file",
+        {"s.toml": " "},
+        ["check", "@s.toml"],
+        ["@s.toml: le fichier est vide (un document TOML était attendu)"],
+    ),
+    (
+        "a YAML file",
+        {"d.yaml": "territory:\n  code: '35999'\n"},
+        ["score", "@d.yaml"],
+        ["@d.yaml: ce fichier semble écrit en YAML ; villes-label lit du JSON"],
+    ),
+    (
+        "not JSON",
+        {"d.json": "territory = 'Montrouge'"},
+        ["score", "@d.json"],
+        ["@d.json: JSON invalide (valeur attendue, ligne 1, colonne 1)"],
+    ),
+    (
+        "two documents",
+        {"d.json": SAMPLE + SAMPLE},
+        ["score", "@d.json"],
+        ["@d.json: JSON invalide (données en trop après le document, ligne 1"],
+    ),
+    (
+        "a number of five thousand digits",
+        {"d.json": '{"year": ' + "9" * 5000 + "}"},
+        ["score", "@d.json"],
+        ["@d.json: JSON invalide (un nombre a trop de chiffres)"],
+    ),
+    (
+        "nested lists",
+        {"d.json": deep_lists(100_000)},
+        ["score", "@d.json"],
+        ["@d.json: JSON imbriqué trop profondément"],
+    ),
+    (
+        "a repeated key",
+        {"d.json": with_repeated_key(dossier_data(), "year", 2017)},
+        ["score", "@d.json"],
+        ["@d.json: year: clé donnée 2 fois (un objet JSON nomme chaque clé une fois ;"],
+    ),
+    (
+        "a dossier given as rules",
+        {"d.json": SAMPLE},
+        ["score", "@d.json", "--rules", "@d.json"],
+        ["@d.json: ce fichier contient un dossier ; --rules attend des règles"],
+    ),
+    (
+        "a ruleset given as a dossier",
+        {"r.json": text(to_dict(default_ruleset()))},
+        ["plan", "@r.json"],
+        ["@r.json: ce fichier contient des règles ; DOSSIER attend un dossier"],
+    ),
+    (
+        "a taxonomy given as scenarios",
+        {"t.json": text(to_dict(default_taxonomy()))},
+        ["check", "@t.json"],
+        ["@t.json: ce fichier contient un référentiel ; SCÉNARIOS attend des scénarios"],
+    ),
+    (
+        "invalid TOML",
+        {"s.toml": "a = = 1"},
+        ["check", "@s.toml"],
+        ["@s.toml: TOML invalide ("],
+    ),
+    (
+        "the library's own problems stay English",
+        {"d.json": text(dossier_data((("services", "site-internte"), "deployed")))},
+        ["score", "@d.json"],
+        ["@d.json: services.site-internte: unknown service 'site-internte'"],
+    ),
+]
+
+
+class TestFrenchFileMessages:
+    """Under --lang fr, what the command line says about files is French, typography included."""
+
+    @pytest.mark.parametrize(
+        ("files", "argv", "expected"),
+        [case[1:] for case in FRENCH_CASES],
+        ids=[case[0] for case in FRENCH_CASES],
+    )
+    def test_refused(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        tmp_path: Path,
+        files: Files,
+        argv: list[str],
+        expected: list[str],
+    ) -> None:
+        code, out, err = run(capsys, *materialise(tmp_path, files, argv), "--lang", "fr")
+        assert (code, out) == (2, ""), err
+        lines = err.splitlines()
+        starts = ["erreur : " + start for start in materialise(tmp_path, {}, expected)]
+        assert len(lines) == len(starts), err
+        for start in starts:
+            assert sum(line.startswith(start) for line in lines) == 1, (start, err)
+
+    def test_every_sentence_has_both_languages(self) -> None:
+        from villes_label.cli import _SAY
+
+        for key, (french, english) in _SAY.items():
+            assert french != english, key
+            fields = set(re.findall(r"{(\w+)}", french))
+            assert fields == set(re.findall(r"{(\w+)}", english)), key
+            # French typography: a space before a colon, a semicolon, never a colon glued
+            # to a word (the place ahead of a message, "FILE: ", excepted).
+            body = re.sub(r"^{(path|where)}: ", "", french)
+            assert not re.search(r"\w[:;]", body), (key, french)
 
 
 class TestFromAnotherProcess:
@@ -749,7 +914,10 @@ class TestFromAnotherProcess:
 
     def test_bad_input_exits_2(self, tmp_path: Path) -> None:
         (tmp_path / "d.json").write_text(deep_lists(100_000), encoding="utf-8")
-        done = self.command("score", tmp_path / "d.json")
+        done = self.command("score", tmp_path / "d.json", "--lang", "en")
         assert done.returncode == 2
         assert done.stdout == ""
         assert done.stderr == f"error: {tmp_path / 'd.json'}: JSON nested too deeply\n"
+        done = self.command("score", tmp_path / "d.json")
+        assert (done.returncode, done.stdout) == (2, "")
+        assert done.stderr == f"erreur : {tmp_path / 'd.json'}: JSON imbriqué trop profondément\n"

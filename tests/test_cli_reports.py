@@ -20,6 +20,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import pytest
 
 import villes_label as vl
@@ -105,7 +106,7 @@ class TestConsoleScript:
     def test_help_follows_the_language(self, capsys: pytest.CaptureFixture[str]) -> None:
         code, french, _ = run(capsys, "--help")
         assert code == 0
-        assert french.startswith("usage: villes-label")
+        assert french.startswith("utilisation : villes-label")
         french = " ".join(french.split())  # argparse wraps to the terminal's width
         assert "français par défaut" in french
         assert "(défaut : fr)" in french
@@ -283,7 +284,9 @@ class TestGrade:
         out_path = tmp_path / "out.csv"
         code, out, err = run(capsys, "grade", path, "-o", out_path, "--progress")
         assert (code, out) == (0, "")
-        assert err.endswith(f"] {len(self.COHORT)}/{len(self.COHORT)} (100%)\n")
+        assert err.endswith(f"] {len(self.COHORT)}/{len(self.COHORT)} (100{NBSP}%)\n")
+        english = run(capsys, "grade", path, "-o", out_path, "--progress", "--lang", "en")[2]
+        assert english.endswith(f"] {len(self.COHORT)}/{len(self.COHORT)} (100%)\n")
         assert "\r[" in err
         written = out_path.read_text(encoding="utf-8")
         assert list(csv.DictReader(io.StringIO(written))) == cohort_rows(self.COHORT)
@@ -300,19 +303,29 @@ class TestGrade:
         path.write_text(
             "\n".join([good, json.dumps(bad), "{oops", ruleset]) + "\n", encoding="utf-8"
         )
-        code, out, err = run(capsys, "grade", path)
+        code, out, err = run(capsys, "grade", path, "--lang", "en")
         assert (code, out) == (2, "")
         assert err.splitlines() == [
             f"error: {path}:3: not valid JSON (Expecting property name enclosed in double quotes at line 1, column 2)",
             f"error: {path}:2: territory.population: must be >= 0, got -1",
             f"error: {path}:4: this entry holds a ruleset; COHORT expects dossiers",
         ]
+        code, out, err = run(capsys, "grade", path)
+        assert (code, out) == (2, "")
+        assert err.splitlines() == [
+            f"erreur : {path}:3: JSON invalide (nom de clé entre guillemets droits attendu, ligne 1, colonne 2)",
+            f"erreur : {path}:2: territory.population: must be >= 0, got -1",
+            f"erreur : {path}:4: cette entrée contient des règles ; COHORTE attend des dossiers",
+        ]
 
     def test_an_empty_cohort_file(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         (tmp_path / "c.json").write_text("\n", encoding="utf-8")
-        code, _, err = run(capsys, "grade", tmp_path / "c.json")
+        code, _, err = run(capsys, "grade", tmp_path / "c.json", "--lang", "en")
         assert code == 2
         assert "the file is empty" in err
+        code, _, err = run(capsys, "grade", tmp_path / "c.json")
+        assert code == 2
+        assert "le fichier est vide" in err
 
 
 def parser_names(parser: argparse.ArgumentParser) -> dict[str, list[str]]:
@@ -343,3 +356,206 @@ class TestReferencePage:
         if UPDATE:
             CLI_PAGE.write_text(_reference_page(), encoding="utf-8")
         assert CLI_PAGE.read_text(encoding="utf-8") == _reference_page()
+
+
+def matches_snapshot(name: str, text: str) -> None:
+    """*text* is the snapshot *name* (rewritten first under VILLES_LABEL_UPDATE_SNAPSHOTS=1)."""
+    path = SNAPSHOTS / name
+    if UPDATE:
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+COMMANDS: tuple[str, ...] = (
+    *("demo", "taxonomy", "score", "plan", "roadmap"),
+    *("questions", "grade", "check", "dashboard"),
+)
+
+# Mistakes in the arguments: argparse's own errors, worded in the chosen language.
+USAGE_MISTAKES: tuple[tuple[str, ...], ...] = (
+    (),
+    ("publish",),
+    ("score",),
+    ("plan", "d.json", "--target", "four"),
+    ("grade", "c.json", "--format", "xml"),
+    ("roadmap", "d.json", "--prefer", "quickest"),
+    ("score", "d.json", "--bogus"),
+    ("demo", "--lang", "de"),
+)
+
+ENGLISH_WORDS = ("usage", "positional arguments", "show this", "error", "required", "choose from")
+FRENCH_WORDS = ("utilisation", "arguments positionnels", "afficher", "erreur", "défaut", "choix")
+
+
+class TestHelpAndUsageInBothLanguages:
+    """The help of every command and argparse's own words follow --lang: snapshots, no mixing."""
+
+    @staticmethod
+    def every_help(capsys: pytest.CaptureFixture[str], lang: str) -> str:
+        parts = []
+        for command in ("", *COMMANDS):
+            argv = [*([command] if command else []), "--help", "--lang", lang]
+            code, out, err = run(capsys, *argv)
+            assert (code, err) == (0, ""), argv
+            parts.append(f"$ villes-label {' '.join(argv)}\n{out}")
+        return "\n".join(parts)
+
+    @staticmethod
+    def every_usage_error(capsys: pytest.CaptureFixture[str], lang: str) -> str:
+        parts = []
+        for mistake in USAGE_MISTAKES:
+            argv = ["--lang", lang, *mistake]
+            code, out, err = run(capsys, *argv)
+            assert (code, out) == (2, ""), argv
+            parts.append(f"$ villes-label {' '.join(argv)}\n{err}")
+        return "\n".join(parts)
+
+    @pytest.mark.parametrize("lang", ["fr", "en"])
+    def test_help(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, lang: str
+    ) -> None:
+        monkeypatch.setenv("COLUMNS", "100")  # argparse wraps to the terminal's width
+        matches_snapshot(f"help.{lang}.txt", self.every_help(capsys, lang))
+
+    @pytest.mark.parametrize("lang", ["fr", "en"])
+    def test_usage_errors(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, lang: str
+    ) -> None:
+        monkeypatch.setenv("COLUMNS", "100")
+        matches_snapshot(f"usage-errors.{lang}.txt", self.every_usage_error(capsys, lang))
+
+    def test_no_words_of_the_other_language(self, capsys: pytest.CaptureFixture[str]) -> None:
+        french = self.every_help(capsys, "fr") + self.every_usage_error(capsys, "fr")
+        english = self.every_help(capsys, "en") + self.every_usage_error(capsys, "en")
+        for word in ENGLISH_WORDS:
+            assert word not in french.lower(), word
+        for word in FRENCH_WORDS:
+            assert word not in english.lower(), word
+        # French typography: a space before each colon of argparse's words.
+        assert "arguments positionnels :" in french
+        assert "options :" in french
+        assert "villes-label plan : erreur : argument --target : nombre entier invalide" in french
+
+    def test_the_default_language_is_said(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Without --lang the help is French and says how to get English."""
+        code, out, _ = run(capsys, "--help")
+        assert code == 0
+        assert out == run(capsys, "--help", "--lang", "fr")[1]
+        assert "--lang en pour l'anglais" in " ".join(out.split())
+
+    @pytest.mark.parametrize(
+        ("argv", "lang"),
+        [
+            (["--lang=en", "--help"], "en"),
+            (["--la", "en", "--help"], "en"),
+            (["score", "--help", "--lan", "en"], "en"),
+            (["--lang", "en", "demo", "--lang", "fr", "--help"], "fr"),
+            (["--lang", "xx", "--help"], "fr"),
+            (["check", "--", "--lang", "en"], "fr"),
+        ],
+    )
+    def test_how_the_language_is_read(
+        self, capsys: pytest.CaptureFixture[str], argv: list[str], lang: str
+    ) -> None:
+        """As argparse reads --lang: =, an abbreviation, the last one given; -- ends options."""
+        _, out, err = run(capsys, *argv)
+        said = out + err
+        french = "utilisation :" in said or "erreur : " in said
+        english = "usage:" in said or "error: " in said
+        assert (french, english) == (lang == "fr", lang == "en"), said
+
+
+def dossier_of(year: int) -> vl.Dossier:
+    return attrs.evolve(sample_dossier(), year=year)
+
+
+class TestRulesOfTheDossiersYear:
+    """Without --rules every command assesses each dossier with the built-in rules of its year;
+    a year without them gets the default rules and one warning; --rules names the mismatches."""
+
+    def test_grade_a_cohort_of_several_years(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        cohort = [dossier_of(year) for year in (2016, 2017, 2019, 2017)]
+        path = write_json(tmp_path / "c.json", [to_dict(d) for d in cohort])
+        code, out, err = run(capsys, "grade", path, "--format", "jsonl", "--lang", "en")
+        assert code == 0
+        rows = [json.loads(line) for line in out.splitlines()]
+        rules = [vl.referential.ruleset(2016), vl.referential.ruleset(2017), default_ruleset()]
+        expected = [assess(d, r) for d, r in zip(cohort, [*rules, rules[1]], strict=True)]
+        assert [row["score"] for row in rows] == [str(a.score) for a in expected]
+        # The 2017 rules give another score than the 2016 ones: the choice is seen.
+        assert rows[1]["score"] != str(assess(cohort[1], default_ruleset()).score)
+        assert err.splitlines() == [
+            (
+                "warning: no built-in rules for 2019 (built-in years: 2014, 2016, 2017): "
+                "using the rules of 2016"
+            ),
+            f"warning: {path}: 1 dossier is of 2019 but the rules are those of 2016",
+        ]
+
+    def test_grade_with_rules_of_another_year(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        cohort = [dossier_of(year) for year in (2016, 2017, 2017)]
+        path = write_json(tmp_path / "c.json", [to_dict(d) for d in cohort])
+        rules = write_json(tmp_path / "r.json", to_dict(default_ruleset()))
+        code, out, err = run(capsys, "grade", path, "--rules", rules, "--format", "jsonl")
+        assert code == 0
+        scores = [json.loads(line)["score"] for line in out.splitlines()]
+        assert scores == [str(assess(d, default_ruleset()).score) for d in cohort]
+        assert err == (
+            f"avertissement : {path}: 2 dossiers sont de 2017 mais les règles sont celles de 2016\n"
+        )
+
+    def test_score_several_years(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        first = write_json(tmp_path / "a.json", to_dict(dossier_of(2016)))
+        second = write_json(tmp_path / "b.json", to_dict(dossier_of(2017)))
+        code, out, err = run(capsys, "score", first, second, "--json")
+        assert (code, err) == (0, "")
+        assert [item["ruleset"] for item in json.loads(out)] == [
+            vl.referential.ruleset(2016).name,
+            vl.referential.ruleset(2017).name,
+        ]
+
+    def test_check_a_scenario_of_2017(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        dossier = dossier_of(2017)
+        expected = assess(dossier, vl.referential.ruleset(2017))
+        scenario = {
+            "name": "2017",
+            "dossier": to_dict(dossier),
+            "expect_score": str(expected.score),
+        }
+        path = write_json(tmp_path / "s.json", [scenario])
+        code, out, err = run(capsys, "check", path, "--lang", "en")
+        assert (code, err) == (0, ""), out
+        assert out.endswith("1 passed, 0 failed\n")
+        rules = write_json(tmp_path / "r.json", to_dict(default_ruleset()))
+        code, out, err = run(capsys, "check", path, "--rules", rules, "--lang", "en")
+        assert code == 1
+        assert err == (
+            f"warning: {path}: scenarios[0]: the dossier is of 2017 but the rules are those of 2016\n"
+        )
+
+    @pytest.mark.parametrize("command", ["plan", "roadmap", "questions"])
+    def test_plan_roadmap_questions(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str
+    ) -> None:
+        dossier = dossier_of(2017)
+        path = write_json(tmp_path / "d.json", to_dict(dossier))
+        code, out, err = run(capsys, command, path, "--json")
+        assert (code, err) == (0, "")
+        rules = vl.referential.ruleset(2017)
+        expected: object
+        if command == "plan":
+            expected = to_dict(vl.recommend(dossier, rules))
+        elif command == "roadmap":
+            expected = to_dict(vl.roadmap(dossier, rules))
+        else:
+            expected = [
+                {"id": sid, "name": rules.taxonomy.service(sid).name}
+                for sid in next_questions(dossier, rules)
+            ]
+        assert exact(json.loads(out)) == expected

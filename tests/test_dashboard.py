@@ -187,10 +187,13 @@ class TestCommandLine:
         dossier = self.write(tmp_path, "d.json", vl.to_dict(COHORT[0]))
         bad = [vl.to_dict(COHORT[1]), {"year": 2016}, 3]
         cohort = self.write(tmp_path, "c.json", bad)
-        assert main(["dashboard", str(dossier), "--cohort", str(cohort)]) == 2
+        assert main(["dashboard", str(dossier), "--cohort", str(cohort), "--lang", "en"]) == 2
         errors = capsys.readouterr().err.splitlines()
         assert errors[0].startswith(f"error: {cohort}: [1].territory: missing required field")
         assert any("[2]" in line for line in errors)
         not_a_list = self.write(tmp_path, "n.json", {"cohort": []})
-        assert main(["dashboard", str(dossier), "--cohort", str(not_a_list)]) == 2
+        assert main(["dashboard", str(dossier), "--cohort", str(not_a_list), "--lang", "en"]) == 2
         assert "expected a list of dossiers" in capsys.readouterr().err
+        assert main(["dashboard", str(dossier), "--cohort", str(not_a_list)]) == 2
+        assert "erreur : " in (err := capsys.readouterr().err)
+        assert "une liste de dossiers était attendue" in err

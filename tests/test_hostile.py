@@ -389,11 +389,21 @@ class TestCommandLine:
     def test_a_refused_opt_out_is_a_warning(self, tmp_path: Path) -> None:
         data = to_dict(sample_dossier())
         data["services"]["site-internet"] = "not_applicable"
-        code, out, err = run_cli("score", write(tmp_path, "d.json", data))
+        code, out, err = run_cli("score", write(tmp_path, "d.json", data), "--lang", "en")
         assert code == 0
         assert out
         assert err.startswith("warning: ")
-        assert "services.site-internet: service 'site-internet' is declared not applicable" in err
+        assert (
+            "services.site-internet: service Site internet [site-internet] is declared not applicable"
+            in err
+        )
+        code, out, err = run_cli("score", write(tmp_path, "d.json", data))
+        assert code == 0
+        assert err.startswith("avertissement : ")
+        assert "services.site-internet: " in err
+        french = vl.assess(from_dict(data, Dossier), vl.default_ruleset()).in_language("fr")
+        (reason,) = french.reasons_of("opt-out-refused")
+        assert err.endswith(f"services.site-internet: {reason.message}\n")
 
     def test_from_another_process(self, tmp_path: Path) -> None:
         text = json.dumps(to_dict(sample_dossier())).replace('"Saint-', '"\\ud800Saint-', 1)
@@ -461,20 +471,29 @@ class TestFuzzing:
     """Whatever the files, the command line exits 0, 1 or 2 as documented, never with a traceback."""
 
     @settings(max_examples=60, deadline=None)
-    @given(text=dossier_files(), command=st.sampled_from(["score", "plan", "score --json"]))
-    def test_dossier_files(self, text: str, command: str) -> None:
+    @given(
+        text=dossier_files(),
+        command=st.sampled_from(["score", "plan", "score --json"]),
+        lang=st.sampled_from(["fr", "en"]),
+    )
+    def test_dossier_files(self, text: str, command: str, lang: str) -> None:
+        error, warning = (
+            ("erreur : ", "avertissement : ") if lang == "fr" else ("error: ", "warning: ")
+        )
         with tempfile.TemporaryDirectory() as folder:
             path = write(Path(folder), "d.json", text)
-            code, out, err = run_cli(*command.split()[:1], path, *command.split()[1:])
+            code, out, err = run_cli(
+                *command.split()[:1], path, *command.split()[1:], "--lang", lang
+            )
         assert "Traceback" not in err
         lines = err.splitlines()
         if code == 2:
             assert out == ""
             assert lines
-            assert all(line.startswith("error: ") for line in lines), err
+            assert all(line.startswith(error) for line in lines), err
         else:
             assert code == 0, err
-            assert all(line.startswith("warning: ") for line in lines), err
+            assert all(line.startswith(warning) for line in lines), err
             out.encode("utf-8")
 
     @settings(max_examples=30, deadline=None)
@@ -482,13 +501,15 @@ class TestFuzzing:
     def test_scenario_files(self, data: st.DataObject) -> None:
         scenario = {"name": "s", "dossier": to_dict(sample_dossier()), "expect_grade": 3}
         text = json.dumps(mutations([scenario], data.draw), ensure_ascii=True)
+        lang = data.draw(st.sampled_from(["fr", "en"]))
         with tempfile.TemporaryDirectory() as folder:
-            code, out, err = run_cli("check", write(Path(folder), "s.json", text))
+            code, out, err = run_cli("check", write(Path(folder), "s.json", text), "--lang", lang)
         assert "Traceback" not in err
         assert code in (0, 1, 2)
         if code == 2:
             assert out == ""
-            assert all(line.startswith("error: ") for line in err.splitlines()), err
+            error = "erreur : " if lang == "fr" else "error: "
+            assert all(line.startswith(error) for line in err.splitlines()), err
 
 
 class TestErrorsAsData:

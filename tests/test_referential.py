@@ -400,19 +400,30 @@ class TestCommandLine:
         assert err == ""
 
     def test_an_unknown_year(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        assert main(["score", self.write(tmp_path, 2019), "--json"]) == 0
+        assert main(["score", self.write(tmp_path, 2019), "--json", "--lang", "en"]) == 0
         out, err = capsys.readouterr()
-        assert "no built-in rules for 2019" in err
+        assert "warning: no built-in rules for 2019" in err
         assert "the dossier is of 2019 but the rules are those of 2016" in err
         codes = [reason["code"] for reason in json.loads(out)["reasons"]]
         assert "year-mismatch" in codes
+        assert main(["score", self.write(tmp_path, 2019), "--json"]) == 0
+        _, err = capsys.readouterr()
+        assert err.splitlines()[0].startswith(
+            "avertissement : pas de règles intégrées pour 2019 (années intégrées : "
+        )
+        assert "le dossier est de 2019 mais les règles sont celles de 2016" in err
 
     def test_rules_of_another_year(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         rules = tmp_path / "rules.json"
         rules.write_text(json.dumps(vl.to_dict(referential.ruleset(2016))), "utf-8")
-        assert main(["score", self.write(tmp_path, 2017), "--rules", str(rules)]) == 0
+        path = self.write(tmp_path, 2017)
+        assert main(["score", path, "--rules", str(rules), "--lang", "en"]) == 0
         _, err = capsys.readouterr()
-        assert "warning:" in err
-        assert "the dossier is of 2017 but the rules are those of 2016" in err
+        assert err == f"warning: {path}: the dossier is of 2017 but the rules are those of 2016\n"
+        assert main(["score", path, "--rules", str(rules)]) == 0
+        _, err = capsys.readouterr()
+        assert err == (
+            f"avertissement : {path}: le dossier est de 2017 mais les règles sont celles de 2016\n"
+        )

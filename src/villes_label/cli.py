@@ -1,11 +1,13 @@
 """The command line: the only part of villes_label that touches files.
 
 ``villes-label`` (or ``python -m villes_label``) ``demo | taxonomy | score |
-plan | roadmap | questions | grade | check``, every text in one language
-(``--lang fr``, the default, or ``en``), the help included. Bad input prints
+plan | roadmap | questions | grade | check | dashboard``, every text in one
+language (``--lang fr``, the default, or ``en``): the reports, the help and
+argparse's own words, the warnings and the errors. Without ``--rules``, each
+dossier is assessed with the built-in rules of its own year. Bad input prints
 its problems on stderr and exits with status 2; a failing scenario exits with
-status 1. A JSON object that gives a key twice is bad input: a
-JSON reader would keep one of the values and drop the others silently.
+status 1. A JSON object that gives a key twice is bad input: a JSON reader
+would keep one of the values and drop the others silently.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import argparse
 import csv
 import io
 import json
+import re
 import sys
 import tomllib
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 from villes_label import _text, referential
 from villes_label._errors import MAX_PROBLEMS, InvalidInput, MoreProblems, Problem, unknown_id
@@ -28,7 +31,7 @@ from villes_label._territory import Dossier, Territory, TerritoryKind
 from villes_label.referential import default_ruleset, sample_dossier
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
     from fractions import Fraction
 
     from villes_label._text import Lang
@@ -43,6 +46,187 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 
 
+# --- the words of the command line ---------------------------------------------------
+
+# Every sentence the command line says itself, as (French, English) templates. A path
+# ahead of a message stays ``FILE: `` in both languages (``d.json: services.x: ...``), as
+# compilers write it, so that editors and scripts find the place; French typography
+# (a space before a colon) is in the words around it. The problems found inside a
+# file's data are the library's `InvalidInput` messages, in English in both languages.
+_SAY: dict[str, tuple[str, str]] = {
+    "error": ("erreur : ", "error: "),
+    "warning": ("avertissement : ", "warning: "),
+    "internal": (
+        (
+            "erreur interne : {kind} : {error} (c'est un bogue de villes_label ; "
+            "merci de le signaler avec la commande et ses données)"
+        ),
+        (
+            "internal error: {kind}: {error} (this is a bug of villes_label; "
+            "please report it with the command and its input)"
+        ),
+    ),
+    "too-deep": (
+        "les données sont imbriquées trop profondément",
+        "the input is nested too deeply",
+    ),
+    "too-large": (
+        "les données sont trop grandes pour la mémoire de cette machine",
+        "the input is too large for the memory of this machine",
+    ),
+    "no-file": ("{path}: aucun fichier de ce nom", "{path}: no such file"),
+    "unreadable": ("{path}: illisible ({why})", "{path}: cannot be read ({why})"),
+    "not-utf8": (
+        "{path}: ce n'est pas du texte UTF-8 (octet {byte})",
+        "{path}: not UTF-8 text (byte {byte})",
+    ),
+    "empty": (
+        "{path}: le fichier est vide (un document {format} était attendu)",
+        "{path}: the file is empty (a {format} document was expected)",
+    ),
+    "empty-cohort": (
+        "{path}: le fichier est vide (une liste JSON ou du JSON Lines de dossiers était attendu)",
+        "{path}: the file is empty (a JSON list or JSON Lines of dossiers was expected)",
+    ),
+    "yaml": (
+        (
+            "{path}: ce fichier semble écrit en YAML ; villes-label lit du JSON "
+            "(et du TOML pour les fichiers de scénarios)"
+        ),
+        "{path}: this looks like YAML; villes-label reads JSON (and TOML for scenario files)",
+    ),
+    "bad-json": ("{path}: JSON invalide ({why})", "{path}: not valid JSON ({why})"),
+    "bad-json-at": (
+        "{path}: JSON invalide ({why}, ligne {line}, colonne {column})",
+        "{path}: not valid JSON ({why} at line {line}, column {column})",
+    ),
+    "bad-toml": ("{path}: TOML invalide ({why})", "{path}: not valid TOML ({why})"),
+    "digits": ("un nombre a trop de chiffres", "a number has too many digits"),
+    "nested": (
+        "{path}: {format} imbriqué trop profondément",
+        "{path}: {format} nested too deeply",
+    ),
+    "repeated": (
+        (
+            "{where}: clé donnée {count} fois (un objet JSON nomme chaque clé une fois ; "
+            "seule la dernière valeur serait gardée)"
+        ),
+        (
+            "{where}: key given {count} times "
+            "(a JSON object names each key once; only the last value would be kept)"
+        ),
+    ),
+    "holds": (
+        "{path}: ce fichier contient {holds} ; {where} attend {wanted}",
+        "{path}: this file holds {holds}; {where} expects {wanted}",
+    ),
+    "entry-holds": (
+        "{path}: cette entrée contient {holds} ; {where} attend {wanted}",
+        "{path}: this entry holds {holds}; {where} expects {wanted}",
+    ),
+    "list-expected": (
+        "{path}: une liste de dossiers était attendue",
+        "{path}: expected a list of dossiers",
+    ),
+    "cohort-expected": (
+        "une liste de dossiers était attendue, ou un objet dont « dossiers » est une telle liste",
+        "expected a list of dossiers, or an object whose 'dossiers' is one",
+    ),
+    "no-rules-of-year": (
+        (
+            "pas de règles intégrées pour {year} (années intégrées : {known}) : "
+            "les règles de {used} sont utilisées"
+        ),
+        "no built-in rules for {year} (built-in years: {known}): using the rules of {used}",
+    ),
+    "year-mismatch": (
+        "{path}: le dossier est de {year} mais les règles sont celles de {rules}",
+        "{path}: the dossier is of {year} but the rules are those of {rules}",
+    ),
+    "years-mismatch": (
+        "{path}: {count} dossiers sont de {year} mais les règles sont celles de {rules}",
+        "{path}: {count} dossiers are of {year} but the rules are those of {rules}",
+    ),
+    "year-mismatch-one": (
+        "{path}: 1 dossier est de {year} mais les règles sont celles de {rules}",
+        "{path}: 1 dossier is of {year} but the rules are those of {rules}",
+    ),
+}
+
+# What a file holds, told by the keys of its data (the first match wins), and its name.
+_KINDS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("assessment", frozenset({"grade", "score", "projected_score"})),
+    ("ruleset", frozenset({"grades", "taxonomy"})),
+    ("dossier", frozenset({"territory", "year"})),
+    ("taxonomy", frozenset({"themes", "version"})),
+    ("scenarios", frozenset({"scenarios"})),
+    ("plan", frozenset({"target", "reachable"})),
+)
+_KIND_NAMES: dict[str, tuple[str, str]] = {
+    "assessment": ("une évaluation", "an assessment"),
+    "ruleset": ("des règles", "a ruleset"),
+    "dossier": ("un dossier", "a dossier"),
+    "taxonomy": ("un référentiel", "a taxonomy"),
+    "scenarios": ("des scénarios", "scenarios"),
+    "plan": ("un plan", "a plan"),
+    "cohort": ("des dossiers (une cohorte)", "dossiers (a cohort)"),
+    "dossiers": ("des dossiers", "dossiers"),
+}
+
+# The placeholders of the usage (metavars): the French ones where the English differ.
+_METAVARS_FR = {
+    "COMMAND": "COMMANDE",
+    "RULES.json": "RÈGLES.json",
+    "FILE": "FICHIER",
+    "COHORT": "COHORTE",
+    "COHORT.json": "COHORTE.json",
+    "COHORT.json|.jsonl|-": "COHORTE.json|.jsonl|-",
+    "SCENARIOS": "SCÉNARIOS",
+    "SCENARIOS.json|.toml": "SCÉNARIOS.json|.toml",
+    "TARGET": "NOTE",
+    "YEARS": "ANNÉES",
+    "LIMIT": "NOMBRE",
+}
+
+# The messages of Python's JSON reader, in French.
+_JSON_FR = {
+    "Expecting value": "valeur attendue",
+    "Expecting property name enclosed in double quotes": (
+        "nom de clé entre guillemets droits attendu"
+    ),
+    "Expecting ':' delimiter": "séparateur « : » attendu",
+    "Expecting ',' delimiter": "séparateur « , » attendu",
+    "Extra data": "données en trop après le document",
+    "Unterminated string starting at": "chaîne non terminée",
+    "Invalid control character at": "caractère de contrôle interdit",
+    "Invalid \\escape": "séquence d'échappement invalide",
+    "Invalid \\uXXXX escape": "séquence \\uXXXX invalide",
+    "Illegal trailing comma before end of object": "virgule en trop avant la fin de l'objet",
+    "Illegal trailing comma before end of array": "virgule en trop avant la fin de la liste",
+}
+
+
+def _say(lang: Lang, key: str, **fields: object) -> str:
+    """The sentence *key* of `_SAY` in *lang*, with its *fields*."""
+    return _SAY[key][0 if lang == "fr" else 1].format(**fields)
+
+
+def _kind_name(kind: str, lang: Lang) -> str:
+    return _KIND_NAMES[kind][0 if lang == "fr" else 1]
+
+
+def _metavar(name: str, lang: Lang) -> str:
+    """The placeholder *name* of the usage in *lang* (``FILE``, ``FICHIER``)."""
+    return _METAVARS_FR.get(name, name) if lang == "fr" else name
+
+
+def _warn(lang: Lang, message: str) -> None:
+    print(_say(lang, "warning") + message, file=sys.stderr)
+
+
+# --- reading files -------------------------------------------------------------------
+
+
 class _Repeated(dict[str, Any]):
     """A JSON object that names a key more than once; ``repeated`` counts each such key."""
 
@@ -54,7 +238,7 @@ class _Repeated(dict[str, Any]):
         self.repeated = {key: count for key, count in counts.items() if count > 1}
 
 
-def _repeated_keys(data: object) -> list[str]:
+def _repeated_keys(data: object, lang: Lang) -> list[str]:
     """A problem for each key that an object of *data* repeats, with its path."""
     problems: list[str] = []
     stack: list[tuple[str, object]] = [("", data)]
@@ -63,8 +247,7 @@ def _repeated_keys(data: object) -> list[str]:
         if isinstance(node, dict):
             if isinstance(node, _Repeated):
                 problems.extend(
-                    f"{_join(path, key)}: key given {count} times "
-                    "(a JSON object names each key once; only the last value would be kept)"
+                    _say(lang, "repeated", where=_join(path, key), count=count)
                     for key, count in node.repeated.items()
                 )
             stack.extend((_join(path, key), value) for key, value in node.items())
@@ -77,29 +260,27 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _number_problem(error: ValueError) -> str:
+def _number_problem(error: ValueError, lang: Lang) -> str:
     # Python refuses to read an integer of more than 4300 digits (a guard
     # against denial of service), with a message meant for programmers.
     if "integer string conversion" in str(error):
-        return "a number has too many digits"
+        return _say(lang, "digits")
     return str(error)
 
 
-def _read_text(path: str) -> str:
+def _read_text(path: str, lang: Lang) -> str:
     """The UTF-8 text of the file *path* (``-``: standard input)."""
     try:
         raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except FileNotFoundError:
-        msg = f"{path}: no such file"
-        raise InvalidInput(msg) from None
+        raise InvalidInput(_say(lang, "no-file", path=path)) from None
     except OSError as error:
-        msg = f"{path}: cannot be read ({error.strerror or error})"
-        raise InvalidInput(msg) from None
+        why = error.strerror or error
+        raise InvalidInput(_say(lang, "unreadable", path=path, why=why)) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        msg = f"{path}: not UTF-8 text (byte {error.start})"
-        raise InvalidInput(msg) from None
+        raise InvalidInput(_say(lang, "not-utf8", path=path, byte=error.start)) from None
 
 
 def _looks_like_yaml(path: str, text: str) -> bool:
@@ -113,11 +294,10 @@ def _looks_like_yaml(path: str, text: str) -> bool:
     )
 
 
-def _parse_json(path: str, text: str) -> tuple[Any, list[str]]:
+def _parse_json(path: str, text: str, lang: Lang) -> tuple[Any, list[str]]:
     """Parse JSON *text* of *path*: its data and the keys it repeats (see `_read`)."""
     if not text.strip():
-        msg = f"{path}: the file is empty (a JSON document was expected)"
-        raise InvalidInput(msg)
+        raise InvalidInput(_say(lang, "empty", path=path, format="JSON"))
     marked: list[_Repeated] = []
 
     def json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -132,23 +312,19 @@ def _parse_json(path: str, text: str) -> tuple[Any, list[str]]:
         data = json.loads(text, object_pairs_hook=json_object)
     except json.JSONDecodeError as error:
         if _looks_like_yaml(path, text):
-            msg = (
-                f"{path}: this looks like YAML; villes-label reads JSON "
-                "(and TOML for scenario files)"
-            )
-            raise InvalidInput(msg) from None
-        msg = f"{path}: not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})"
+            raise InvalidInput(_say(lang, "yaml", path=path)) from None
+        why = _JSON_FR.get(error.msg, error.msg) if lang == "fr" else error.msg
+        msg = _say(lang, "bad-json-at", path=path, why=why, line=error.lineno, column=error.colno)
         raise InvalidInput(msg) from None
     except ValueError as error:
-        msg = f"{path}: not valid JSON ({_number_problem(error)})"
-        raise InvalidInput(msg) from None
+        why = _number_problem(error, lang)
+        raise InvalidInput(_say(lang, "bad-json", path=path, why=why)) from None
     except RecursionError:
-        msg = f"{path}: JSON nested too deeply"
-        raise InvalidInput(msg) from None
-    return data, _repeated_keys(data) if marked else []
+        raise InvalidInput(_say(lang, "nested", path=path, format="JSON")) from None
+    return data, _repeated_keys(data, lang) if marked else []
 
 
-def _read(path: str) -> tuple[Any, list[str]]:
+def _read(path: str, lang: Lang) -> tuple[Any, list[str]]:
     """Read a JSON (or, by its suffix, TOML) file: its data and the keys it repeats.
 
     A file that cannot be read or parsed raises `InvalidInput`; an empty file
@@ -156,43 +332,30 @@ def _read(path: str) -> tuple[Any, list[str]]:
     its last value in the data, and each repeated key is a problem, so that
     the problems of the data are reported beside them.
     """
-    text = _read_text(path)
+    text = _read_text(path, lang)
     if Path(path).suffix.lower() == ".toml":
         if not text.strip():
-            msg = f"{path}: the file is empty (a TOML document was expected)"
-            raise InvalidInput(msg)
+            raise InvalidInput(_say(lang, "empty", path=path, format="TOML"))
         try:
             return tomllib.loads(text), []
         except tomllib.TOMLDecodeError as error:
-            msg = f"{path}: not valid TOML ({error})"
-            raise InvalidInput(msg) from None
+            # tomllib's own message (English) is quoted as it is.
+            raise InvalidInput(_say(lang, "bad-toml", path=path, why=error)) from None
         except ValueError as error:
-            msg = f"{path}: not valid TOML ({_number_problem(error)})"
-            raise InvalidInput(msg) from None
+            why = _number_problem(error, lang)
+            raise InvalidInput(_say(lang, "bad-toml", path=path, why=why)) from None
         except RecursionError:
-            msg = f"{path}: TOML nested too deeply"
-            raise InvalidInput(msg) from None
-    return _parse_json(path, text)
-
-
-# What a file holds, told by the keys of its data: the first match wins.
-_KINDS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("an assessment", frozenset({"grade", "score", "projected_score"})),
-    ("a ruleset", frozenset({"grades", "taxonomy"})),
-    ("a dossier", frozenset({"territory", "year"})),
-    ("a taxonomy", frozenset({"themes", "version"})),
-    ("scenarios", frozenset({"scenarios"})),
-    ("a plan", frozenset({"target", "reachable"})),
-)
+            raise InvalidInput(_say(lang, "nested", path=path, format="TOML")) from None
+    return _parse_json(path, text, lang)
 
 
 def _holds(data: object) -> str | None:
-    """What kind of document *data* is, when its keys tell (``"a dossier"``...)."""
+    """What kind of document *data* is, when its keys tell (a key of `_KIND_NAMES`)."""
     if isinstance(data, list):
         if data and all(isinstance(item, dict) for item in data):
             kinds = {_holds(item) for item in data}
-            if kinds == {"a dossier"}:
-                return "dossiers (a cohort)"
+            if kinds == {"dossier"}:
+                return "cohort"
             if all("dossier" in item and "name" in item for item in data):
                 return "scenarios"
         return None
@@ -202,22 +365,52 @@ def _holds(data: object) -> str | None:
     return next((kind for kind, needed in _KINDS if needed <= keys), None)
 
 
-def _load(path: str, build: Callable[[object], T], expected: tuple[str, str] | None = None) -> T:
+def _wrong_kind(
+    path: str,
+    data: object,
+    expected: tuple[str, str],
+    lang: Lang,
+    *,
+    entry: bool = False,
+) -> str | None:
+    """The problem of a file (or of an *entry* of a cohort) that holds another kind.
+
+    *expected* is the kind it should hold and where it was given; an entry of a
+    cohort should hold a dossier, and the cohort expects dossiers.
+    """
+    holds = _holds(data)
+    wanted, where = expected
+    if holds is None or holds == wanted:
+        return None
+    return _say(
+        lang,
+        "entry-holds" if entry else "holds",
+        path=path,
+        holds=_kind_name(holds, lang),
+        where=_metavar(where, lang),
+        wanted=_kind_name("dossiers" if entry else wanted, lang),
+    )
+
+
+def _load(
+    path: str,
+    build: Callable[[object], T],
+    lang: Lang,
+    expected: tuple[str, str] | None = None,
+) -> T:
     """Build a value from the data of the file *path*: every problem of it, with its name.
 
-    *expected* is what the file should hold and where it was given, such as
-    ``("a ruleset", "--rules")``: a file of another kind is named as such
-    instead of listing the fields it lacks.
+    *expected* is what the file should hold (a key of `_KIND_NAMES`) and where it
+    was given, such as ``("ruleset", "--rules")``: a file of another kind is
+    named as such instead of listing the fields it lacks.
     """
-    data, problems = _read(path)
+    data, problems = _read(path, lang)
     try:
         value = build(data)
     except InvalidInput as error:
-        holds = _holds(data)
-        if expected is not None and holds is not None and holds != expected[0]:
-            wanted, where = expected
-            msg = f"{path}: this file holds {holds}; {where} expects {wanted}"
-            raise InvalidInput(msg) from None
+        wrong = None if expected is None else _wrong_kind(path, data, expected, lang)
+        if wrong is not None:
+            raise InvalidInput(wrong) from None
         problems.extend(error.problems)
     if problems:
         raise InvalidInput(*(f"{path}: {problem}" for problem in problems))
@@ -230,70 +423,104 @@ def _structurer(cls: type[T]) -> Callable[[object], T]:
     return lambda data: from_dict(data, cls)
 
 
-_RULES = ("a ruleset", "--rules")
-_DOSSIER = ("a dossier", "DOSSIER")
+_RULES = ("ruleset", "--rules")
+_DOSSIER = ("dossier", "DOSSIER")
 
 
-def _rules(path: str | None) -> Ruleset:
+def _rules(path: str | None, lang: Lang) -> Ruleset:
     if path is None:
         return default_ruleset()
-    return _load(path, _structurer(Ruleset), _RULES)
+    return _load(path, _structurer(Ruleset), lang, _RULES)
 
 
-def _rules_of_year(year: int) -> Ruleset:
-    """The built-in rules of *year*; the default ones, said on stderr, for another year."""
-    if year in referential.years():
-        return referential.ruleset(year)
-    known = ", ".join(map(str, referential.years()))
-    rules = default_ruleset()
-    print(
-        f"warning: no built-in rules for {year} (built-in years: {known}): "
-        f"using the rules of {rules.year}",
-        file=sys.stderr,
-    )
-    return rules
+def _rules_file(path: str | None, lang: Lang, problems: list[str]) -> Ruleset | None:
+    """The rules of the file *path* (None without it); its problems go to *problems*."""
+    if path is None:
+        return None
+    try:
+        return _rules(path, lang)
+    except InvalidInput as error:
+        problems.extend(error.problems)
+        return None
+
+
+class _RulesOfYear:
+    """The built-in rules of each year asked, read once; the default rules for another year.
+
+    A year without built-in rules is said once on stderr, whatever the number
+    of dossiers of that year.
+    """
+
+    __slots__ = ("chosen", "lang")
+
+    def __init__(self, lang: Lang) -> None:
+        self.lang = lang
+        self.chosen: dict[int, Ruleset] = {}
+
+    def __call__(self, year: int) -> Ruleset:
+        rules = self.chosen.get(year)
+        if rules is None:
+            if year in referential.years():
+                rules = referential.ruleset(year)
+            else:
+                rules = default_ruleset()
+                known = ", ".join(map(str, referential.years()))
+                _warn(
+                    self.lang,
+                    _say(self.lang, "no-rules-of-year", year=year, known=known, used=rules.year),
+                )
+            self.chosen[year] = rules
+        return rules
+
+
+def _warn_years(
+    path: str, counts: Mapping[int, int], used: Mapping[int, Ruleset], lang: Lang
+) -> None:
+    """Say on stderr how many dossiers of *path* (*counts* by year) have rules of another year."""
+    for year, count in sorted(counts.items()):
+        rules = used[year]
+        if rules.year != year:
+            key = "year-mismatch-one" if count == 1 else "years-mismatch"
+            _warn(lang, _say(lang, key, path=path, count=count, year=year, rules=rules.year))
 
 
 def _rules_and_dossiers(
-    rules_path: str | None, dossier_paths: Sequence[str]
-) -> tuple[Ruleset, list[Dossier]]:
-    """The rules and the dossiers, with the problems of every file at once.
+    rules_path: str | None, dossier_paths: Sequence[str], lang: Lang
+) -> list[tuple[str, Dossier, Ruleset]]:
+    """Each dossier with its path and its rules, with the problems of every file at once.
 
-    Without *rules_path*, the built-in rules of the dossiers' year (the default
-    ones when they are of several years). Rules of another year than a
-    dossier's are used, with a warning on stderr.
+    Without *rules_path*, each dossier gets the built-in rules of its own year
+    (the default ones, said on stderr, for a year that has none). Rules of
+    another year than a dossier's are used, with a warning on stderr.
     """
     problems: list[str] = []
-    rules = None
-    if rules_path is not None:
-        try:
-            rules = _rules(rules_path)
-        except InvalidInput as error:
-            problems.extend(error.problems)
+    rules = _rules_file(rules_path, lang, problems)
     read: list[tuple[str, Dossier]] = []
     for path in dossier_paths:
         try:
-            read.append((path, _load(path, _dossier_reader(rules), _DOSSIER)))
+            read.append((path, _load(path, _dossier_reader(rules), lang, _DOSSIER)))
         except InvalidInput as error:
             problems.extend(error.problems)
     if problems:
         raise InvalidInput(*problems)
-    if rules is None:
-        years = {dossier.year for _, dossier in read}
-        rules = _rules_of_year(years.pop()) if len(years) == 1 else default_ruleset()
-    for path, dossier in read:
-        if dossier.year != rules.year:
-            print(
-                f"warning: {path}: the dossier is of {dossier.year} but the rules are "
-                f"those of {rules.year}",
-                file=sys.stderr,
+    of_year = _RulesOfYear(lang)
+    chosen = [
+        (path, dossier, of_year(dossier.year) if rules is None else rules) for path, dossier in read
+    ]
+    for path, dossier, used in chosen:
+        if dossier.year != used.year:
+            _warn(
+                lang,
+                _say(lang, "year-mismatch", path=path, year=dossier.year, rules=used.year),
             )
-    return rules, [dossier for _, dossier in read]
+    return chosen
 
 
-def _rules_and_dossier(rules_path: str | None, dossier_path: str) -> tuple[Ruleset, Dossier]:
+def _rules_and_dossier(
+    rules_path: str | None, dossier_path: str, lang: Lang
+) -> tuple[Ruleset, Dossier]:
     """The rules and the dossier, with the problems of both files at once."""
-    rules, (dossier,) = _rules_and_dossiers(rules_path, [dossier_path])
+    ((_, dossier, rules),) = _rules_and_dossiers(rules_path, [dossier_path], lang)
     return rules, dossier
 
 
@@ -415,8 +642,8 @@ def _demo(args: argparse.Namespace) -> int:
     from villes_label._plans import recommend  # noqa: PLC0415
     from villes_label._roadmap import roadmap  # noqa: PLC0415
 
-    rules = default_ruleset()
     dossier = sample_dossier()
+    rules = _RulesOfYear(args.lang)(dossier.year)
     result = assess(dossier, rules)
     print(result.explain(args.lang))
     print()
@@ -428,7 +655,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _taxonomy(args: argparse.Namespace) -> int:
-    rules = default_ruleset() if args.rules is None else _rules(args.rules)
+    rules = _rules(args.rules, args.lang)
     taxonomy = rules.taxonomy
     if args.json and args.population is None and args.kind is None:
         _print_json(taxonomy)
@@ -481,13 +708,10 @@ def _taxonomy(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
-    rules, dossiers = _rules_and_dossiers(args.rules, args.dossiers)
-    results = [
-        _assessed(path, dossier, rules)
-        for path, dossier in zip(args.dossiers, dossiers, strict=True)
-    ]
-    for path, result in zip(args.dossiers, results, strict=True):
-        _warn_refused_opt_outs(path, result)
+    read = _rules_and_dossiers(args.rules, args.dossiers, args.lang)
+    results = [_assessed(path, dossier, rules) for path, dossier, rules in read]
+    for (path, _, _), result in zip(read, results, strict=True):
+        _warn_refused_opt_outs(path, result, args.lang)
     if args.json:
         data = [_assessment_data(result, args.lang) for result in results]
         print(_json_text(data[0] if len(data) == 1 else data))
@@ -500,10 +724,10 @@ def _plan(args: argparse.Namespace) -> int:
     from villes_label._plans import recommend  # noqa: PLC0415
     from villes_label._serialize import to_dict  # noqa: PLC0415 - cattrs loads lazily
 
-    rules, dossier = _rules_and_dossier(args.rules, args.dossier)
+    rules, dossier = _rules_and_dossier(args.rules, args.dossier, args.lang)
     result = _assessed(args.dossier, dossier, rules)  # the dossier's problems, with its path
     plan = recommend(dossier, rules, target=args.target, **_plan_options(args))
-    _warn_refused_opt_outs(args.dossier, result)
+    _warn_refused_opt_outs(args.dossier, result, args.lang)
     if args.json:
         print(_json_text(_with_percents(to_dict(plan))))
     else:
@@ -515,7 +739,7 @@ def _roadmap(args: argparse.Namespace) -> int:
     from villes_label._roadmap import roadmap  # noqa: PLC0415
     from villes_label._serialize import to_dict  # noqa: PLC0415 - cattrs loads lazily
 
-    rules, dossier = _rules_and_dossier(args.rules, args.dossier)
+    rules, dossier = _rules_and_dossier(args.rules, args.dossier, args.lang)
     _assessed(args.dossier, dossier, rules)
     road = roadmap(
         dossier,
@@ -535,7 +759,7 @@ def _roadmap(args: argparse.Namespace) -> int:
 def _questions(args: argparse.Namespace) -> int:
     from villes_label._plans import next_questions  # noqa: PLC0415
 
-    rules, dossier = _rules_and_dossier(args.rules, args.dossier)
+    rules, dossier = _rules_and_dossier(args.rules, args.dossier, args.lang)
     _assessed(args.dossier, dossier, rules)
     asked = next_questions(dossier, rules, limit=args.limit)
     taxonomy = rules.taxonomy
@@ -563,47 +787,51 @@ def _questions(args: argparse.Namespace) -> int:
 # --- grading a cohort ----------------------------------------------------------------
 
 
-def _cohort(path: str) -> list[Dossier]:
-    """The dossiers of a cohort file: a JSON list, or JSON Lines (one dossier a line)."""
+def _cohort(path: str, lang: Lang) -> list[tuple[str, Dossier]]:
+    """The dossiers of a cohort file (a JSON list, or JSON Lines: one dossier a line).
+
+    Each with where it is: ``[n]`` in a list, ``:line`` in JSON Lines.
+    """
     from villes_label._serialize import from_dict  # noqa: PLC0415 - cattrs loads lazily
 
-    text = _read_text(path)
+    text = _read_text(path, lang)
     if not text.strip():
-        msg = f"{path}: the file is empty (a JSON list or JSON Lines of dossiers was expected)"
-        raise InvalidInput(msg)
+        raise InvalidInput(_say(lang, "empty-cohort", path=path))
     stripped = text.lstrip()
     entries: list[tuple[str, Any]] = []
     problems: list[str] = []
     if stripped.startswith("["):
-        data, problems = _parse_json(path, text)
+        data, problems = _parse_json(path, text, lang)
         if not isinstance(data, list):  # pragma: no cover - a list by its first character
-            msg = f"{path}: expected a list of dossiers"
-            raise InvalidInput(msg)
+            raise InvalidInput(_say(lang, "list-expected", path=path))
         entries = [(f"[{n}]", item) for n, item in enumerate(data)]
     else:
         for number, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
             try:
-                data, repeated = _parse_json(f"{path}:{number}", line)
+                data, repeated = _parse_json(f"{path}:{number}", line, lang)
             except InvalidInput as error:
                 problems.extend(error.problems)
                 continue
             problems.extend(f"{path}:{number}: {p}" for p in repeated)
             entries.append((f":{number}", data))
-    dossiers: list[Dossier] = []
+    dossiers: list[tuple[str, Dossier]] = []
     for where, item in entries:
         try:
-            dossiers.append(from_dict(item, Dossier))
+            dossiers.append((where, from_dict(item, Dossier)))
         except InvalidInput as error:
-            holds = _holds(item)
-            if holds is not None and holds != "a dossier":
-                problems.append(f"{path}{where}: this entry holds {holds}; COHORT expects dossiers")
+            wrong = _wrong_kind(f"{path}{where}", item, _ENTRY, lang, entry=True)
+            if wrong is not None:
+                problems.append(wrong)
             else:
                 problems.extend(f"{path}{where}: {problem}" for problem in error.problems)
     if problems:
         raise InvalidInput(*problems)
     return dossiers
+
+
+_ENTRY = ("dossier", "COHORT")
 
 
 GRADE_COLUMNS = ("code", "name", "grade", "score", "score_percent", "mentions")
@@ -624,10 +852,11 @@ def _grade_row(result: Assessment) -> dict[str, Any]:
 class _Progress:
     """A progress bar on standard error, for long runs: redrawn at most every 1%."""
 
-    __slots__ = ("done", "shown", "stream", "total")
+    __slots__ = ("done", "percent_sign", "shown", "stream", "total")
 
-    def __init__(self, total: int, stream: TextIO) -> None:
+    def __init__(self, total: int, stream: TextIO, lang: Lang) -> None:
         self.total, self.stream, self.done, self.shown = total, stream, 0, -1
+        self.percent_sign = f"{_text.NBSP}%" if lang == "fr" else "%"
 
     def step(self) -> None:
         self.done += 1
@@ -636,7 +865,7 @@ class _Progress:
             self.shown = percent
             filled = percent * 30 // 100
             bar = "#" * filled + "." * (30 - filled)
-            self.stream.write(f"\r[{bar}] {self.done}/{self.total} ({percent}%)")
+            self.stream.write(f"\r[{bar}] {self.done}/{self.total} ({percent}{self.percent_sign})")
             self.stream.flush()
 
     def close(self) -> None:
@@ -647,28 +876,37 @@ class _Progress:
 def _grade(args: argparse.Namespace) -> int:
     from villes_label._batch import Scorer  # noqa: PLC0415
 
+    lang: Lang = args.lang
     problems: list[str] = []
-    rules = None
+    rules = _rules_file(args.rules, lang, problems)
     try:
-        rules = _rules(args.rules)
+        dossiers = _cohort(args.cohort, lang)
     except InvalidInput as error:
         problems.extend(error.problems)
-    try:
-        dossiers = _cohort(args.cohort)
-    except InvalidInput as error:
-        problems.extend(error.problems)
-    if rules is None or problems:
+    if problems:
         raise InvalidInput(*problems)
-    scorer = Scorer(rules)
+    # One scorer per set of rules: the given ones, or the built-in ones of each year.
+    of_year = _RulesOfYear(lang)
+    used = {
+        year: of_year(year) if rules is None else rules
+        for year in sorted({dossier.year for _, dossier in dossiers})
+    }
+    scorers: dict[int, Scorer] = {}
+    compiled: dict[int, Scorer] = {}  # by the identity of the rules: each compiled once
+    for year, ruleset in used.items():
+        if id(ruleset) not in compiled:
+            compiled[id(ruleset)] = Scorer(ruleset)
+        scorers[year] = compiled[id(ruleset)]
+    _warn_years(args.cohort, Counter(dossier.year for _, dossier in dossiers), used, lang)
     show = args.progress if args.progress is not None else sys.stderr.isatty()
-    progress = _Progress(len(dossiers), sys.stderr) if show else None
+    progress = _Progress(len(dossiers), sys.stderr, lang) if show else None
     rows: list[dict[str, Any]] = []
     problems = []
-    for n, dossier in enumerate(dossiers):
+    for where, dossier in dossiers:
         try:
-            rows.append(_grade_row(scorer.assess(dossier)))
+            rows.append(_grade_row(scorers[dossier.year].assess(dossier)))
         except InvalidInput as error:
-            problems.extend(f"{args.cohort}[{n}]: {problem}" for problem in error.problems)
+            problems.extend(f"{args.cohort}{where}: {problem}" for problem in error.problems)
         if progress is not None:
             progress.step()
     if progress is not None:
@@ -701,25 +939,28 @@ def _check(args: argparse.Namespace) -> int:
         scenarios_from_data,
     )
 
+    lang: Lang = args.lang
     problems: list[str] = []
-    try:
-        rules = _rules(args.rules)
-    except InvalidInput as error:
-        # The scenario files are still read, for their own problems.
-        problems.extend(error.problems)
-        rules = None
+    # With bad rules, the scenario files are still read, for their own problems.
+    rules = _rules_file(args.rules, lang, problems)
+    of_year = _RulesOfYear(lang)
     checked: list[tuple[str, Scenario, tuple[str, ...]]] = []
     for path in args.files:
         try:
-            scenarios = _load(path, scenarios_from_data, ("scenarios", "SCENARIOS"))
+            scenarios = _load(path, scenarios_from_data, lang, ("scenarios", "SCENARIOS"))
         except InvalidInput as error:
             problems.extend(error.problems)
             continue
-        if rules is None:
+        if problems:
             continue
         for n, scenario in enumerate(scenarios):
+            year = scenario.dossier.year
+            used = of_year(year) if rules is None else rules
+            if used.year != year:
+                where = f"{path}: scenarios[{n}]"
+                _warn(lang, _say(lang, "year-mismatch", path=where, year=year, rules=used.year))
             try:
-                checked.append((path, scenario, check_scenario(scenario, rules, lang=args.lang)))
+                checked.append((path, scenario, check_scenario(scenario, used, lang=lang)))
             except InvalidInput as error:
                 # Ids the rules do not know: the expected mentions', or else the dossier's.
                 problems.extend(
@@ -751,7 +992,7 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _cohort_of(data: object) -> tuple[Dossier, ...]:
+def _cohort_of(data: object, lang: Lang) -> tuple[Dossier, ...]:
     """Dossiers from a JSON list, or an object whose ``"dossiers"`` is one: every problem."""
     from villes_label._serialize import from_dict  # noqa: PLC0415 - cattrs loads lazily
 
@@ -759,8 +1000,7 @@ def _cohort_of(data: object) -> tuple[Dossier, ...]:
     if isinstance(data, dict) and set(data) == {"dossiers"}:
         data, prefix = data["dossiers"], "dossiers"
     if not isinstance(data, list):
-        msg = "expected a list of dossiers, or an object whose 'dossiers' is one"
-        raise InvalidInput(msg)
+        raise InvalidInput(_say(lang, "cohort-expected"))
     cohort: list[Dossier] = []
     problems: list[str] = []
     for n, item in enumerate(data):
@@ -776,8 +1016,12 @@ def _cohort_of(data: object) -> tuple[Dossier, ...]:
 def _dashboard(args: argparse.Namespace) -> int:
     from villes_label._dashboard import dashboard  # noqa: PLC0415
 
-    rules, dossier = _rules_and_dossier(args.rules, args.dossier)
-    cohort = None if args.cohort is None else _load(args.cohort, _cohort_of)
+    rules, dossier = _rules_and_dossier(args.rules, args.dossier, args.lang)
+    cohort = (
+        None
+        if args.cohort is None
+        else _load(args.cohort, lambda data: _cohort_of(data, args.lang), args.lang)
+    )
     board = dashboard(dossier, rules, cohort)
     if args.json:
         _print_json(board)
@@ -832,8 +1076,18 @@ _HELP: dict[str, tuple[str, str]] = {
         "... and of this kind (default: commune)",
     ),
     "rules": (
-        "fichier des règles (défaut : celles du label pour l'année du dossier, 2016 sinon)",
-        "rules file (default: the label's for the dossier's year, else 2016)",
+        (
+            "fichier des règles (défaut : celles du label de l'année de chaque dossier ; "
+            "celles de 2016 pour une année sans règles intégrées)"
+        ),
+        (
+            "rules file (default: the label's of each dossier's year; "
+            "those of 2016 for a year without built-in rules)"
+        ),
+    ),
+    "taxonomy.rules": (
+        "fichier des règles dont lister le référentiel (défaut : celles du label de 2016)",
+        "rules file whose referential to list (default: the label's of 2016)",
     ),
     "score": ("évaluer un ou plusieurs dossiers", "assess one or more dossiers"),
     "score.json": (
@@ -899,22 +1153,131 @@ _HELP: dict[str, tuple[str, str]] = {
 }
 
 
-def _titles(parser: argparse.ArgumentParser, lang: Lang) -> None:
-    # argparse has no public way to name its groups; its own words stay English otherwise.
-    if lang == "fr":
-        parser._positionals.title = "arguments positionnels"  # noqa: SLF001
-        parser._optionals.title = "options"  # noqa: SLF001
+# argparse words its usage, group titles and errors in English through gettext; a
+# global translation would change every other parser of the process. The parser of
+# villes-label words them itself: the usage prefix through its formatter, the titles
+# in its constructor, the errors by reading argparse's English messages back (a
+# message not known here, such as one of a later Python, is shown as it is).
+_ARGPARSE_FR: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.DOTALL), french)
+    for pattern, french in (
+        (r"argument (?P<argument>.+?): (?P<message>.+)", "argument {argument} : {message}"),
+        (
+            r"the following arguments are required: (?P<names>.+)",
+            "arguments obligatoires manquants : {names}",
+        ),
+        (r"unrecognized arguments: (?P<names>.+)", "arguments non reconnus : {names}"),
+        (
+            r"invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)",
+            "choix invalide : {value} (choisir parmi {choices})",
+        ),
+        (r"invalid int value: (?P<value>.+)", "nombre entier invalide : {value}"),
+        (r"invalid (?P<type>.+?) value: (?P<value>.+)", "valeur invalide ({type}) : {value}"),
+        (r"expected one argument", "un argument attendu"),
+        (r"expected at most one argument", "au plus un argument attendu"),
+        (r"expected at least one argument", "au moins un argument attendu"),
+        (r"expected (?P<count>\d+) arguments?", "{count} arguments attendus"),
+        (
+            r"ambiguous option: (?P<option>.+?) could match (?P<matches>.+)",
+            "option ambiguë : {option} peut désigner {matches}",
+        ),
+        (r"not allowed with argument (?P<other>.+)", "incompatible avec l'argument {other}"),
+        (r"ignored explicit argument (?P<value>.+)", "argument explicite ignoré : {value}"),
+        (
+            r"one of the arguments (?P<names>.+) is required",
+            "l'un des arguments {names} est obligatoire",
+        ),
+    )
+)
+
+
+def _argparse_text(message: str, lang: Lang) -> str:
+    """An error message of argparse in *lang* (argparse's own English when not known)."""
+    if lang != "fr":
+        return message
+    for pattern, french in _ARGPARSE_FR:
+        found = pattern.fullmatch(message)
+        if found is not None:
+            fields = found.groupdict()
+            if "message" in fields:
+                fields["message"] = _argparse_text(fields["message"], lang)
+            return french.format(**fields)
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter, with the usage prefix of its language (`usage_prefix`)."""
+
+    usage_prefix = "usage: "
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, self.usage_prefix if prefix is None else prefix)
+
+
+class _FrenchFormatter(_Formatter):
+    usage_prefix = "utilisation : "
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argparse parser whose own words (usage, titles, errors, ``-h``) are in *lang*."""
+
+    def __init__(
+        self,
+        *,
+        lang: Lang,
+        help_text: str,
+        prog: str | None = None,
+        description: str | None = None,
+    ) -> None:
+        super().__init__(
+            prog=prog,
+            description=description,
+            formatter_class=_FrenchFormatter if lang == "fr" else _Formatter,
+            add_help=False,
+        )
+        self.lang: Lang = lang
+        if lang == "fr":
+            # argparse puts a colon right after a title: French wants a space before it.
+            self._positionals.title = "arguments positionnels "
+            self._optionals.title = "options "
+        self.add_argument("-h", "--help", action="help", help=help_text)
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and *message* in the parser's language, and exit with status 2."""
+        self.print_usage(sys.stderr)
+        said = _say(self.lang, "error") + _argparse_text(message, self.lang)
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}{_text.colon(self.lang)} {said}\n")
+
+
+def _sentence(text: str) -> str:
+    """*text* as a sentence: a capital first, a full stop last (a command's description)."""
+    return f"{text[:1].upper()}{text[1:]}."
 
 
 def _lang_of(argv: Sequence[str]) -> Lang:
-    """The ``--lang`` that *argv* asks for, so that even ``--help`` follows it."""
+    """The ``--lang`` that *argv* asks for, so that even ``--help`` follows it.
+
+    As argparse, it reads ``--lang en``, ``--lang=en`` and an unambiguous
+    abbreviation (``--la en``); the last one given wins. Anything else: French.
+    """
+    lang: Lang = "fr"
     for n, arg in enumerate(argv):
-        value = arg.partition("=")[2] if arg.startswith("--lang=") else None
-        if arg == "--lang" and n + 1 < len(argv):
-            value = argv[n + 1]
+        if arg == "--":
+            break
+        option, equals, value = arg.partition("=")
+        if not (len(option) >= len("--la") and "--lang".startswith(option)):
+            continue
+        if not equals:
+            value = argv[n + 1] if n + 1 < len(argv) else ""
         if value in _text.LANGS:
-            return "en" if value == "en" else "fr"
-    return "fr"
+            lang = "en" if value == "en" else "fr"
+    return lang
 
 
 def _parser(lang: Lang = "fr") -> argparse.ArgumentParser:
@@ -924,31 +1287,32 @@ def _parser(lang: Lang = "fr") -> argparse.ArgumentParser:
     def h(key: str) -> str:
         return _HELP[key][pick]
 
-    parser = argparse.ArgumentParser(
-        prog="villes-label", description=h("description"), add_help=False
+    def m(name: str) -> str:
+        return _metavar(name, lang)
+
+    parser = _Parser(
+        prog="villes-label", description=h("description"), lang=lang, help_text=h("help")
     )
-    parser.add_argument("-h", "--help", action="help", help=h("help"))
-    _titles(parser, lang)
     parser.add_argument(
         "--version", action="version", version=f"villes-label {_version()}", help=h("version")
     )
     parser.add_argument("--lang", choices=_text.LANGS, default="fr", help=h("lang"))
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar=m("COMMAND"))
 
     def add(name: str, run: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=h(name), description=h(name), add_help=False)
-        sub.add_argument("-h", "--help", action="help", help=h("help"))
-        _titles(sub, lang)
+        sub: argparse.ArgumentParser = commands.add_parser(
+            name, help=h(name), description=_sentence(h(name)), lang=lang, help_text=h("help")
+        )
         # Also after the command; SUPPRESS keeps the value given before it.
         sub.add_argument("--lang", choices=_text.LANGS, default=argparse.SUPPRESS, help=h("lang"))
         sub.set_defaults(run=run)
         return sub
 
-    def rules_option(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--rules", metavar="RULES.json", help=h("rules"))
+    def rules_option(sub: argparse.ArgumentParser, key: str = "rules") -> None:
+        sub.add_argument("--rules", metavar=m("RULES.json"), help=h(key))
 
     def plan_options(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--target", type=int, default=None, help=h("target"))
+        sub.add_argument("--target", type=int, default=None, metavar=m("TARGET"), help=h("target"))
         sub.add_argument("--exclude", action="append", metavar="SERVICE", help=h("exclude"))
         sub.add_argument(
             "--prefer", choices=("fewest", "started"), default="fewest", help=h("prefer")
@@ -963,7 +1327,7 @@ def _parser(lang: Lang = "fr") -> argparse.ArgumentParser:
     taxonomy.add_argument(
         "--kind", choices=[kind.value for kind in TerritoryKind], help=h("taxonomy.kind")
     )
-    rules_option(taxonomy)
+    rules_option(taxonomy, "taxonomy.rules")
 
     score = add("score", _score)
     score.add_argument("dossiers", nargs="+", metavar="DOSSIER.json", help=h("dossiers"))
@@ -979,20 +1343,20 @@ def _parser(lang: Lang = "fr") -> argparse.ArgumentParser:
     road = add("roadmap", _roadmap)
     road.add_argument("dossier", metavar="DOSSIER.json", help=h("dossier"))
     plan_options(road)
-    road.add_argument("--years", type=int, default=4, help=h("years"))
+    road.add_argument("--years", type=int, default=4, metavar=m("YEARS"), help=h("years"))
     road.add_argument("--per-year", type=int, default=None, metavar="K", help=h("per-year"))
     rules_option(road)
     road.add_argument("--json", action="store_true", help=h("roadmap.json"))
 
     questions = add("questions", _questions)
     questions.add_argument("dossier", metavar="DOSSIER.json", help=h("dossier"))
-    questions.add_argument("--limit", type=int, default=10, help=h("limit"))
+    questions.add_argument("--limit", type=int, default=10, metavar=m("LIMIT"), help=h("limit"))
     rules_option(questions)
     questions.add_argument("--json", action="store_true", help=h("questions.json"))
 
     grade = add("grade", _grade)
-    grade.add_argument("cohort", metavar="COHORT.json|.jsonl|-", help=h("cohort"))
-    grade.add_argument("-o", "--output", metavar="FILE", help=h("output"))
+    grade.add_argument("cohort", metavar=m("COHORT.json|.jsonl|-"), help=h("cohort"))
+    grade.add_argument("-o", "--output", metavar=m("FILE"), help=h("output"))
     grade.add_argument("--format", choices=("csv", "jsonl"), default="csv", help=h("format"))
     grade.add_argument(
         "--progress", action=argparse.BooleanOptionalAction, default=None, help=h("progress")
@@ -1000,22 +1364,22 @@ def _parser(lang: Lang = "fr") -> argparse.ArgumentParser:
     rules_option(grade)
 
     check = add("check", _check)
-    check.add_argument("files", nargs="+", metavar="SCENARIOS.json|.toml", help=h("files"))
+    check.add_argument("files", nargs="+", metavar=m("SCENARIOS.json|.toml"), help=h("files"))
     rules_option(check)
 
     board = add("dashboard", _dashboard)
-    board.add_argument("dossier", metavar="DOSSIER.json")
-    board.add_argument("--cohort", metavar="COHORT.json", help=h("dashboard.cohort"))
+    board.add_argument("dossier", metavar="DOSSIER.json", help=h("dossier"))
+    board.add_argument("--cohort", metavar=m("COHORT.json"), help=h("dashboard.cohort"))
     rules_option(board)
     board.add_argument("--json", action="store_true", help=h("dashboard.json"))
     return parser
 
 
-def _warn_refused_opt_outs(path: str, result: Assessment) -> None:
+def _warn_refused_opt_outs(path: str, result: Assessment, lang: Lang) -> None:
     """Say on stderr which not-applicable declarations the rules refused (they count as absent)."""
-    for reason in result.reasons_of("opt-out-refused"):
+    for reason in result.in_language(lang).reasons_of("opt-out-refused"):
         where = f"services.{reason.subject}: " if reason.subject else ""
-        print(f"warning: {path}: {where}{reason.message}", file=sys.stderr)
+        _warn(lang, f"{path}: {where}{reason.message}")
 
 
 def _tolerant_streams() -> None:
@@ -1047,28 +1411,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as stop:
         # argparse has printed the usage and the error (status 2), or the help (0).
         return stop.code if isinstance(stop.code, int) else EXIT_BAD_INPUT
+    lang: Lang = args.lang
+    error_word = _say(lang, "error")
     try:
         status: int = args.run(args)
     except InvalidInput as error:
         for problem in error.problems:
-            print(f"error: {problem}", file=sys.stderr)
+            print(error_word + problem, file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         # The reader (``| head``) has gone: not an error of ours.
         sys.stderr.close()
         return EXIT_OK
     except RecursionError:
-        print("error: the input is nested too deeply", file=sys.stderr)
+        print(error_word + _say(lang, "too-deep"), file=sys.stderr)
         return EXIT_BAD_INPUT
     except MemoryError:
-        print("error: the input is too large for the memory of this machine", file=sys.stderr)
+        print(error_word + _say(lang, "too-large"), file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as error:  # noqa: BLE001 - exit 1 means "a scenario failed": never crash with it
-        print(
-            f"internal error: {type(error).__name__}: {error} (this is a bug of villes_label; "
-            "please report it with the command and its input)",
-            file=sys.stderr,
-        )
+        text = _say(lang, "internal", kind=type(error).__name__, error=error)
+        print(text, file=sys.stderr)
         return EXIT_INTERNAL
     return status
 
@@ -1081,13 +1444,40 @@ _PAGE_HEAD = """\
 The console script `villes-label` (the same as `python -m villes_label`) is the only part
 of the library that reads and writes files. Every text it prints is in one language,
 chosen with `--lang fr` (the default: the label's jury and collectivités read French) or
-`--lang en`, given before or after the command; the help follows it too
-(`villes-label --help` in French, `villes-label --lang en --help` in English).
+`--lang en`, given before or after the command: the reports, the help and argparse's own
+words (`utilisation :`, `arguments positionnels`, `arguments obligatoires manquants`,
+`choix invalide`...), the warnings (`avertissement : ` / `warning: `) and the errors
+(`erreur : ` / `error: `). `villes-label --help` is in French and says so;
+`villes-label --lang en --help` is in English.
 
-Exit status: 0 when all went well, 1 when a scenario of `check` fails, 2 on bad input
-(every problem on standard error, one a line, with its file and path) or a usage error.
-A file of the wrong kind is named as such (`this file holds a dossier; --rules expects a
-ruleset`), and so are an empty file and a YAML file.
+What the command line says about files is in the chosen language (`aucun fichier de ce
+nom`, `le fichier est vide`, `JSON invalide`, `ce fichier contient un dossier ; --rules
+attend des règles`...). The problems found inside a file's data are the library's own
+messages (`InvalidInput`), in English in both languages, each after the file and the
+path of the value (`d.json: services.wifi: unknown service 'wifi' (did you mean
+'wifi-public'?)`): that place stays written `FILE: path: ` in both languages, as
+compilers write it, so that editors and scripts can find it. The messages of Python's TOML
+reader are quoted as they are.
+
+## Which rules
+
+Without `--rules`, every command assesses each dossier with the built-in rules of **its
+own year** (`vl.referential.ruleset(year)`, for the years of `vl.referential.years()`):
+`score` and `check` take the year of each file or scenario, and `grade` grades a cohort
+that mixes years with the rules of each dossier's year (the CSV rows keep the cohort's
+order). A dossier of a year without built-in rules is assessed with the default rules
+(those of 2016), and a warning on standard error says so once per year. With `--rules
+RULES.json`, those rules assess every dossier, and a warning names each dossier of
+another year (for `grade`, the number of such dossiers per year). `taxonomy` lists the
+referential of the default rules, or of `--rules`.
+
+## Exit status
+
+0 when all went well, 1 when a scenario of `check` fails, 2 on bad input (every problem
+on standard error, one a line, with its file and path) or a usage error, 3 on an error
+of villes_label itself (a bug, never a traceback). A file of the wrong kind is named as
+such (`this file holds a dossier; --rules expects a ruleset`), and so are an empty file
+and a YAML file.
 
 This page is generated from the parser (`villes_label.cli._reference_page()`); a test
 checks that it is up to date.
@@ -1124,8 +1514,10 @@ One row per dossier, in the cohort's order, with the columns `code`, `name`, `gr
 `score` (the exact fraction, such as `295/576`), `score_percent` (the score in points out
 of 100, a float rounded to 2 decimals) and `mentions` (the ids of the mentions awarded,
 separated by spaces). The cohort is a JSON list of dossiers or JSON Lines (one dossier a
-line); `-` reads standard input. Every bad entry is reported with its index or line
-number, and nothing is written. See {doc}`../how-to/score-a-file-of-dossiers`.
+line); `-` reads standard input. Without `--rules`, each dossier is graded with the
+built-in rules of its own year, so a cohort may mix years (see *Which rules* above).
+Every bad entry is reported with its index or line number, and nothing is written. See
+{doc}`../how-to/score-a-file-of-dossiers`.
 """,
 }
 
@@ -1171,7 +1563,7 @@ def _reference_page() -> str:
         for name, sub in action.choices.items():
             description = sub.description or ""
             text = (
-                f"## `villes-label {name}`\n\n{description[:1].upper()}{description[1:]}.\n\n"
+                f"## `villes-label {name}`\n\n{description}\n\n"
                 f"```text\n{_one_line(sub.format_usage())}\n```\n\n"
                 "| argument | what it does |\n| --- | --- |\n" + "\n".join(_rows(sub)) + "\n"
             )
