@@ -19,11 +19,13 @@ from villes_label import _vocabulary as vocabulary
 from villes_label._conditions import (
     GRADE_KINDS,
     KINDS,
+    MENTION_KINDS,
     Condition,
     EachTheme,
     IssueMinimum,
     MinGrade,
     MinScore,
+    Parameter,
     RequiredService,
     ThemeMinimum,
     Values,
@@ -153,6 +155,32 @@ class TestKindsAndCodes:
         }
         assert all(kind_of(kind.code) is kind for kind in KINDS)
         assert kind_of("grade") is None
+
+    @pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.__name__)
+    def test_parameters_describe_the_fields(self, kind: type[Condition]) -> None:
+        # The testing kit draws a kind from its parameters, one per field, in order.
+        assert len(kind.parameters) == len(attrs.fields(kind))
+        for parameter, field in zip(kind.parameters, attrs.fields(kind), strict=True):
+            names = parameter in {Parameter.THEME, Parameter.ISSUE, Parameter.SERVICE}
+            assert field.type == (
+                "str" if names else {"threshold": "Fraction"}.get(parameter, "int")
+            )
+
+    def test_kinds_of_grades_and_mentions(self) -> None:
+        assert set(GRADE_KINDS) | set(MENTION_KINDS) == set(KINDS)
+        half = Fraction(1, 2)
+        examples: dict[type[Condition], Condition] = {
+            MinScore: MinScore(half),
+            ThemeMinimum: ThemeMinimum("t", half),
+            IssueMinimum: IssueMinimum("i", half),
+            EachTheme: EachTheme(half),
+            RequiredService: RequiredService("s"),
+            MinGrade: MinGrade(3),
+        }
+        for kind in MENTION_KINDS:
+            fields = rule_fields([RequiredService("x"), examples[kind]])
+            mention = MentionRule(id="m", name="M", **fields)
+            assert examples[kind] in conditions(mention)
 
     def test_wording_in_both_languages(self) -> None:
         half, third = Fraction(1, 2), Fraction(1, 3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ from villes_label import (
     assess,
     default_ruleset,
 )
+from villes_label._conditions import GRADE_KINDS, KINDS, MENTION_KINDS, Condition, conditions
 from villes_label._rules import DEFAULT_CREDITS
 from villes_label.referential import sample_dossier
 from villes_label.testing import (
@@ -214,6 +216,42 @@ class TestStrategiesHonourTheirParameters:
         taxonomy = data.draw(taxonomies())
         dossier = data.draw(dossiers(taxonomy, territory=territories(kinds=EPCI_KINDS)))
         assert dossier.territory.kind.is_epci
+
+
+class TestEveryKindOfConditionIsDrawn:
+    """`rulesets` draws every kind of condition of `_conditions.KINDS`, read from the registry.
+
+    A kind added to the registry is drawn at once: grade rules hold the kinds of
+    `GRADE_KINDS`, mentions those of `MENTION_KINDS`.
+    """
+
+    @pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.__name__)
+    def test_kind(self, kind: type[Condition]) -> None:
+        def holds_one(rules: Ruleset) -> bool:
+            every: list[GradeRule | vl.MentionRule] = [*rules.grades, *rules.mentions]
+            return any(isinstance(c, kind) for rule in every for c in conditions(rule))
+
+        found = find(rulesets(), holds_one, settings=SEARCH)
+        assert holds_one(found)
+
+    @pytest.mark.parametrize("kind", GRADE_KINDS, ids=lambda kind: kind.__name__)
+    def test_grade_rules_hold_each_grade_kind(self, kind: type[Condition]) -> None:
+        def in_a_grade(rules: Ruleset) -> bool:
+            return any(isinstance(c, kind) for rule in rules.grades for c in conditions(rule))
+
+        find(rulesets(mentions=False), in_a_grade, settings=SEARCH)
+
+    @pytest.mark.parametrize("kind", MENTION_KINDS, ids=lambda kind: kind.__name__)
+    def test_mentions_hold_each_mention_kind(self, kind: type[Condition]) -> None:
+        def in_a_mention(rules: Ruleset) -> bool:
+            return any(isinstance(c, kind) for rule in rules.mentions for c in conditions(rule))
+
+        find(rulesets(gates=False), in_a_mention, settings=SEARCH)
+
+    @given(rulesets(grades=range(1, 6)))
+    def test_each_rule_is_at_least_as_strict_as_the_one_below(self, rules: Ruleset) -> None:
+        for lower, higher in itertools.pairwise(rules.grades):
+            assert higher.at_least_as_strict_as(lower) == []
 
 
 class TestEveryGradeIsReached:

@@ -14,6 +14,9 @@ is given as *atoms*, a closed set of three shapes that every consumer
   territory;
 - `GradeAtLeast`: the grade awarded reaches a minimum (mentions only).
 
+Each kind also lists its `parameters` (a threshold, a grade, the id of a theme, issue
+or service: one per field), from which the testing kit draws it.
+
 A new kind that reads those shapes touches this module, its public field in
 `villes_label._rules`, and its code in `villes_label._vocabulary`; a new
 shape makes mypy name every consumer that must learn it.
@@ -38,7 +41,7 @@ import attrs
 from villes_label._linear import QuantityKind
 from villes_label._rules import GradeRule, MentionRule
 from villes_label._territory import Status
-from villes_label._vocabulary import ReasonCode, points, points_in
+from villes_label._vocabulary import Parameter, ReasonCode, points, points_in
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -46,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "GRADE_KINDS",
     "KINDS",
+    "MENTION_KINDS",
     "AtLeast",
     "Atom",
     "Condition",
@@ -56,6 +60,7 @@ __all__ = [
     "MinGrade",
     "MinScore",
     "Outcome",
+    "Parameter",
     "RequiredService",
     "Scored",
     "ThemeMinimum",
@@ -152,6 +157,7 @@ class MinScore:
     """The overall score reaches ``threshold`` (a grade rule's ``min_score``)."""
 
     code: ClassVar[ReasonCode] = ReasonCode.MIN_SCORE
+    parameters: ClassVar[tuple[Parameter, ...]] = (Parameter.THRESHOLD,)
     threshold: Fraction
 
     def atoms(self, scored: Scored) -> tuple[Atom, ...]:  # noqa: ARG002 - same signature for every kind
@@ -183,6 +189,7 @@ class ThemeMinimum:
     """Theme ``theme`` scores at least ``threshold`` (waived when it has no score)."""
 
     code: ClassVar[ReasonCode] = ReasonCode.THEME_GATE
+    parameters: ClassVar[tuple[Parameter, ...]] = (Parameter.THEME, Parameter.THRESHOLD)
     theme: str
     threshold: Fraction
 
@@ -215,6 +222,7 @@ class IssueMinimum:
     """Issue ``issue`` scores at least ``threshold`` (waived when it has no score)."""
 
     code: ClassVar[ReasonCode] = ReasonCode.ISSUE_GATE
+    parameters: ClassVar[tuple[Parameter, ...]] = (Parameter.ISSUE, Parameter.THRESHOLD)
     issue: str
     threshold: Fraction
 
@@ -247,6 +255,7 @@ class EachTheme:
     """Every theme that has a score reaches ``threshold`` (``min_each_theme``)."""
 
     code: ClassVar[ReasonCode] = ReasonCode.EACH_THEME
+    parameters: ClassVar[tuple[Parameter, ...]] = (Parameter.THRESHOLD,)
     threshold: Fraction
 
     def atoms(self, scored: Scored) -> tuple[Atom, ...]:
@@ -275,6 +284,7 @@ class RequiredService:
     """``service`` is deployed, unless it does not concern the territory."""
 
     code: ClassVar[ReasonCode] = ReasonCode.REQUIRED_SERVICE
+    parameters: ClassVar[tuple[Parameter, ...]] = (Parameter.SERVICE,)
     service: str
 
     def atoms(self, scored: Scored) -> tuple[Atom, ...]:  # noqa: ARG002
@@ -306,6 +316,7 @@ class MinGrade:
     """The grade awarded reaches ``grade`` (a mention's ``min_grade``)."""
 
     code: ClassVar[ReasonCode] = ReasonCode.MIN_GRADE
+    parameters: ClassVar[tuple[Parameter, ...]] = (Parameter.GRADE,)
     grade: int
 
     def atoms(self, scored: Scored) -> tuple[Atom, ...]:  # noqa: ARG002
@@ -348,6 +359,14 @@ GRADE_KINDS: tuple[type[Condition], ...] = (
     RequiredService,
 )
 """The kinds a grade rule can hold: their codes are those of a failed grade."""
+
+MENTION_KINDS: tuple[type[Condition], ...] = (
+    ThemeMinimum,
+    IssueMinimum,
+    RequiredService,
+    MinGrade,
+)
+"""The kinds a mention can hold."""
 
 _BY_CODE: dict[str, type[Condition]] = {kind.code: kind for kind in KINDS}
 

@@ -25,6 +25,7 @@ __all__ = [
     "DEFAULT_CREDITS",
     "ActorRole",
     "Lang",
+    "Parameter",
     "QuantityKind",
     "ReasonCode",
     "Status",
@@ -159,6 +160,25 @@ class QuantityKind(enum.StrEnum):
     SCORE = "score"
     THEME = "theme"
     ISSUE = "issue"
+
+
+class Parameter(enum.StrEnum):
+    """What one field of a kind of condition holds: the testing kit draws a kind from them.
+
+    A threshold or a grade is *stricter* the higher it is; an id names what the
+    condition is about.
+    """
+
+    THRESHOLD = "threshold"
+    """A fraction in [0, 1] (a minimum score)."""
+    GRADE = "grade"
+    """A grade in 1..5 (a minimum grade)."""
+    THEME = "theme"
+    """The id of a theme of the ruleset's taxonomy."""
+    ISSUE = "issue"
+    """The id of an issue of the ruleset's taxonomy."""
+    SERVICE = "service"
+    """The id of a service of the ruleset's taxonomy."""
 
 
 class ReasonCode(enum.StrEnum):

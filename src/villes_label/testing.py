@@ -55,12 +55,18 @@ from villes_label import (
     check_scenario,
 )
 from villes_label._conditions import (
+    GRADE_KINDS,
+    MENTION_KINDS,
     AtLeast,
+    Condition,
     Deployed,
     EachTheme,
     GradeAtLeast,
+    MinScore,
+    Parameter,
     Values,
     conditions,
+    rule_fields,
 )
 from villes_label._linear import QuantityKind
 from villes_label._scenarios import scenarios_from_data  # also public as vl.scenarios_from_data
@@ -365,6 +371,107 @@ def _monotone(draw: st.DrawFn, count: int, denominator: int) -> list[Fraction]:
     return sorted(values)
 
 
+def _names(parameter: Parameter) -> bool:
+    """Whether *parameter* names a subject (an id) rather than a measure of strictness."""
+    match parameter:
+        case Parameter.THRESHOLD | Parameter.GRADE:
+            return False
+        case Parameter.THEME | Parameter.ISSUE | Parameter.SERVICE:
+            return True
+        case _:  # pragma: no cover
+            assert_never(parameter)
+
+
+def _subject_ids(parameter: Parameter, taxonomy: Taxonomy) -> list[str]:
+    """The ids a parameter that names a subject can take in *taxonomy*."""
+    match parameter:
+        case Parameter.THEME:
+            return [theme.id for theme in taxonomy.themes]
+        case Parameter.ISSUE:
+            return [issue.id for issue in taxonomy.issues]
+        case Parameter.SERVICE:
+            return [service.id for service in taxonomy.services]
+        case Parameter.THRESHOLD | Parameter.GRADE:  # pragma: no cover - not a subject
+            msg = f"{parameter} names no subject"
+            raise TypeError(msg)
+        case _:  # pragma: no cover
+            assert_never(parameter)
+
+
+def _measures(
+    draw: st.DrawFn, parameter: Parameter, count: int, denominator: int
+) -> Sequence[object]:
+    """*count* values of a measure of strictness, from the least strict to the most."""
+    match parameter:
+        case Parameter.THRESHOLD:
+            return _monotone(draw, count, denominator)
+        case Parameter.GRADE:
+            grade = st.integers(1, _MAX_GRADE)
+            return sorted(draw(st.lists(grade, min_size=count, max_size=count)))
+        case Parameter.THEME | Parameter.ISSUE | Parameter.SERVICE:  # pragma: no cover
+            msg = f"{parameter} is not a measure"
+            raise TypeError(msg)
+        case _:  # pragma: no cover
+            assert_never(parameter)
+
+
+def _ladder(
+    draw: st.DrawFn,
+    kind: type[Condition],
+    taxonomy: Taxonomy,
+    count: int,
+    denominator: int,
+    *,
+    mandatory: bool = False,
+    most: int = 2,
+) -> list[list[Condition]]:
+    """Conditions of *kind* for *count* rules, each rule at least as strict as the one before.
+
+    Up to *most* subjects (one when the kind names none) get a condition from some rule
+    on (from the first when *mandatory*), with thresholds that never decrease. Built from
+    the kind's `parameters` alone, so that every kind is drawn the same way.
+    """
+    named = [p for p in kind.parameters if _names(p)]
+    if named:
+        subject = st.tuples(*(st.sampled_from(_subject_ids(p, taxonomy)) for p in named))
+        size = 1 if mandatory else 0
+        subjects = draw(st.lists(subject, min_size=size, max_size=most, unique=True))
+    else:
+        subjects = [()]
+    ladder: list[list[Condition]] = [[] for _ in range(count)]
+    build: Callable[..., Condition] = kind
+    for ids in subjects:
+        # Shrinks toward no condition at all: the simpler rules.
+        start = 0 if mandatory else count - draw(st.integers(0, count))
+        measures = {
+            n: _measures(draw, p, count, denominator)
+            for n, p in enumerate(kind.parameters)
+            if not _names(p)
+        }
+        for level in range(start, count):
+            named_ids = iter(ids)
+            args = [
+                next(named_ids) if _names(p) else measures[n][level]
+                for n, p in enumerate(kind.parameters)
+            ]
+            ladder[level].append(build(*args))
+    return ladder
+
+
+def _mention_conditions(draw: st.DrawFn, taxonomy: Taxonomy, denominator: int) -> list[Condition]:
+    """The conditions of one mention: at least one about a subject (the rules ask one)."""
+    found: list[Condition] = []
+    for kind in MENTION_KINDS:
+        (drawn,) = _ladder(draw, kind, taxonomy, 1, denominator, most=1)
+        found.extend(drawn)
+    if not any(_names(p) for condition in found for p in condition.parameters):
+        about = [kind for kind in MENTION_KINDS if any(map(_names, kind.parameters))]
+        kind = draw(st.sampled_from(about))
+        (drawn,) = _ladder(draw, kind, taxonomy, 1, denominator, mandatory=True, most=1)
+        found.extend(drawn)
+    return found
+
+
 def rulesets(
     taxonomy: Taxonomy | None = None,
     *,
@@ -383,8 +490,8 @@ def rulesets(
         taxonomy: the referential of the rules (default: a small drawn one).
         grades: exactly these grades get a rule, such as ``range(1, 6)``
             (default: a drawn non-empty subset of 1..5).
-        gates: whether grade rules may have theme, issue, each-theme and
-            required-service conditions beside the minimum score.
+        gates: whether grade rules may have conditions of every kind (theme,
+            issue, each-theme, required-service, ...) beside the minimum score.
         mentions: whether the rules may have mentions.
         weights: whether themes, issues and services may have weights.
         credits: whether the credits may differ from the default ones
@@ -446,47 +553,28 @@ def _rulesets(
     if grades is None:
         grades = tuple(sorted(draw(st.sets(st.integers(1, _MAX_GRADE), min_size=1))))
     count = len(grades)
-    scores = _monotone(draw, count, denominator)
-    each = (
-        _monotone(draw, count, denominator)
-        if gates and draw(st.booleans())
-        else [Fraction(0)] * count
-    )
-    theme_gates: dict[str, list[Fraction]] = {}
-    issue_gates: dict[str, list[Fraction]] = {}
-    required: list[frozenset[str]] = [frozenset()] * count
-    if gates:
-        for theme_id in draw(st.lists(st.sampled_from(theme_ids), max_size=2, unique=True)):
-            theme_gates[theme_id] = _monotone(draw, count, denominator)
-        for issue_id in draw(st.lists(st.sampled_from(issue_ids), max_size=2, unique=True)):
-            issue_gates[issue_id] = _monotone(draw, count, denominator)
-        chosen = draw(st.lists(st.sampled_from(service_ids), max_size=2, unique=True))
-        starts = [draw(st.integers(0, count)) for _ in chosen]
-        required = [
-            frozenset(sid for sid, start in zip(chosen, starts, strict=True) if start <= n)
-            for n in range(count)
-        ]
+    # Every kind of condition a grade rule can hold is drawn from its parameters, a ladder
+    # per kind (at least as strict from one grade to the next), and the rules are assembled
+    # from the conditions: a new kind is drawn as soon as it is listed.
+    levels: list[list[Condition]] = [[] for _ in grades]
+    for kind in GRADE_KINDS:
+        mandatory = kind is MinScore  # `min_score` has no default
+        if mandatory or gates:
+            ladder = _ladder(draw, kind, taxonomy, count, denominator, mandatory=mandatory)
+            for level, drawn in zip(levels, ladder, strict=True):
+                level.extend(drawn)
     rules = tuple(
-        GradeRule(
-            arobases=grade,
-            min_score=scores[n],
-            min_theme_scores={key: values[n] for key, values in theme_gates.items() if values[n]},
-            min_issue_scores={key: values[n] for key, values in issue_gates.items() if values[n]},
-            min_each_theme=each[n],
-            required_services=required[n],
-        )
-        for n, grade in enumerate(grades)
+        GradeRule(arobases=grade, **rule_fields(level))
+        for grade, level in zip(grades, levels, strict=True)
     )
     mention_rules = []
     if mentions:
         for m in range(draw(st.integers(0, 2))):
-            issue_id = draw(st.sampled_from(issue_ids))
             mention_rules.append(
                 MentionRule(
                     id=f"mention-{m}",
                     name=f"Mention {m}",
-                    min_issue_scores={issue_id: draw(fractions(denominator))},
-                    min_grade=draw(st.integers(0, _MAX_GRADE)),
+                    **rule_fields(_mention_conditions(draw, taxonomy, denominator)),
                 )
             )
     credit_map: dict[Status, Fraction] = {}
