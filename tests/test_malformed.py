@@ -14,7 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import villes_label as vl
+from test_guarantees import example_of
 from villes_label import Dossier, InvalidInput, Ruleset, Taxonomy, from_dict, to_dict
+from villes_label import testing as vl_testing
 from villes_label._check import _reads_itself
 from villes_label._errors import render_path
 from villes_label._serialize import _key
@@ -1540,3 +1542,82 @@ class TestOneValidationPath:
     def test_constructors_read_plain_data(self, value: object) -> None:
         doc = to_dict(value)
         assert type(value)(**doc) == value
+
+
+# --- every constructor: wrong types in, only InvalidInput out ---------------------------
+
+
+def _attrs_classes(*modules: object) -> list[type[Any]]:
+    found = {
+        obj
+        for module in modules
+        for name in getattr(module, "__all__", ())
+        if isinstance(obj := getattr(module, name), type) and attrs.has(obj)
+    }
+    return sorted(found, key=lambda cls: cls.__name__)
+
+
+EVERY_ATTRS_CLASS = _attrs_classes(vl, vl.referential, vl_testing)
+
+
+class _Garbage:
+    """A value no field accepts: not a str, number, bool, date, collection, mapping or model."""
+
+    def __repr__(self) -> str:
+        return "<garbage>"
+
+
+WRONG: tuple[object, ...] = (_Garbage(), b"bytes", 1j, range(2), print)
+"""Values of types that no field of any public class reads."""
+
+
+def init_fields(cls: type[Any]) -> dict[str, str]:
+    """The init fields of *cls*: the name of each, by the keyword its constructor takes."""
+    return {str(field.alias): field.name for field in attrs.fields(cls) if field.init}
+
+
+def fields_reported(error: InvalidInput) -> set[str | int]:
+    return {problem.path[0] for problem in error.details if problem.path}
+
+
+class TestEveryConstructorReportsEveryField:
+    """Each public attrs class (of `villes_label`, `.referential`, `.testing`), built with wrong
+    types for some fields, raises `InvalidInput` with a problem at each of those fields, and
+    nothing else: never a bare `TypeError` or `AttributeError`."""
+
+    def test_the_classes_are_found(self) -> None:
+        names = {cls.__name__ for cls in EVERY_ATTRS_CLASS}
+        assert {"AreaSummary", "Atlas", "Dashboard", "Dossier", "Ruleset", "Taxonomy"} <= names
+        assert set(EVERY_ATTRS_CLASS) >= set(PUBLIC_CLASSES)
+
+    @pytest.mark.parametrize("cls", EVERY_ATTRS_CLASS, ids=lambda cls: cls.__name__)
+    @pytest.mark.parametrize("wrong", WRONG, ids=lambda value: type(value).__name__)
+    def test_every_field_wrong(self, cls: type[Any], wrong: object) -> None:
+        fields = init_fields(cls)
+        with pytest.raises(InvalidInput) as caught:
+            cls(**dict.fromkeys(fields, wrong))
+        assert fields_reported(caught.value) == set(fields)
+        for problem in caught.value.details:
+            assert str(problem) == f"{render_path(problem.path)}: {problem.message}"
+
+    @pytest.mark.parametrize("cls", EVERY_ATTRS_CLASS, ids=lambda cls: cls.__name__)
+    @given(data=st.data())
+    def test_some_fields_wrong_beside_valid_ones(self, cls: type[Any], data: st.DataObject) -> None:
+        example = example_of(cls)
+        fields = init_fields(cls)
+        wrong = data.draw(st.sets(st.sampled_from(sorted(fields)), min_size=1))
+        kwargs = {
+            alias: data.draw(st.sampled_from(WRONG)) if alias in wrong else getattr(example, name)
+            for alias, name in fields.items()
+        }
+        with pytest.raises(InvalidInput) as caught:
+            cls(**kwargs)
+        # Exactly the wrong fields: a valid field beside them raises no false alarm.
+        assert fields_reported(caught.value) == wrong
+        assert caught.value.problems == tuple(str(p) for p in caught.value.details)
+
+    @pytest.mark.parametrize("cls", EVERY_ATTRS_CLASS, ids=lambda cls: cls.__name__)
+    def test_the_example_rebuilds(self, cls: type[Any]) -> None:
+        example = example_of(cls)
+        fields = init_fields(cls)
+        assert cls(**{alias: getattr(example, name) for alias, name in fields.items()}) == example

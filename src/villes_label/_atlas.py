@@ -24,14 +24,14 @@ from typing import TYPE_CHECKING, Final, Literal, get_args
 
 import attrs
 
-from villes_label._check import finish, items_of, lenient
+from villes_label._check import Id, finish, items_of, lenient
 from villes_label._errors import InvalidInput, Problem
 from villes_label._geo import departements, region_of, regions
 from villes_label._initiatives import Place
 from villes_label._rules import MAX_GRADE
 from villes_label._scoring import Assessment
 from villes_label._territory import Action, Dossier, Status, Territory
-from villes_label._values import FrozenMap, is_instance, is_int
+from villes_label._values import FrozenMap, is_int
 from villes_label._vocabulary import points
 
 if TYPE_CHECKING:
@@ -51,16 +51,18 @@ EARTH_RADIUS_KM: Final = 6371.0088
 """The mean radius of the Earth (IUGG), for distances between places."""
 
 
-def _fraction_map(value: Mapping[str, Fraction]) -> FrozenMap[str, Fraction]:
-    return FrozenMap(value)
+# Small typed converters (mypy's attrs plugin cannot follow generic ones): each reads its
+# argument, or keeps the problems found for `finish` to report.
+def _fraction_map(value: Mapping[str, Fraction | float | str]) -> FrozenMap[str, Fraction]:
+    return lenient(Mapping[Id, Fraction], value)  # type: ignore[no-any-return]
 
 
 def _count_map(value: Mapping[str, int]) -> FrozenMap[str, int]:
-    return FrozenMap(value)
+    return lenient(Mapping[Id, int], value)  # type: ignore[no-any-return]
 
 
 def _grade_map(value: Mapping[int, int]) -> FrozenMap[int, int]:
-    return FrozenMap(value)
+    return lenient(Mapping[int, int], value)  # type: ignore[no-any-return]
 
 
 @attrs.frozen(kw_only=True)
@@ -107,33 +109,45 @@ class AreaSummary:
     actors: int | None = None
 
     def __attrs_post_init__(self) -> None:
-        # `atlas` builds consistent values; this guards values read from data.
-        problems: list[str] = []
-        if self.level not in LEVELS:
-            problems.append(f"level: expected one of {', '.join(LEVELS)}, got {self.level!r}")
+        # `atlas` builds consistent values; this guards values built by hand or read from data.
+        finish(self, self._problems)
+
+    def _problems(self, failed: set[str]) -> Iterator[Problem]:
         for name in ("territories", "population", "initiatives", "actors"):
             value = getattr(self, name)
-            if value is None and name in {"initiatives", "actors"}:
-                continue
-            if not is_int(value) or value < 0:
-                problems.append(f"{name}: expected an int >= 0, got {value!r}")
-        if sorted(self.grades) != list(GRADES):
-            problems.append("grades: the keys are the grades 0 to 5, each once")
-        elif is_int(self.territories) and sum(self.grades.values()) != self.territories:
-            problems.append(
-                f"grades: they add up to {sum(self.grades.values())}, "
-                f"not to the {self.territories} territories"
+            if name not in failed and value is not None and value < 0:
+                yield Problem((name,), f"expected an int >= 0, got {value!r}")
+        if "grades" not in failed:
+            if sorted(self.grades) != list(GRADES):
+                yield Problem(("grades",), "the keys are the grades 0 to 5, each once")
+            elif "territories" not in failed and sum(self.grades.values()) != self.territories:
+                yield Problem(
+                    ("grades",),
+                    f"they add up to {sum(self.grades.values())}, "
+                    f"not to the {self.territories} territories",
+                )
+            yield from (
+                Problem(("grades", grade), f"expected a count >= 0, got {count!r}")
+                for grade, count in self.grades.items()
+                if count < 0
             )
         for name in ("mean_score", "median_score"):
             value = getattr(self, name)
-            if not is_instance(value, Fraction) or not _ZERO <= value <= _ONE:
-                problems.append(f"{name}: {value!r} is not a fraction in [0, 1]")
+            if name not in failed and not _ZERO <= value <= _ONE:
+                yield Problem((name,), f"{value} is not a fraction in [0, 1]")
+        if "mentions" not in failed:
+            yield from (
+                Problem(("mentions", key), f"expected a count >= 0, got {count!r}")
+                for key, count in self.mentions.items()
+                if count < 0
+            )
         for field in ("services", "issues"):
-            for key, share in getattr(self, field).items():
-                if not is_instance(share, Fraction) or not _ZERO <= share <= _ONE:
-                    problems.append(f"{field}.{key}: {share!r} is not a share in [0, 1]")
-        if problems:
-            raise InvalidInput(*problems)
+            if field not in failed:
+                yield from (
+                    Problem((field, key), f"{share} is not a share in [0, 1]")
+                    for key, share in getattr(self, field).items()
+                    if not _ZERO <= share <= _ONE
+                )
 
     @property
     def mean_percent(self) -> float:
@@ -171,7 +185,7 @@ class AreaSummary:
 
 
 def _areas(value: Mapping[str, AreaSummary]) -> FrozenMap[str, AreaSummary]:
-    return FrozenMap(value)
+    return lenient(Mapping[Id, AreaSummary], value)  # type: ignore[no-any-return]
 
 
 @attrs.frozen(kw_only=True)
@@ -194,19 +208,17 @@ class Atlas(Mapping[str, AreaSummary]):
     areas: Mapping[str, AreaSummary] = attrs.field(converter=_areas, factory=FrozenMap)
 
     def __attrs_post_init__(self) -> None:
-        problems: list[str] = []
-        if self.level not in LEVELS:
-            problems.append(f"level: expected one of {', '.join(LEVELS)}, got {self.level!r}")
+        finish(self, self._problems)
+
+    def _problems(self, failed: set[str]) -> Iterator[Problem]:
+        if failed & {"level", "areas"}:
+            return
         for code, area in self.areas.items():
-            if not is_instance(area, AreaSummary):
-                problems.append(f"areas.{code}: expected an AreaSummary")
-            elif area.code != code or area.level != self.level:
-                problems.append(
-                    f"areas.{code}: the summary is of {area.level} {area.code!r}, "
-                    f"not of {self.level} {code!r}"
+            if area.code != code or area.level != self.level:
+                yield Problem(
+                    ("areas", code),
+                    f"the summary is of {area.level} {area.code!r}, not of {self.level} {code!r}",
                 )
-        if problems:
-            raise InvalidInput(*problems)
 
     def __getitem__(self, code: str) -> AreaSummary:
         return self.areas[code]

@@ -18,16 +18,18 @@ from typing import TYPE_CHECKING, Final, Literal
 import attrs
 
 from villes_label._atlas import Peer, peers
-from villes_label._errors import InvalidInput
+from villes_label._check import Id, finish, lenient
+from villes_label._errors import InvalidInput, Problem
 from villes_label._plans import Plan, next_questions, recommend
 from villes_label._roadmap import Roadmap, roadmap
 from villes_label._rules import MAX_GRADE, Ruleset
 from villes_label._scoring import Assessment, assess
 from villes_label._territory import Dossier
-from villes_label._values import FrozenMap, is_instance
+from villes_label._values import FrozenMap
 from villes_label._vocabulary import arobases, points, points_in
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from fractions import Fraction
 
 __all__ = ["Dashboard", "dashboard"]
@@ -38,20 +40,22 @@ QUESTIONS: Final = 5
 """How many questions the dashboard asks first."""
 
 
+# Small typed converters (mypy's attrs plugin cannot follow generic ones): each reads its
+# argument, or keeps the problems found for `finish` to report.
 def _ids_by_key(value: Mapping[str, Iterable[str]]) -> FrozenMap[str, tuple[str, ...]]:
-    return FrozenMap({key: tuple(ids) for key, ids in value.items()})
+    return lenient(Mapping[Id, tuple[Id, ...]], value)  # type: ignore[no-any-return]
 
 
 def _peers_by_key(value: Mapping[str, Iterable[Peer]]) -> FrozenMap[str, tuple[Peer, ...]]:
-    return FrozenMap({key: tuple(found) for key, found in value.items()})
+    return lenient(Mapping[Id, tuple[Peer, ...]], value)  # type: ignore[no-any-return]
 
 
 def _names(value: Mapping[str, str]) -> FrozenMap[str, str]:
-    return FrozenMap(value)
+    return lenient(Mapping[Id, str], value)  # type: ignore[no-any-return]
 
 
 def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(value)
+    return lenient(tuple[Id, ...], value)  # type: ignore[no-any-return]
 
 
 @attrs.frozen(kw_only=True)
@@ -90,34 +94,38 @@ class Dashboard:
     names: Mapping[str, str] = attrs.field(converter=_names, factory=FrozenMap)
 
     def __attrs_post_init__(self) -> None:
-        # `dashboard` builds consistent values; this guards values read from data.
-        problems: list[str] = []
-        for field, cls in (("dossier", Dossier), ("assessment", Assessment), ("plan", Plan)):
-            if not is_instance(getattr(self, field), cls):
-                problems.append(f"{field}: expected {cls.__name__}")
-        if problems:
-            raise InvalidInput(*problems)
-        if self.assessment.territory != self.dossier.territory:
-            problems.append("assessment: the assessment is of another territory than the dossier")
-        if self.roadmap is not None and (
-            not is_instance(self.roadmap, Roadmap) or self.roadmap.target != self.plan.target
+        # `dashboard` builds consistent values; this guards values built by hand or read from data.
+        finish(self, self._problems)
+
+    def _problems(self, failed: set[str]) -> Iterator[Problem]:
+        if (
+            not failed & {"assessment", "dossier"}
+            and self.assessment.territory != self.dossier.territory
         ):
-            problems.append("roadmap: expected the roadmap of the plan's target")
-        actions = {action.id for action in self.dossier.actions}
-        problems.extend(
-            f"initiatives.{issue}: {action_id!r} is no action of the dossier"
-            for issue, ids in self.initiatives.items()
-            for action_id in ids
-            if action_id not in actions
-        )
-        steps = {step.service for step in self.plan.steps}
-        problems.extend(
-            f"peers.{service}: not a service of the plan"
-            for service in self.peers
-            if service not in steps
-        )
-        if problems:
-            raise InvalidInput(*problems)
+            yield Problem(
+                ("assessment",), "the assessment is of another territory than the dossier"
+            )
+        if (
+            not failed & {"roadmap", "plan"}
+            and self.roadmap is not None
+            and self.roadmap.target != self.plan.target
+        ):
+            yield Problem(("roadmap",), "expected the roadmap of the plan's target")
+        if not failed & {"initiatives", "dossier"}:
+            actions = {action.id for action in self.dossier.actions}
+            yield from (
+                Problem(("initiatives", issue), f"{action_id!r} is no action of the dossier")
+                for issue, ids in self.initiatives.items()
+                for action_id in ids
+                if action_id not in actions
+            )
+        if not failed & {"peers", "plan"}:
+            steps = {step.service for step in self.plan.steps}
+            yield from (
+                Problem(("peers", service), "not a service of the plan")
+                for service in self.peers
+                if service not in steps
+            )
 
     def name_of(self, key: str) -> str:
         """The name of a theme, enjeu or service shown (its id when not known)."""

@@ -100,17 +100,11 @@ class Source:
     published: bool = True
 
     def __attrs_post_init__(self) -> None:
-        problems = [
-            f"{name}: expected a str, got {type(getattr(self, name)).__name__}"
-            for name in ("id", "title", "address", "date")
-            if not is_instance(getattr(self, name), str)
-        ]
-        if not problems and not self.id.strip():
-            problems.append("id: a source needs a non-empty id")
-        if not is_instance(self.published, bool):
-            problems.append(f"published: expected a bool, got {type(self.published).__name__}")
-        if problems:
-            raise InvalidInput(*problems)
+        finish(self, self._problems)
+
+    def _problems(self, failed: set[str]) -> Iterator[Problem]:
+        if "id" not in failed and not self.id.strip():
+            yield Problem(("id",), "a source needs a non-empty id")
 
     def __str__(self) -> str:
         when = f"{self.date}, " if self.date else ""
