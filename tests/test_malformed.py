@@ -617,7 +617,7 @@ CASES: list[tuple[str, type, Callable[[], object], list[str]]] = [
         "a source without title, a numeric date and an empty id",
         vl.Source,
         lambda: {"id": " ", "date": 2016},
-        ["date", "title"],
+        ["date", "id", "title"],  # the empty id too: a type problem beside it hides nothing
     ),
     (
         "a service from a source the taxonomy lacks",
