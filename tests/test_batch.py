@@ -317,7 +317,7 @@ class TestNothingIsSwallowed:
         def broken_patterns(profiles: object, packed: object) -> list[int]:
             raise KeyError("a bug")
 
-        def broken_arrays(*args: object) -> list[tuple[int, int, int, int]]:
+        def broken_arrays(*args: object, **kwargs: object) -> list[tuple[int, int, int, int]]:
             raise KeyError("a bug")
 
         monkeypatch.setattr(_batch, "_patterns", broken_patterns)

@@ -26,6 +26,7 @@ from villes_label import (
     default_ruleset,
     dossiers_frame,
     records,
+    referential,
 )
 from villes_label import _frames as frames_module
 from villes_label._frames import numpy_or_none
@@ -278,6 +279,42 @@ class TestScorerOnArrays:
 
     def test_realistic_cohort(self) -> None:
         cohort = realistic(1_500, seed=61)
+        results = [assess(d, RULES) for d in cohort]
+        scorer = Scorer(RULES)
+        assert scorer.grades(cohort) == [r.grade for r in results]
+        assert scorer.scores(cohort) == [r.score for r in results]
+
+    def test_realistic_cohort_under_size_aware_rules(self) -> None:
+        """Saturating issues and themes, on arrays: equal to `assess` on a realistic cohort."""
+        rules = referential.size_aware_ruleset()
+        cohort = realistic(1_500 if THOROUGH else 400, seed=62)
+        results = [assess(d, rules) for d in cohort]
+        scorer = Scorer(rules)
+        assert scorer.grades(cohort) == [r.grade for r in results]
+        assert scorer.scores(cohort) == [r.score for r in results]
+        assert len({r.grade for r in results}) >= 3
+
+    @given(opted_out_cohorts())
+    def test_issue_sums_not_packed(self, drawn: tuple[Ruleset, list[Dossier]]) -> None:
+        """Numerators and denominators summed apart (too wide to share an integer): the same."""
+        rules, cohort = drawn
+        with mock.patch.object(frames_module, "_PACK_LIMIT", 0):
+            assert Scorer(rules).scores(cohort) == [assess(d, rules).score for d in cohort]
+            frame = dossiers_frame(cohort, taxonomy=rules.taxonomy)
+            out = Scorer(rules).grade_frame(frame)
+        assert list(out["grade"]) == [assess(d, rules).grade for d in cohort]
+
+    def test_former_ids_are_read_as_their_successors(self) -> None:
+        """A former id of the referential, in the entries or in an action, reads as `assess` reads it."""
+        former = sorted(RULES.taxonomy.aliases)
+        cohort = list(realistic(60, seed=63))
+        for n in range(0, 60, 3):
+            cohort[n] = cohort[n].with_status(former[n % len(former)], Status.DEPLOYED)
+        for n in range(1, 60, 7):
+            extra = Action(
+                id="former", title="X", services={former[n % len(former)]}, status=Status.PARTIAL
+            )
+            cohort[n] = attrs.evolve(cohort[n], actions=(*cohort[n].actions, extra))
         results = [assess(d, RULES) for d in cohort]
         scorer = Scorer(RULES)
         assert scorer.grades(cohort) == [r.grade for r in results]

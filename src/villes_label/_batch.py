@@ -59,7 +59,7 @@ from villes_label._check import read
 from villes_label._conditions import AtLeast, Deployed, GradeAtLeast, MinScore
 from villes_label._conditions import conditions as conditions_of
 from villes_label._errors import InvalidInput
-from villes_label._frames import dossier_rows, numpy_or_none
+from villes_label._frames import compile_plan, dossier_rows, numpy_or_none
 from villes_label._linear import CREDITED, Quantity, QuantityKind, Structure
 from villes_label._rules import Ruleset
 from villes_label._scoring import Assessment, assess, check_ids, read_retired_ids
@@ -683,16 +683,12 @@ class Scorer:
         np = numpy_or_none() if dossiers else None
         if np is None or not (readable or self._readable(dossiers)):
             return [self._row(dossier) for dossier in dossiers]
-        gateless = None
-        if gates:
-            gateless = self._gateless or self.ruleset.replace(
-                grades=tuple(attrs.evolve(rule, min_score=0) for rule in self.ruleset.grades)
-            )
-        # In blocks, so that the arrays of a block stay in the processor's caches.
+        arrays = compile_plan(np, self.ruleset)
+        # In blocks, so that the memory the reading takes stays bounded.
         rows: list[tuple[int, int, int, int]] = []
         for start in range(0, len(dossiers), _BLOCK):
             block = dossiers[start : start + _BLOCK]
-            rows.extend(dossier_rows(np, self.ruleset, gateless, block))
+            rows.extend(dossier_rows(np, arrays, block, gates=gates))
         return rows
 
     def _opted_out(self, cohort: Sequence[Dossier]) -> list[int]:
@@ -822,8 +818,8 @@ def _sequence(dossiers: object) -> Sequence[Dossier]:
 
 _SAMPLE = 64
 """How many dossiers `Scorer._opted_out` looks at before deciding how to sort them."""
-_BLOCK = 2048
-"""How many dossiers the arrays grade at once."""
+_BLOCK = 16384
+"""How many dossiers the arrays read at once (they grade them in smaller blocks)."""
 
 
 def _declares_not_applicable(dossier: Dossier) -> bool:

@@ -23,12 +23,12 @@ from itertools import chain, compress, count, repeat
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, assert_never, cast
 
-from villes_label._conditions import AtLeast, Deployed, GradeAtLeast
+from villes_label._conditions import AtLeast, Deployed, GradeAtLeast, MinScore
 from villes_label._conditions import conditions as conditions_of
 from villes_label._errors import InvalidInput, unknown_id
 from villes_label._linear import QuantityKind, Structure
-from villes_label._scoring import check_ids
-from villes_label._territory import Dossier, Status, TerritoryKind, effective_entries
+from villes_label._scoring import check_ids, read_retired_ids
+from villes_label._territory import Action, Dossier, Status, TerritoryKind, effective_entries
 from villes_label._values import is_instance, plain_dict
 
 if TYPE_CHECKING:
@@ -66,6 +66,9 @@ _KIND = attrgetter("kind")
 _SERVICES = attrgetter("services")
 _ACTIONS = attrgetter("actions")
 _POPULATION = attrgetter("population")
+_TERRITORY = attrgetter("territory")
+_STATUS = attrgetter("status")
+_ACTION_SERVICES = attrgetter("services")
 
 
 def _modules() -> tuple[Any, Any]:
@@ -172,7 +175,7 @@ class _Read:
         """The rows *start* to *stop* (the index is not sliced: it is not read)."""
         return _Read(
             self.index,
-            self.codes[start:stop],
+            None if self.codes is None else self.codes[start:stop],
             self.kinds[start:stop],
             self.populations[start:stop],
             self.statuses[start:stop],
@@ -197,13 +200,14 @@ def grade_frame(ruleset: Ruleset, frame: DataFrame, *, territories: Any = None) 
         read = _read_long(np, pd, frame, territories, order)
     else:
         read = _read_wide(np, pd, frame, order)
+    plan = _Plan(np, ruleset)
     # In blocks of rows, so that the arrays of a block stay in the processor's caches.
     parts = [
-        _evaluate(np, ruleset, block)
+        _evaluate(np, plan, block)
         for block in (
             read.rows(start, start + _BLOCK) for start in range(0, len(read.codes), _BLOCK)
         )
-    ] or [_evaluate(np, ruleset, read)]
+    ] or [_evaluate(np, plan, read)]
     grades, numerators, denominators = (
         np.concatenate(column) for column in zip(*parts, strict=True)
     )
@@ -381,84 +385,126 @@ def numpy_or_none() -> Any:
     return np
 
 
+class _Lookup(dict[Any, int]):
+    """A table whose missing keys read as -1: an unknown id shows up in the array, not as a raise."""
+
+    __slots__ = ()
+
+    def __missing__(self, key: object) -> int:
+        return -1
+
+
+def compile_plan(np: Any, ruleset: Ruleset) -> _Plan:
+    """What the arrays need of *ruleset*, read once (for `dossier_rows`)."""
+    return _Plan(np, ruleset)
+
+
 def dossier_rows(
-    np: Any, ruleset: Ruleset, gateless: Ruleset | None, dossiers: Sequence[Dossier]
+    np: Any, plan: _Plan, dossiers: Sequence[Dossier], *, gates: bool = False
 ) -> list[tuple[int, int, int, int]]:
     """Grade, gate grade, score numerator and denominator of each dossier, on integer arrays.
 
     What `Scorer` uses for dossiers whose opt-outs give each its own denominators:
     the same evaluation as `grade_frame`, read from the dossiers at C speed.
-    *gateless* is *ruleset* with every minimum score at 0 (for the gate grade;
-    ``None`` when the caller needs no gate grade: it is then the grade).
+    The gate grade is computed only with *gates* (else it is the grade).
     Every item must be a `Dossier`.
 
     Raises:
         InvalidInput: a dossier names a service the ruleset's taxonomy lacks
             (the error of `assess`).
     """
-    order = tuple(service.id for service in ruleset.taxonomy.services)
-    position = {sid: j for j, sid in enumerate(order)}
+    read = _read_dossiers(np, plan, dossiers)
+    rows: list[tuple[int, int, int, int]] = []
+    # In blocks of rows, so that the arrays of a block stay in the processor's caches.
+    for start in range(0, len(dossiers), _BLOCK):
+        result = _evaluate(np, plan, read.rows(start, start + _BLOCK), gates=gates)
+        grades, numerators, denominators = (column.tolist() for column in result[:3])
+        rows.extend(
+            zip(
+                grades,
+                result[3].tolist() if gates else grades,
+                numerators,
+                denominators,
+                strict=True,
+            )
+        )
+    return rows
+
+
+def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
+    """The status matrix and territories of *dossiers*, read at C speed.
+
+    A former id of the referential is read as its successor (as `assess` reads
+    it); an id the taxonomy lacks raises what `assess` raises.
+    """
+    ruleset = plan.ruleset
+    width = len(plan.order)
+    # One look-up per entry: (id, status) gives the cell's column * 8 + status code.
     code_of = {status: STATUS_VALUES.index(status.value) for status in Status}
-    kind_of = {kind: KIND_VALUES.index(kind.value) for kind in TerritoryKind}
-    # The dossiers' own entries first, then each action raises its services: the
-    # status codes of ABSENT..DEPLOYED are in credit order, and an action never
-    # delivers a service declared not applicable.
+    cell_of = _Lookup(
+        ((sid, status), 8 * j + code)
+        for sid, j in plan.position.items()
+        for status, code in code_of.items()
+    )
+    position = _Lookup(plan.position)
     entries = list(map(plain_dict, map(_SERVICES, dossiers)))
-    width = len(order)
-    lengths = np.fromiter(map(len, entries), dtype=np.int64, count=len(entries))
-    # One pass: the status picks a table, the service id gives position * 8 + status code.
-    cell_of = {
-        status: {sid: 8 * j + code_of[status] for sid, j in position.items()} for status in Status
-    }
+    lengths = np.fromiter(map(len, entries), dtype=np.intp, count=len(entries))
     cells = np.fromiter(
-        map(
-            dict.get,
-            map(cell_of.__getitem__, chain.from_iterable(map(dict.values, entries))),
-            chain.from_iterable(entries),
-            repeat(-1),
-        ),
+        map(cell_of.__getitem__, chain.from_iterable(map(dict.items, entries))),
         dtype=np.int64,
         count=int(lengths.sum()),
     )
-    if len(cells) and cells.min() < 0:
-        # An id the taxonomy lacks: report it as `assess` does.
-        rows = np.repeat(np.arange(len(entries)), lengths)
-        check_ids(dossiers[int(rows[int(np.argmax(cells < 0))])], ruleset)
-    columns = cells >> 3
-    values = (cells & 7).astype(np.int8)
-    statuses = np.full(len(entries) * width, -1, dtype=np.int8)
-    statuses[np.repeat(np.arange(len(entries)) * width, lengths) + columns] = values
-    lifted: list[int] = []
-    raised: list[int] = []
-    for n in compress(count(), map(_ACTIONS, dossiers)):
-        base = n * width
-        year = dossiers[n].year
-        for action in dossiers[n].actions:
-            at = list(map(position.get, action.services, repeat(-1)))
-            if -1 in at:
-                check_ids(dossiers[n], ruleset)
-            if not action.counts_in(year):
-                continue  # the label's rule: over two years old and not ongoing
-            lifted.extend(map(base.__add__, at))
-            raised.extend(repeat(code_of[action.status], len(at)))
-    if lifted:
-        np.maximum.at(statuses, np.array(lifted, dtype=np.int64), np.array(raised, dtype=np.int8))
-    territories = [dossier.territory for dossier in dossiers]
-    read = _Read(
-        None,
-        np.zeros(len(entries)),
-        np.fromiter(map(kind_of.__getitem__, map(_KIND, territories)), dtype=np.int64),
-        np.array(list(map(_POPULATION, territories)), dtype=object),
-        statuses.reshape(len(entries), width),
+    # Each action raises its services to its status, if it counts this year: the
+    # status codes of ABSENT..DEPLOYED are in credit order, and an action never
+    # delivers a service declared not applicable.
+    owners = list(compress(count(), map(_ACTIONS, dossiers)))
+    actions = [action for n in owners for action in dossiers[n].actions]
+    owner_of = np.repeat(
+        np.array(owners, dtype=np.intp),
+        np.fromiter((len(dossiers[n].actions) for n in owners), dtype=np.intp, count=len(owners)),
     )
-    if len(read.populations) and max(read.populations) < _INT64_LIMIT:
-        read.populations = read.populations.astype(np.int64)
-    grades, numerators, denominators = _evaluate(np, ruleset, read)
-    gates = grades if gateless is None else _evaluate(np, gateless, read)[0]
-    return list(
-        zip(
-            grades.tolist(), gates.tolist(), numerators.tolist(), denominators.tolist(), strict=True
+    services = list(map(_ACTION_SERVICES, actions))
+    sizes = np.fromiter(map(len, services), dtype=np.intp, count=len(actions))
+    delivered = np.fromiter(
+        map(position.__getitem__, chain.from_iterable(services)),
+        dtype=np.intp,
+        count=int(sizes.sum()),
+    )
+    unknown = set()
+    if len(cells) and cells.min() < 0:
+        unknown.update(np.repeat(np.arange(len(entries)), lengths)[cells < 0].tolist())
+    if len(delivered) and delivered.min() < 0:
+        unknown.update(np.repeat(owner_of, sizes)[delivered < 0].tolist())
+    if unknown:
+        # An id the taxonomy lacks is reported as `assess` reports it; former ids
+        # are read as their successors, then the cohort is read again.
+        for n in sorted(unknown):
+            check_ids(dossiers[n], ruleset)
+        carried = list(dossiers)
+        for n in unknown:
+            carried[n] = read_retired_ids(dossiers[n], ruleset)[0]
+        return _read_dossiers(np, plan, carried)
+    statuses = np.full(len(entries) * width, -1, dtype=np.int8)
+    statuses[np.repeat(np.arange(len(entries)) * width, lengths) + (cells >> 3)] = cells & 7
+    if actions:
+        years = [dossiers[n].year for n in owner_of.tolist()]
+        counts = np.fromiter(map(Action.counts_in, actions, years), dtype=bool, count=len(actions))
+        levels = np.fromiter(
+            map(code_of.__getitem__, map(_STATUS, actions)), dtype=np.int8, count=len(actions)
         )
+        counted = np.repeat(counts, sizes)
+        at = (np.repeat(owner_of * width, sizes) + delivered)[counted]
+        np.maximum.at(statuses, at, np.repeat(levels, sizes)[counted])
+    territories = list(map(_TERRITORY, dossiers))
+    kind_of = {kind: KIND_VALUES.index(kind.value) for kind in TerritoryKind}
+    populations = list(map(_POPULATION, territories))
+    wide = bool(populations) and max(populations) >= _INT64_LIMIT
+    return _Read(
+        None,
+        None,
+        np.fromiter(map(kind_of.__getitem__, map(_KIND, territories)), dtype=np.int64),
+        np.array(populations, dtype=object if wide else np.int64),
+        statuses.reshape(len(entries), width),
     )
 
 
@@ -469,111 +515,193 @@ def _lcm_range(top: int) -> int:
     return math.lcm(1, *range(1, top + 1))
 
 
-def _evaluate(np: Any, ruleset: Ruleset, read: _Read) -> tuple[Any, Any, Any]:
-    """Grades, score numerators and denominators of every row of *read*."""
-    structure = Structure(ruleset)
-    order = structure.order
-    index = {sid: j for j, sid in enumerate(order)}
-    count = len(read.codes)
-    scale, units = structure.scale, structure.units
-    top = units[Status.DEPLOYED]
+_SLOTS = 7
+"""Table slots per service: status codes -1 (missing) to 4, then 5, not concerned by the rules."""
+_OUT = 6
+"""The slot of a service that the applicability rules exclude for the row's territory."""
+_PACK_LIMIT = 62
+"""The most bits a packed issue sum (credits and concerned weights side by side) may use."""
 
-    # Concerned services: applicability (kind, population), then opt-outs.
-    kinds = list(TerritoryKind)
-    allowed_kind = np.ones((len(kinds), len(order)), dtype=bool)
-    low = np.zeros(len(order), dtype=object)
-    high = np.full(len(order), None, dtype=object)
-    may_opt_out = np.zeros(len(order), dtype=bool)
-    restricted = np.zeros(len(order), dtype=bool)
-    for sid, applicability in structure.restricted.items():
-        j = index.get(sid)
-        if j is None:
-            continue
-        restricted[j] = True
-        allowed_kind[:, j] = [kind in applicability.kinds for kind in kinds]
-        low[j], high[j] = applicability.min_population, applicability.max_population
-        may_opt_out[j] = applicability.opt_out
+
+class _Plan:
+    """What the arrays need of one ruleset, read once: tables, groups, conditions.
+
+    Each (service, status) has one integer in ``table``: the weighted credit
+    it adds to its issue's numerator and, ``shift`` bits higher, its weight
+    in the issue's denominator (0 when an opt-out takes it out of the
+    denominators). One gather and one ``reduceat`` then give every issue's
+    numerator and denominator; when the two do not fit side by side in
+    `_PACK_LIMIT` bits, ``weights`` is a second table and ``shift`` is ``None``.
+    """
+
+    def __init__(self, np: Any, ruleset: Ruleset) -> None:
+        structure = Structure(ruleset)
+        self.ruleset = ruleset
+        order = structure.order
+        self.order = order
+        self.position = {sid: j for j, sid in enumerate(order)}
+        scale, units = structure.scale, structure.units
+        self.scale = scale
+        self.top = top = units[Status.DEPLOYED]
+        width = len(order)
+
+        # Issues: services are grouped by issue (taxonomy order); sums per row with reduceat.
+        self.theme_nodes = theme_nodes = structure.themes
+        issue_ids: list[str] = []
+        theme_of_issue: list[int] = []
+        columns: list[int] = []
+        weight_of: dict[int, int] = {}
+        starts: list[int] = []
+        for t, (_, _, issues) in enumerate(theme_nodes):
+            for issue_id, _, nodes in issues:
+                if not nodes:
+                    continue
+                starts.append(len(columns))
+                issue_ids.append(issue_id)
+                theme_of_issue.append(t)
+                for sid, weight in nodes:
+                    columns.append(self.position[sid])
+                    weight_of[self.position[sid]] = weight
+        self.issue_ids = issue_ids
+        self.theme_members = [
+            [i for i, owner in enumerate(theme_of_issue) if owner == t]
+            for t in range(len(theme_nodes))
+        ]
+        self.issue_weight = {
+            issue_id: weight for _, _, issues in theme_nodes for issue_id, weight, _ in issues
+        }
+        self.theme_weights = [weight for _, weight, _ in theme_nodes]
+        # `Taxonomy.services` lists services issue by issue: no column moves.
+        self.columns = None if columns == list(range(width)) else np.array(columns, dtype=np.intp)
+        self.starts = np.array(starts, dtype=np.intp)
+
+        # Size-aware expectations: per row, the stratum's coverage of each issue.
+        self.expectations = structure.expectations
+        self.coverage = [
+            [expectation.coverage_of(issue_id) for issue_id in issue_ids]
+            for expectation in structure.expectations
+        ]
+        self.breadths = [expectation.theme_breadth for expectation in structure.expectations]
+        self.dtype = dtype = _dtype(
+            np,
+            ruleset=ruleset,
+            structure=structure,
+            issue_ids=issue_ids,
+            issue_weight=self.issue_weight,
+            theme_nodes=theme_nodes,
+            coverage=self.coverage,
+            breadths=[b for b in self.breadths if b is not None],
+        )
+
+        # Applicability: the services limited by kind or population, grouped by rule.
+        kinds = list(TerritoryKind)
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        self.may_opt_out = [False] * width
+        for sid, applicability in structure.restricted.items():
+            j = self.position.get(sid)
+            if j is None:
+                continue
+            self.may_opt_out[j] = applicability.opt_out
+            allowed = tuple(kind in applicability.kinds for kind in kinds)
+            low, high = applicability.min_population, applicability.max_population
+            if all(allowed) and low == 0 and high is None:
+                continue
+            groups.setdefault((allowed, low, high), []).append(j)
+        self.limited = [
+            (np.array(allowed, dtype=bool), low, high, np.array(js, dtype=np.intp))
+            for (allowed, low, high), js in groups.items()
+        ]
+
+        # The table: slot (j, code + 1) for codes -1..4, then slot `_OUT`.
+        credit = {
+            -1: units[Status.ABSENT],
+            _ABSENT: units[Status.ABSENT],
+            _PLANNED: units[Status.PLANNED],
+            _PARTIAL: units[Status.PARTIAL],
+            _DEPLOYED: top,
+            _NOT_APPLICABLE: units[Status.ABSENT],  # a refused opt-out earns as absent
+        }
+        sums = [
+            sum(weight_of[j] for j in columns[a:b])
+            for a, b in zip(starts, [*starts[1:], len(columns)], strict=True)
+        ]
+        shift = max([1, *(s * top for s in sums)]).bit_length()
+        packed = dtype is not object and shift + max([1, *sums]).bit_length() <= _PACK_LIMIT
+        self.shift = shift if packed else None
+        credits = [0] * (width * _SLOTS)
+        weights = [0] * (width * _SLOTS)
+        for j in range(width):
+            weight = weight_of[j]
+            for code, units_of in credit.items():
+                if code == _NOT_APPLICABLE and self.may_opt_out[j]:
+                    continue  # opted out: out of every denominator
+                credits[j * _SLOTS + code + 1] = weight * units_of
+                weights[j * _SLOTS + code + 1] = weight
+        self.weights: Any = None
+        if packed:
+            self.table = np.array(
+                [c + (w << shift) for c, w in zip(credits, weights, strict=True)], dtype=np.int64
+            )
+        else:
+            self.table = np.array(credits, dtype=dtype)
+            self.weights = np.array(weights, dtype=dtype)
+        self.base = np.arange(width, dtype=np.intp) * _SLOTS + 1
+        self.concerned = np.array(weights, dtype=bool)
+
+        # The grade rules' conditions, read once: (rule, is the minimum score, atoms).
+        scored = _AllScored(
+            {theme_id: t for t, (theme_id, _, _) in enumerate(theme_nodes)}, issue_ids
+        )
+        self.rules = [
+            (
+                rule.arobases,
+                [(isinstance(c, MinScore), c, c.atoms(scored)) for c in conditions_of(rule)],
+            )
+            for rule in ruleset.grades
+        ]
+
+
+def _evaluate(np: Any, plan: _Plan, read: _Read, *, gates: bool = False) -> tuple[Any, ...]:
+    """Grades, score numerators and denominators of every row of *read* (and gate grades).
+
+    With *gates*, a fourth array: the grade of each row once every minimum
+    overall score is set aside (see `villes_label.CohortSummary`).
+    """
+    count = len(read.kinds)
+    top, dtype = plan.top, plan.dtype
     statuses = read.statuses
     populations = read.populations
-    concerned = allowed_kind[read.kinds] if count else np.ones((0, len(order)), dtype=bool)
-    for j in np.flatnonzero(restricted):
-        in_range = populations >= low[j]
-        if high[j] is not None:
-            in_range &= populations < high[j]
-        concerned[:, j] &= np.asarray(in_range, dtype=bool)
-    concerned &= ~((statuses == _NOT_APPLICABLE) & may_opt_out)
-    credit = np.array(
-        [
-            units[Status.ABSENT],
-            units[Status.PLANNED],
-            units[Status.PARTIAL],
-            top,
-            units[Status.ABSENT],
-        ]
-    )
-    # Missing (-1) reads as absent; a refused opt-out earns as absent.
-    filled = np.where(statuses < 0, _ABSENT, statuses)
-
-    # Issues: services are grouped by issue; sums per row with reduceat.
-    theme_nodes = structure.themes
-    issue_ids: list[str] = []
-    theme_of_issue: list[int] = []
-    columns: list[int] = []
-    weights: list[int] = []
-    starts: list[int] = []
-    for t, (_, _, issues) in enumerate(theme_nodes):
-        for issue_id, _, nodes in issues:
-            if not nodes:
-                continue
-            starts.append(len(columns))
-            issue_ids.append(issue_id)
-            theme_of_issue.append(t)
-            for sid, weight in nodes:
-                columns.append(index[sid])
-                weights.append(weight)
-    issue_weight = {
-        issue_id: weight for _, _, issues in theme_nodes for issue_id, weight, _ in issues
-    }
-    theme_weights = [weight for _, weight, _ in theme_nodes]
-
-    # Size-aware expectations: per row, the stratum's coverage of each issue.
-    strata = _strata(np, structure, read)
-    coverage = [
-        [expectation.coverage_of(issue_id) for issue_id in issue_ids]
-        for expectation in structure.expectations
-    ]
-    breadths = [expectation.theme_breadth for expectation in structure.expectations]
-
-    dtype = _dtype(
-        np,
-        ruleset=ruleset,
-        structure=structure,
-        issue_ids=issue_ids,
-        issue_weight=issue_weight,
-        theme_nodes=theme_nodes,
-        coverage=coverage,
-        breadths=[b for b in breadths if b is not None],
-    )
-    w = np.array(weights, dtype=dtype)
-    identity = columns == list(range(len(order)))
-    picked = concerned if identity else concerned[:, columns]
-    codes = filled if identity else filled[:, columns]
-    # Weighted credit of each (service, status code): one gather per cell.
-    weighted = (w[:, None] * credit.astype(dtype)[None, :]).astype(dtype, copy=False)
-    starts_array = np.array(starts, dtype=np.int64)
-    if columns and count:
-        cells = weighted[np.arange(len(columns)), codes]
-        cells[~picked] = 0
-        raw = np.add.reduceat(cells, starts_array, axis=1)
-        potential = np.add.reduceat(np.where(picked, w, 0).astype(dtype), starts_array, axis=1)
-    elif columns:
-        raw = potential = np.zeros((0, len(starts)), dtype=dtype)
+    # Each cell's slot in the table: its status, or `_OUT` where the rules exclude it.
+    slots = statuses + plan.base
+    for allowed, low, high, js in plan.limited:
+        inside = allowed[read.kinds] & np.asarray(populations >= low, dtype=bool)
+        if high is not None:
+            inside &= np.asarray(populations < high, dtype=bool)
+        outside = np.flatnonzero(~inside)
+        if len(outside):
+            slots[np.ix_(outside, js)] = js * _SLOTS + _OUT
+    cells = slots
+    if plan.columns is not None:
+        slots = slots[:, plan.columns]
+    n_issues = len(plan.issue_ids)
+    if count and n_issues:
+        if plan.shift is not None:
+            sums = np.add.reduceat(plan.table.take(slots), plan.starts, axis=1)
+            raw = sums & ((1 << plan.shift) - 1)
+            potential = sums >> plan.shift
+            if dtype is not np.int64:  # pragma: no cover - packed means int64 is safe
+                raw, potential = raw.astype(dtype), potential.astype(dtype)
+        else:
+            raw = np.add.reduceat(plan.table.take(slots), plan.starts, axis=1)
+            potential = np.add.reduceat(plan.weights.take(slots), plan.starts, axis=1)
     else:
-        raw = potential = np.zeros((count, 0), dtype=dtype)
+        raw = potential = np.zeros((count, n_issues), dtype=dtype)
     kept = potential > 0
     numerator = raw.copy()
     denominator = potential.copy()
-    for s, row_coverage in enumerate(coverage):
+    issue_ids, issue_weight = plan.issue_ids, plan.issue_weight
+    strata = _strata(np, plan, read)
+    for s, row_coverage in enumerate(plan.coverage):
         rows = strata == s
         if not rows.any():
             continue
@@ -588,8 +716,7 @@ def _evaluate(np: Any, ruleset: Ruleset, read: _Read) -> tuple[Any, Any, Any]:
     one = np.ones(count, dtype=dtype)
     theme_numerators: list[Any] = []
     theme_denominators: list[Any] = []
-    for t in range(len(theme_nodes)):
-        members = [i for i, owner in enumerate(theme_of_issue) if owner == t]
+    for t, members in enumerate(plan.theme_members):
         safe = [np.where(kept[:, i], denominator[:, i], 1) for i in members]
         common = reduce(lcm, safe, one)
         total = sum((np.where(kept[:, i], issue_weight[issue_ids[i]], 0) for i in members), one * 0)
@@ -603,7 +730,7 @@ def _evaluate(np: Any, ruleset: Ruleset, read: _Read) -> tuple[Any, Any, Any]:
             one * 0,
         )
         theme_denominator = common * total
-        for s, breadth in enumerate(breadths):
+        for s, breadth in enumerate(plan.breadths):
             if breadth is None:
                 continue
             # A theme covered at a breadth p/q of issues: min(q·Σ, p·common·top) / (p·common).
@@ -613,6 +740,7 @@ def _evaluate(np: Any, ruleset: Ruleset, read: _Read) -> tuple[Any, Any, Any]:
                 cap, np.minimum(q * theme_numerator, p * common * top), theme_numerator
             )
             theme_denominator = np.where(cap, p * common, theme_denominator)
+        del t
         theme_numerators.append(theme_numerator)
         theme_denominators.append(theme_denominator)
     theme_kept = [d > 0 for d in theme_denominators]
@@ -622,22 +750,22 @@ def _evaluate(np: Any, ruleset: Ruleset, read: _Read) -> tuple[Any, Any, Any]:
         (
             weight * (common // d) * np.where(k, n, 0)
             for weight, d, k, n in zip(
-                theme_weights, safe_themes, theme_kept, theme_numerators, strict=True
+                plan.theme_weights, safe_themes, theme_kept, theme_numerators, strict=True
             )
         ),
         one * 0,
     )
     score_denominator = common * sum(
-        (np.where(k, weight, 0) for weight, k in zip(theme_weights, theme_kept, strict=True)),
+        (np.where(k, weight, 0) for weight, k in zip(plan.theme_weights, theme_kept, strict=True)),
         one * 0,
     )
     has_score = score_denominator > 0
 
+    scale = plan.scale
     values: dict[tuple[QuantityKind, str], tuple[Any, Any, Any]] = {
         (QuantityKind.SCORE, ""): (score_numerator, score_denominator * scale, None),
     }
-    theme_index = {theme_id: t for t, (theme_id, _, _) in enumerate(theme_nodes)}
-    for theme_id, t in theme_index.items():
+    for t, (theme_id, _, _) in enumerate(plan.theme_nodes):
         values[QuantityKind.THEME, theme_id] = (
             theme_numerators[t],
             theme_denominators[t] * scale,
@@ -650,13 +778,14 @@ def _evaluate(np: Any, ruleset: Ruleset, read: _Read) -> tuple[Any, Any, Any]:
             kept[:, i],
         )
 
-    scored = _AllScored(theme_index, issue_ids)
-    deployed = filled == _DEPLOYED
     grades = np.zeros(count, dtype=np.int64)
-    for rule in ruleset.grades:
+    gate_grades = np.zeros(count, dtype=np.int64) if gates else None
+    for arobases, conditions in plan.rules:
         holds = np.ones(count, dtype=bool)
-        for condition in conditions_of(rule):
-            for atom in condition.atoms(scored):
+        holds_gates = np.ones(count, dtype=bool)
+        for minimum, condition, atoms in conditions:
+            into = holds if minimum else holds_gates
+            for atom in atoms:
                 match atom:
                     case AtLeast():
                         found = values.get((atom.kind, atom.id))
@@ -671,23 +800,32 @@ def _evaluate(np: Any, ruleset: Ruleset, read: _Read) -> tuple[Any, Any, Any]:
                             reached = np.where(has_score, reached, threshold <= 0)
                         else:
                             reached |= ~present
-                        holds &= reached
+                        into &= reached
                     case Deployed():
-                        j = index.get(atom.service)
+                        j = plan.position.get(atom.service)
                         if j is None:
-                            holds[:] = False
+                            into[:] = False
                         else:
-                            holds &= ~concerned[:, j] | deployed[:, j]
+                            # Concerned and not deployed fails; a slot out of the
+                            # denominators (excluded, opted out) waives it.
+                            slot = cells[:, j]
+                            deployed = slot == j * _SLOTS + _DEPLOYED + 1
+                            into &= ~plan.concerned[slot] | deployed
                     case GradeAtLeast():  # pragma: no cover - a mention's condition
                         msg = f"a grade rule cannot hold {condition!r}"
                         raise TypeError(msg)
                     case _:
                         assert_never(atom)
-        grades = np.maximum(grades, np.where(holds, rule.arobases, 0))
+        holds &= holds_gates
+        grades = np.maximum(grades, np.where(holds, arobases, 0))
+        if gate_grades is not None:
+            gate_grades = np.maximum(gate_grades, np.where(holds_gates, arobases, 0))
     numerators = np.where(has_score, score_numerator, 0)
     denominators = np.where(has_score, score_denominator * scale, 1)
     if dtype is object:
         numerators, denominators = numerators.astype(object), denominators.astype(object)
+    if gate_grades is not None:
+        return grades, numerators, denominators, gate_grades
     return grades, numerators, denominators
 
 
@@ -701,11 +839,11 @@ class _AllScored:
         self.issues = dict.fromkeys(issues, 0)
 
 
-def _strata(np: Any, structure: Structure, read: _Read) -> Any:
+def _strata(np: Any, plan: _Plan, read: _Read) -> Any:
     """The index of each row's expectation (the first that covers it), -1 when none."""
-    strata = np.full(len(read.codes), -1, dtype=np.int64)
+    strata = np.full(len(read.kinds), -1, dtype=np.int64)
     kinds = list(TerritoryKind)
-    for s, expectation in reversed(list(enumerate(structure.expectations))):
+    for s, expectation in reversed(list(enumerate(plan.expectations))):
         kind_ok = np.array([kind in expectation.kinds for kind in kinds], dtype=bool)
         rows = kind_ok[read.kinds] & np.asarray(
             read.populations >= expectation.min_population, dtype=bool
