@@ -518,13 +518,44 @@ CLI_CASES: list[tuple[str, Files, list[str], list[str]]] = [
         "a target above 5",
         {"d.json": SAMPLE},
         ["plan", "@d.json", "--target", "9"],
-        ["target: 9 is outside 0..5"],
+        ["--target: 9 is outside 0..5"],
     ),
     (
         "a negative target",
         {"d.json": SAMPLE},
         ["plan", "@d.json", "--target", "-1"],
-        ["target: -1 is outside 0..5"],
+        ["--target: -1 is outside 0..5"],
+    ),
+    (
+        "plan: an unknown service to exclude",
+        {"d.json": SAMPLE},
+        ["plan", "@d.json", "--exclude", "budget-participati", "--exclude", "fablab"],
+        ["--exclude: unknown service 'budget-participati' (did you mean 'budget-participatif'?)"],
+    ),
+    # roadmap, questions: values of options named by their option
+    (
+        "roadmap: no year",
+        {"d.json": SAMPLE},
+        ["roadmap", "@d.json", "--years", "0"],
+        ["--years: expected an int >= 1"],
+    ),
+    (
+        "roadmap: no service a year",
+        {"d.json": SAMPLE},
+        ["roadmap", "@d.json", "--per-year", "0"],
+        ["--per-year: expected an int >= 1"],
+    ),
+    (
+        "questions: a negative limit",
+        {"d.json": SAMPLE},
+        ["questions", "@d.json", "--limit", "-1"],
+        ["--limit: must be >= 0, got -1"],
+    ),
+    (
+        "taxonomy: a negative population",
+        {},
+        ["taxonomy", "--population", "-5"],
+        ["--population: must be >= 0, got -5"],
     ),
     (
         "plan: an unknown service",
@@ -682,7 +713,7 @@ class TestBadInput:
         names = [name for name, *_ in CLI_CASES] + [name for name, _ in USAGE_CASES]
         assert len(set(names)) == len(names)
         commands = {argv[0] for _, _, argv, _ in CLI_CASES}
-        assert commands == {"score", "plan", "check", "taxonomy"}
+        assert commands == {"score", "plan", "roadmap", "questions", "check", "taxonomy"}
 
     @pytest.mark.parametrize(
         ("files", "argv", "expected"),

@@ -631,6 +631,27 @@ def _with_percents(data: Any) -> Any:  # noqa: ANN401 - JSON data of any shape
     return out
 
 
+_PROBLEM_PLACE = re.compile(r"(?P<name>\w+)(?:\[\d+\])?: ")
+
+
+def _options(run: Callable[[], T], **options: str) -> T:
+    """``run()``, its problems about the values of the command line named by their options.
+
+    The library names a bad argument by its parameter (``target: 9 is outside
+    0..5``); people typed an option (``--target: 9 is outside 0..5``).
+    """
+    try:
+        return run()
+    except InvalidInput as error:
+        problems = []
+        for problem in error.problems:
+            found = _PROBLEM_PLACE.match(problem)
+            if found is not None and found["name"] in options:
+                problem = f"{options[found['name']]}: {problem[found.end() :]}"  # noqa: PLW2901
+            problems.append(problem)
+        raise InvalidInput(*problems) from None
+
+
 def _plan_options(args: argparse.Namespace) -> dict[str, Any]:
     return {"exclude": tuple(args.exclude or ()), "prefer": args.prefer}
 
@@ -667,7 +688,11 @@ def _taxonomy(args: argparse.Namespace) -> int:
         kind = TerritoryKind(args.kind or TerritoryKind.COMMUNE.value)
         # Any valid code: only the kind and the population decide what concerns it.
         code = "01001" if kind is TerritoryKind.COMMUNE else "200000001"
-        territory = Territory(code=code, name="?", kind=kind, population=args.population or 0)
+        population = args.population or 0
+        territory = _options(
+            lambda: Territory(code=code, name="?", kind=kind, population=population),
+            population="--population",
+        )
     concerned = [
         s for s in taxonomy.services if territory is None or rules.concerns(s.id, territory)
     ]
@@ -726,7 +751,11 @@ def _plan(args: argparse.Namespace) -> int:
 
     rules, dossier = _rules_and_dossier(args.rules, args.dossier, args.lang)
     result = _assessed(args.dossier, dossier, rules)  # the dossier's problems, with its path
-    plan = recommend(dossier, rules, target=args.target, **_plan_options(args))
+    plan = _options(
+        lambda: recommend(dossier, rules, target=args.target, **_plan_options(args)),
+        target="--target",
+        exclude="--exclude",
+    )
     _warn_refused_opt_outs(args.dossier, result, args.lang)
     if args.json:
         print(_json_text(_with_percents(to_dict(plan))))
@@ -740,15 +769,22 @@ def _roadmap(args: argparse.Namespace) -> int:
     from villes_label._serialize import to_dict  # noqa: PLC0415 - cattrs loads lazily
 
     rules, dossier = _rules_and_dossier(args.rules, args.dossier, args.lang)
-    _assessed(args.dossier, dossier, rules)
-    road = roadmap(
-        dossier,
-        rules,
-        args.target,
-        years=args.years,
-        per_year=args.per_year,
-        **_plan_options(args),
+    result = _assessed(args.dossier, dossier, rules)
+    road = _options(
+        lambda: roadmap(
+            dossier,
+            rules,
+            args.target,
+            years=args.years,
+            per_year=args.per_year,
+            **_plan_options(args),
+        ),
+        target="--target",
+        exclude="--exclude",
+        years="--years",
+        per_year="--per-year",
     )
+    _warn_refused_opt_outs(args.dossier, result, args.lang)
     if args.json:
         print(_json_text(_with_percents(to_dict(road))))
     else:
@@ -760,8 +796,9 @@ def _questions(args: argparse.Namespace) -> int:
     from villes_label._plans import next_questions  # noqa: PLC0415
 
     rules, dossier = _rules_and_dossier(args.rules, args.dossier, args.lang)
-    _assessed(args.dossier, dossier, rules)
-    asked = next_questions(dossier, rules, limit=args.limit)
+    result = _assessed(args.dossier, dossier, rules)
+    asked = _options(lambda: next_questions(dossier, rules, limit=args.limit), limit="--limit")
+    _warn_refused_opt_outs(args.dossier, result, args.lang)
     taxonomy = rules.taxonomy
     if args.json:
         print(_json_text([{"id": sid, "name": taxonomy.service(sid).name} for sid in asked]))
@@ -1456,8 +1493,10 @@ attend des règles`...). The problems found inside a file's data are the library
 messages (`InvalidInput`), in English in both languages, each after the file and the
 path of the value (`d.json: services.wifi: unknown service 'wifi' (did you mean
 'wifi-public'?)`): that place stays written `FILE: path: ` in both languages, as
-compilers write it, so that editors and scripts can find it. The messages of Python's TOML
-reader are quoted as they are.
+compilers write it, so that editors and scripts can find it. A value that an option
+gives and the library refuses is named by its option (`--target: 9 is outside 0..5`,
+`--exclude: unknown service 'budget-participati' (did you mean 'budget-participatif'?)`).
+The messages of Python's TOML reader are quoted as they are.
 
 ## Which rules
 
