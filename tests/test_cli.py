@@ -26,6 +26,7 @@ from villes_label import (
     scenarios_from_data,
     to_dict,
 )
+from villes_label._errors import MAX_PROBLEMS
 from villes_label.cli import main
 from villes_label.referential import sample_dossier
 
@@ -918,6 +919,39 @@ class TestFrenchFileMessages:
             # to a word (the place ahead of a message, "FILE: ", excepted).
             body = re.sub(r"^{(path|where)}: ", "", french)
             assert not re.search(r"\w[:;]", body), (key, french)
+
+
+class TestManyProblems:
+    """Past the listed problems, the rest are counted exactly, in the chosen language."""
+
+    @pytest.mark.parametrize(
+        ("lang", "last"),
+        [("en", "error: and 51 more problems"), ("fr", "erreur : et 51 autres problèmes")],
+    )
+    def test_a_dossier_with_150_unknown_services(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, lang: str, last: str
+    ) -> None:
+        data = dossier_data((("year",), "x"))
+        for n in range(150):
+            data["services"][f"zz-{n}"] = "deployed"
+        path = tmp_path / "d.json"
+        path.write_text(text(data), encoding="utf-8")
+        code, out, err = run(capsys, "score", path, "--lang", lang)
+        assert (code, out) == (2, "")
+        lines = err.splitlines()
+        # 1 type problem and 150 unknown ids: 100 listed, 51 counted.
+        assert len(lines) == MAX_PROBLEMS + 1
+        assert lines[-1] == last
+        assert sum("unknown service 'zz-" in line for line in lines) == MAX_PROBLEMS - 1
+
+    def test_a_repeated_key_in_a_cohort_list_names_its_file(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        path = tmp_path / "c.json"
+        path.write_text("[" + with_repeated_key(dossier_data(), "year", 2017) + "]", "utf-8")
+        code, _, err = run(capsys, "grade", path, "--lang", "en")
+        assert code == 2
+        assert err.startswith(f"error: {path}: [0].year: key given 2 times")
 
 
 class TestFromAnotherProcess:

@@ -124,6 +124,12 @@ _SAY: dict[str, tuple[str, str]] = {
         "{path}: cette entrée contient {holds} ; {where} attend {wanted}",
         "{path}: this entry holds {holds}; {where} expects {wanted}",
     ),
+    "more-problem": ("et 1 autre problème", "and 1 more problem"),
+    "more-problems": ("et {count} autres problèmes", "and {count} more problems"),
+    "more-unknown": (
+        "et {count} autres identifiants de services inconnus",
+        "and {count} more unknown service ids",
+    ),
     "list-expected": (
         "{path}: une liste de dossiers était attendue",
         "{path}: expected a list of dossiers",
@@ -222,6 +228,22 @@ def _metavar(name: str, lang: Lang) -> str:
 
 def _warn(lang: Lang, message: str) -> None:
     print(_say(lang, "warning") + message, file=sys.stderr)
+
+
+def _carried(error: InvalidInput) -> list[Problem]:
+    """The problems of *error*, those it only counts kept as a count (`MoreProblems`)."""
+    found = list(error.details)
+    if error.more:
+        found.append(MoreProblems((), "", error.more))
+    return found
+
+
+def _under(prefix: str, problems: Iterable[str | Problem]) -> list[Problem]:
+    """*problems*, each after *prefix* (such as ``FILE: ``); the counted ones stay counted."""
+    return [
+        problem if isinstance(problem, MoreProblems) else Problem((), f"{prefix}{problem}")
+        for problem in problems
+    ]
 
 
 # --- reading files -------------------------------------------------------------------
@@ -404,16 +426,17 @@ def _load(
     was given, such as ``("ruleset", "--rules")``: a file of another kind is
     named as such instead of listing the fields it lacks.
     """
-    data, problems = _read(path, lang)
+    data, repeated = _read(path, lang)
+    problems: list[str | Problem] = list(repeated)
     try:
         value = build(data)
     except InvalidInput as error:
         wrong = None if expected is None else _wrong_kind(path, data, expected, lang)
         if wrong is not None:
             raise InvalidInput(wrong) from None
-        problems.extend(error.problems)
+        problems.extend(_carried(error))
     if problems:
-        raise InvalidInput(*(f"{path}: {problem}" for problem in problems))
+        raise InvalidInput(*_under(f"{path}: ", problems))
     return value
 
 
@@ -433,14 +456,14 @@ def _rules(path: str | None, lang: Lang) -> Ruleset:
     return _load(path, _structurer(Ruleset), lang, _RULES)
 
 
-def _rules_file(path: str | None, lang: Lang, problems: list[str]) -> Ruleset | None:
+def _rules_file(path: str | None, lang: Lang, problems: list[str | Problem]) -> Ruleset | None:
     """The rules of the file *path* (None without it); its problems go to *problems*."""
     if path is None:
         return None
     try:
         return _rules(path, lang)
     except InvalidInput as error:
-        problems.extend(error.problems)
+        problems.extend(_carried(error))
         return None
 
 
@@ -493,14 +516,14 @@ def _rules_and_dossiers(
     (the default ones, said on stderr, for a year that has none). Rules of
     another year than a dossier's are used, with a warning on stderr.
     """
-    problems: list[str] = []
+    problems: list[str | Problem] = []
     rules = _rules_file(rules_path, lang, problems)
     read: list[tuple[str, Dossier]] = []
     for path in dossier_paths:
         try:
-            read.append((path, _load(path, _dossier_reader(rules), lang, _DOSSIER)))
+            read.append((path, _load(path, _dossier_reader(rules, lang), lang, _DOSSIER)))
         except InvalidInput as error:
-            problems.extend(error.problems)
+            problems.extend(_carried(error))
     if problems:
         raise InvalidInput(*problems)
     of_year = _RulesOfYear(lang)
@@ -524,7 +547,7 @@ def _rules_and_dossier(
     return rules, dossier
 
 
-def _dossier_reader(rules: Ruleset | None) -> Callable[[object], Dossier]:
+def _dossier_reader(rules: Ruleset | None, lang: Lang) -> Callable[[object], Dossier]:
     """Read a dossier; when it is refused, its ids unknown to *rules* are reported too.
 
     A dossier that builds has its ids checked by `assess`; one that does not
@@ -543,7 +566,7 @@ def _dossier_reader(rules: Ruleset | None) -> Callable[[object], Dossier]:
                     against = referential.ruleset(year)
                 else:
                     against = default_ruleset()
-            found = _unknown_ids(data, against.taxonomy.service_ids)
+            found = _unknown_ids(data, against.taxonomy.service_ids, lang)
             seen = {problem.path for problem in error.details}
             extra = [problem for problem in found if problem.path not in seen]
             raise InvalidInput(*error.details, *extra, more=error.more) from None
@@ -551,7 +574,7 @@ def _dossier_reader(rules: Ruleset | None) -> Callable[[object], Dossier]:
     return read
 
 
-def _unknown_ids(data: object, known: frozenset[str]) -> list[Problem]:
+def _unknown_ids(data: object, known: frozenset[str], lang: Lang) -> list[Problem]:
     """The service ids that the plain data of a dossier names and *known* lacks, with paths."""
     named: list[tuple[tuple[str | int, ...], str]] = []
     if not isinstance(data, dict):
@@ -571,7 +594,7 @@ def _unknown_ids(data: object, known: frozenset[str]) -> list[Problem]:
     found = [Problem(path, unknown_id("service", sid, known)) for path, sid in shown]
     if len(unknown) > len(shown):
         count = len(unknown) - len(shown)
-        found.append(MoreProblems((), f"and {count} more unknown service ids", count))
+        found.append(MoreProblems((), _say(lang, "more-unknown", count=count), count))
     return found
 
 
@@ -580,7 +603,7 @@ def _assessed(path: str, dossier: Dossier, rules: Ruleset) -> Assessment:
     try:
         return assess(dossier, rules)
     except InvalidInput as error:
-        raise InvalidInput(*(f"{path}: {problem}" for problem in error.problems)) from None
+        raise InvalidInput(*_under(f"{path}: ", _carried(error))) from None
 
 
 def _json_text(value: object) -> str:
@@ -643,12 +666,14 @@ def _options(run: Callable[[], T], **options: str) -> T:
     try:
         return run()
     except InvalidInput as error:
-        problems = []
-        for problem in error.problems:
-            found = _PROBLEM_PLACE.match(problem)
-            if found is not None and found["name"] in options:
-                problem = f"{options[found['name']]}: {problem[found.end() :]}"  # noqa: PLW2901
-            problems.append(problem)
+        problems: list[str | Problem] = []
+        for problem in _carried(error):
+            text = str(problem)
+            found = _PROBLEM_PLACE.match(text)
+            if isinstance(problem, MoreProblems) or found is None or found["name"] not in options:
+                problems.append(problem)
+            else:
+                problems.append(f"{options[found['name']]}: {text[found.end() :]}")
         raise InvalidInput(*problems) from None
 
 
@@ -836,9 +861,10 @@ def _cohort(path: str, lang: Lang) -> list[tuple[str, Dossier]]:
         raise InvalidInput(_say(lang, "empty-cohort", path=path))
     stripped = text.lstrip()
     entries: list[tuple[str, Any]] = []
-    problems: list[str] = []
+    problems: list[str | Problem] = []
     if stripped.startswith("["):
-        data, problems = _parse_json(path, text, lang)
+        data, repeated = _parse_json(path, text, lang)
+        problems.extend(f"{path}: {p}" for p in repeated)
         if not isinstance(data, list):  # pragma: no cover - a list by its first character
             raise InvalidInput(_say(lang, "list-expected", path=path))
         entries = [(f"[{n}]", item) for n, item in enumerate(data)]
@@ -849,7 +875,7 @@ def _cohort(path: str, lang: Lang) -> list[tuple[str, Dossier]]:
             try:
                 data, repeated = _parse_json(f"{path}:{number}", line, lang)
             except InvalidInput as error:
-                problems.extend(error.problems)
+                problems.extend(_carried(error))
                 continue
             problems.extend(f"{path}:{number}: {p}" for p in repeated)
             entries.append((f":{number}", data))
@@ -862,7 +888,7 @@ def _cohort(path: str, lang: Lang) -> list[tuple[str, Dossier]]:
             if wrong is not None:
                 problems.append(wrong)
             else:
-                problems.extend(f"{path}{where}: {problem}" for problem in error.problems)
+                problems.extend(_under(f"{path}{where}: ", _carried(error)))
     if problems:
         raise InvalidInput(*problems)
     return dossiers
@@ -914,12 +940,12 @@ def _grade(args: argparse.Namespace) -> int:
     from villes_label._batch import Scorer  # noqa: PLC0415
 
     lang: Lang = args.lang
-    problems: list[str] = []
+    problems: list[str | Problem] = []
     rules = _rules_file(args.rules, lang, problems)
     try:
         dossiers = _cohort(args.cohort, lang)
     except InvalidInput as error:
-        problems.extend(error.problems)
+        problems.extend(_carried(error))
     if problems:
         raise InvalidInput(*problems)
     # One scorer per set of rules: the given ones, or the built-in ones of each year.
@@ -943,7 +969,7 @@ def _grade(args: argparse.Namespace) -> int:
         try:
             rows.append(_grade_row(scorers[dossier.year].assess(dossier)))
         except InvalidInput as error:
-            problems.extend(f"{args.cohort}{where}: {problem}" for problem in error.problems)
+            problems.extend(_under(f"{args.cohort}{where}: ", _carried(error)))
         if progress is not None:
             progress.step()
     if progress is not None:
@@ -977,7 +1003,7 @@ def _check(args: argparse.Namespace) -> int:
     )
 
     lang: Lang = args.lang
-    problems: list[str] = []
+    problems: list[str | Problem] = []
     # With bad rules, the scenario files are still read, for their own problems.
     rules = _rules_file(args.rules, lang, problems)
     of_year = _RulesOfYear(lang)
@@ -986,7 +1012,7 @@ def _check(args: argparse.Namespace) -> int:
         try:
             scenarios = _load(path, scenarios_from_data, lang, ("scenarios", "SCENARIOS"))
         except InvalidInput as error:
-            problems.extend(error.problems)
+            problems.extend(_carried(error))
             continue
         if problems:
             continue
@@ -1001,10 +1027,12 @@ def _check(args: argparse.Namespace) -> int:
             except InvalidInput as error:
                 # Ids the rules do not know: the expected mentions', or else the dossier's.
                 problems.extend(
-                    f"{path}: scenarios[{n}].{p}"
-                    if p.startswith("expect_mentions")
-                    else f"{path}: scenarios[{n}].dossier.{p}"
-                    for p in error.problems
+                    problem
+                    if isinstance(problem, MoreProblems)
+                    else Problem((), f"{path}: scenarios[{n}].{problem}")
+                    if str(problem).startswith("expect_mentions")
+                    else Problem((), f"{path}: scenarios[{n}].dossier.{problem}")
+                    for problem in _carried(error)
                 )
     # Every problem of every file is reported before any scenario is.
     if problems:
@@ -1039,12 +1067,12 @@ def _cohort_of(data: object, lang: Lang) -> tuple[Dossier, ...]:
     if not isinstance(data, list):
         raise InvalidInput(_say(lang, "cohort-expected"))
     cohort: list[Dossier] = []
-    problems: list[str] = []
+    problems: list[str | Problem] = []
     for n, item in enumerate(data):
         try:
             cohort.append(from_dict(item, Dossier))
         except InvalidInput as error:
-            problems.extend(f"{prefix}[{n}].{problem}" for problem in error.problems)
+            problems.extend(_under(f"{prefix}[{n}].", _carried(error)))
     if problems:
         raise InvalidInput(*problems)
     return tuple(cohort)
@@ -1453,8 +1481,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status: int = args.run(args)
     except InvalidInput as error:
-        for problem in error.problems:
-            print(error_word + problem, file=sys.stderr)
+        for problem in error.details:
+            print(f"{error_word}{problem}", file=sys.stderr)
+        if error.more:
+            key = "more-problem" if error.more == 1 else "more-problems"
+            print(error_word + _say(lang, key, count=error.more), file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         # The reader (``| head``) has gone: not an error of ours.
