@@ -233,6 +233,89 @@ class TestPurity:
         assert impurities(clock) == ["line 2: .today()"]
 
 
+def method_caches(path: Path) -> list[str]:
+    """The caches kept on instances: `cached_property`, or `functools.cache` on a method."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for item in node.body:
+            if not isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for decorator in item.decorator_list:
+                called = decorator.func if isinstance(decorator, ast.Call) else decorator
+                name = called.attr if isinstance(called, ast.Attribute) else ast.unparse(called)
+                if name in {"cached_property", "cache", "lru_cache"}:
+                    found.append(f"line {decorator.lineno}: {node.name}.{item.name} @{name}")
+    return found
+
+
+class TestNoCacheOnValues:
+    """No value keeps a cache: what a model derives is built by its constructor or where used.
+
+    A module-level `functools.cache` on a pure function of built-in data (the referential of
+    a year) is allowed; a cache on an instance (`cached_property`, `cache` on a method) is
+    not. `Scorer` is not a value but the compiled scorer itself: it keeps its tables.
+    """
+
+    @pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda path: path.name)
+    def test_no_cache_on_instances(self, path: Path) -> None:
+        assert method_caches(path) == []
+
+    def test_the_check_bites(self, tmp_path: Path) -> None:
+        source = tmp_path / "cached.py"
+        source.write_text(
+            "import functools\nfrom functools import cached_property\n"
+            "class A:\n"
+            "    @cached_property\n    def a(self): return 1\n"
+            "    @functools.lru_cache(maxsize=None)\n    def b(self): return 2\n"
+            "@functools.cache\ndef c(): return 3\n",
+            encoding="utf-8",
+        )
+        assert method_caches(source) == ["line 4: A.a @cached_property", "line 6: A.b @lru_cache"]
+
+    @pytest.mark.parametrize(
+        "cls",
+        [cls for cls in PUBLIC_ATTRS_CLASSES if cls is not Scorer],
+        ids=lambda cls: cls.__name__,
+    )
+    def test_using_a_value_changes_none_of_its_attributes(self, cls: type[Any]) -> None:
+        value = pickle.loads(pickle.dumps(example_of(cls)))  # a fresh, never used copy
+        # Read through the slots' own descriptors: `getattr` could fill a lazy slot.
+        slots = [
+            (name, c.__dict__[name])
+            for c in cls.__mro__
+            for name in getattr(c, "__slots__", ())
+            if name != "__weakref__"
+        ]
+
+        def state() -> dict[str, tuple[int, int | None] | None]:
+            found: dict[str, tuple[int, int | None] | None] = {}
+            for name, slot in slots:
+                try:
+                    attr = slot.__get__(value, cls)
+                except AttributeError:
+                    found[name] = None  # not set
+                    continue
+                size = len(attr) if isinstance(attr, dict | list | set) else None
+                found[name] = (id(attr), size)
+            return found
+
+        before = state()
+        for name in dir(cls):
+            if isinstance(inspect.getattr_static(cls, name), property):
+                getattr(value, name)
+        str(value)
+        hash(value)
+        if isinstance(value, Ruleset):
+            Scorer(value).assess(sample_dossier())
+        if isinstance(value, Dossier):
+            assess(value, default_ruleset())
+        if isinstance(value, Taxonomy):
+            value.diff(value)
+        assert state() == before
+
+
 # --- immutability -------------------------------------------------------------------------------
 
 

@@ -154,6 +154,50 @@ class TestValues:
         assert hash(copy) == hash(tax)
         assert copy.services == tax.services
 
+    @given(taxonomies(min_themes=2))
+    def test_evolve_derives_the_lookups_again(self, tax: Taxonomy) -> None:
+        first = attrs.evolve(tax, themes=tax.themes[:1])
+        assert first.services == tuple(
+            service for issue in tax.themes[0].issues for service in issue.services
+        )
+        assert first.service_ids == {service.id for service in first.services}
+        last = tax.themes[-1]
+        assert last.id not in first
+        with pytest.raises(InvalidInput):
+            first.theme(last.id)
+        assert attrs.evolve(first, themes=tax.themes) == tax
+
+    @given(taxonomies())
+    def test_derived_lookups_are_not_part_of_the_value(self, tax: Taxonomy) -> None:
+        fields = [field.name for field in attrs.fields(Taxonomy) if field.init]
+        # Pickled, compared, hashed and shown as its fields alone.
+        assert list(tax.__getstate__()) == fields
+        assert "_index" not in repr(tax)
+        again = Taxonomy(**{name: getattr(tax, name) for name in fields})
+        assert again == tax
+        assert hash(again) == hash(tax)
+        assert again.services == tax.services
+        assert again._index is not tax._index
+
+    def test_nothing_is_computed_on_first_use(self) -> None:
+        # Every look-up is built by the constructor: using a taxonomy changes none of its
+        # attributes, so a second use is no faster than the first for a hidden reason.
+        built = default_taxonomy()
+        tax = Taxonomy(name="t", version="1", themes=built.themes, sources=built.sources)
+        slots = [name for cls in type(tax).__mro__ for name in getattr(cls, "__slots__", ())]
+        before = {name: getattr(tax, name) for name in slots if hasattr(tax, name)}
+        assert "_index" in before
+        for service in tax.services:
+            tax.service(service.id)
+            tax.theme_of(service.id)
+            tax.issue_of(service.id)
+            tax.resolve(service.id)
+        tax.diff(default_taxonomy())
+        str(tax)
+        after = {name: getattr(tax, name) for name in slots if hasattr(tax, name)}
+        assert after.keys() == before.keys()
+        assert all(after[name] is before[name] for name in before)
+
     def test_repr_html(self) -> None:
         html = default_taxonomy()._repr_html_()
         assert html.startswith("<table>")

@@ -8,8 +8,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping
 from fractions import Fraction
-from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -315,6 +314,34 @@ def _alias_problems(taxonomy: Taxonomy) -> list[str]:
     return problems
 
 
+class _Index:
+    """What a taxonomy derives from its themes: flat lists and look-ups by id."""
+
+    __slots__ = (
+        "issues",
+        "issues_by_id",
+        "parents",
+        "service_ids",
+        "services",
+        "services_by_id",
+        "themes_by_id",
+    )
+
+    def __init__(self, themes: tuple[Theme, ...]) -> None:
+        self.issues = tuple(issue for theme in themes for issue in theme.issues)
+        self.services = tuple(service for issue in self.issues for service in issue.services)
+        self.service_ids = frozenset(service.id for service in self.services)
+        self.themes_by_id = {theme.id: theme for theme in themes}
+        self.issues_by_id = {issue.id: issue for issue in self.issues}
+        self.services_by_id = {service.id: service for service in self.services}
+        self.parents: dict[str, tuple[Theme, Issue | None]] = {}
+        for theme in themes:
+            for issue in theme.issues:
+                self.parents[issue.id] = (theme, None)
+                for service in issue.services:
+                    self.parents[service.id] = (theme, issue)
+
+
 @attrs.frozen(kw_only=True)
 class Taxonomy:
     """A referential of services: themes → issues → services, with stable ids.
@@ -337,8 +364,13 @@ class Taxonomy:
     """Where the referential comes from; nodes name one of them in their ``source``."""
     aliases: Mapping[str, str] = attrs.field(converter=_aliases_map, factory=FrozenMap)
     """Former service ids that still read, each mapped to the service that took it over."""
+    # Derived from `themes` once, at construction: not a field of the value (equality,
+    # hashing, `repr`, pickling and `attrs.evolve` ignore it), and never filled later.
+    _index: _Index = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        if isinstance(self.themes, tuple):  # read (else `finish` reports it): index it first
+            object.__setattr__(self, "_index", _Index(self.themes))
         finish(self, self._problems)
 
     def _problems(self, failed: set[str]) -> Iterator[Problem]:
@@ -348,42 +380,47 @@ class Taxonomy:
             for problem in _source_problems(self) + _alias_problems(self):
                 yield Problem((), problem)
 
-    @cached_property
+    @property
     def issues(self) -> tuple[Issue, ...]:
         """Every issue, in taxonomy order."""
-        return tuple(issue for theme in self.themes for issue in theme.issues)
+        return self._index.issues
 
-    @cached_property
+    @property
     def services(self) -> tuple[Service, ...]:
         """Every service, in taxonomy order."""
-        return tuple(service for issue in self.issues for service in issue.services)
-
-    @cached_property
-    def _themes_by_id(self) -> dict[str, Theme]:
-        return {theme.id: theme for theme in self.themes}
-
-    @cached_property
-    def _issues_by_id(self) -> dict[str, Issue]:
-        return {issue.id: issue for issue in self.issues}
-
-    @cached_property
-    def _services_by_id(self) -> dict[str, Service]:
-        return {service.id: service for service in self.services}
-
-    @cached_property
-    def _parents(self) -> dict[str, tuple[Theme, Issue | None]]:
-        parents: dict[str, tuple[Theme, Issue | None]] = {}
-        for theme in self.themes:
-            for issue in theme.issues:
-                parents[issue.id] = (theme, None)
-                for service in issue.services:
-                    parents[service.id] = (theme, issue)
-        return parents
+        return self._index.services
 
     @property
     def service_ids(self) -> frozenset[str]:
         """The ids of every service."""
-        return frozenset(self._services_by_id)
+        return self._index.service_ids
+
+    @property
+    def _themes_by_id(self) -> Mapping[str, Theme]:
+        return self._index.themes_by_id
+
+    @property
+    def _issues_by_id(self) -> Mapping[str, Issue]:
+        return self._index.issues_by_id
+
+    @property
+    def _services_by_id(self) -> Mapping[str, Service]:
+        return self._index.services_by_id
+
+    @property
+    def _parents(self) -> Mapping[str, tuple[Theme, Issue | None]]:
+        return self._index.parents
+
+    # Pickled as its fields alone; the index is derived again, as by the constructor.
+    def __getstate__(self) -> dict[str, Any]:
+        return {
+            field.name: getattr(self, field.name) for field in attrs.fields(Taxonomy) if field.init
+        }
+
+    def __setstate__(self, state: Mapping[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_index", _Index(self.themes))
 
     def theme(self, theme_id: str) -> Theme:
         """Return the theme *theme_id*; an unknown id raises `InvalidInput` with the closest ids."""
