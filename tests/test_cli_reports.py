@@ -381,9 +381,15 @@ USAGE_MISTAKES: tuple[tuple[str, ...], ...] = (
     ("roadmap", "d.json", "--prefer", "quickest"),
     ("score", "d.json", "--bogus"),
     ("demo", "--lang", "de"),
+    ("plan", "d.json", "--rules"),
+    ("questions", "d.json", "--l", "3"),
+    ("score", "d.json", "--json=yes"),
 )
 
-ENGLISH_WORDS = ("usage", "positional arguments", "show this", "error", "required", "choose from")
+ENGLISH_WORDS = (
+    *("usage", "positional arguments", "show this", "error", "required", "choose from"),
+    *("expected", "ambiguous", "ignored", "unrecognized"),
+)
 FRENCH_WORDS = ("utilisation", "arguments positionnels", "afficher", "erreur", "défaut", "choix")
 
 
