@@ -171,6 +171,28 @@ class TestCommands:
         code, out, _ = run(capsys, "taxonomy", "--json", "--rules", tmp_path / "r.json")
         assert code == 0
         assert from_dict(json.loads(out), Taxonomy) == taxonomy
+        # One of each, none for a metropolis: the nouns agree with their numbers.
+        path = tmp_path / "r.json"
+        path.write_text(
+            text(
+                to_dict(
+                    rules.replace(
+                        applicability={"s": vl.Applicability(kinds={vl.TerritoryKind.COMMUNE})}
+                    )
+                )
+            ),
+            encoding="utf-8",
+        )
+        expected = {
+            "fr": ["Mini 1 : 1 thème, 1 enjeu, 1 service", "T [t]", "  I [i] — 1 service"],
+            "en": ["Mini 1: 1 theme, 1 issue, 1 service", "T [t]", "  I [i] — 1 service"],
+        }
+        for lang, lines in expected.items():
+            assert run(capsys, "taxonomy", "--rules", path, "--lang", lang)[1].splitlines() == lines
+        metropolis = ["--rules", path, "--kind", "metropole", "--population", "1"]
+        assert run(capsys, "taxonomy", *metropolis)[1].splitlines()[-1] == "  I [i] — 0 service"
+        english = run(capsys, "taxonomy", *metropolis, "--lang", "en")[1]
+        assert english.splitlines()[-1] == "  I [i] — 0 services"
 
     def test_score(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         (tmp_path / "d.json").write_text(SAMPLE, encoding="utf-8")

@@ -164,12 +164,15 @@ class TestTaxonomyOfATerritory:
         assert 0 < len(concerned) < len(rules.taxonomy.services)
         code, out, _ = run(capsys, "taxonomy", "--population", 300, "--kind", "commune")
         assert code == 0
-        assert f"Concernent une commune de 300 habitants : {len(concerned)} services sur 131" in out
+        assert (
+            f"Services qui concernent une commune de 300 habitants : {len(concerned)} sur 131"
+            in out
+        )
         listed = [line for line in out.splitlines() if line.startswith("    - ")]
         assert len(listed) == len(concerned)
         code, english, _ = run(capsys, "taxonomy", "--population", 300, "--lang", "en")
         assert (
-            f"Concerning a commune of 300 inhabitants: {len(concerned)} of 131 services" in english
+            f"Services concerning a commune of 300 inhabitants: {len(concerned)} of 131" in english
         )
         assert english != out
         code, data, _ = run(capsys, "taxonomy", "--population", 300, "--json")
@@ -180,7 +183,7 @@ class TestTaxonomyOfATerritory:
             capsys, "taxonomy", "--kind", "metropole", "--population", 500_000, "--lang", "en"
         )
         assert code == 0
-        assert "Concerning a metropolis of 500,000 inhabitants" in out
+        assert "Services concerning a metropolis of 500,000 inhabitants" in out
 
     def test_the_language_changes_the_plain_listing(
         self, capsys: pytest.CaptureFixture[str]

@@ -700,6 +700,9 @@ def _demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_SERVICES = ("service", "services")
+
+
 def _taxonomy(args: argparse.Namespace) -> int:
     rules = _rules(args.rules, args.lang)
     taxonomy = rules.taxonomy
@@ -725,13 +728,13 @@ def _taxonomy(args: argparse.Namespace) -> int:
         print(_json_text([{"id": s.id, "name": s.name} for s in concerned]))
         return EXIT_OK
     ids = {s.id for s in concerned}
-    if fr:
-        print(
-            f"{taxonomy.name} {taxonomy.version} : {len(taxonomy.themes)} thèmes, "
-            f"{len(taxonomy.issues)} enjeux, {len(taxonomy.services)} services"
-        )
-    else:
-        print(taxonomy)
+    sizes = (
+        (len(taxonomy.themes), ("thème", "thèmes") if fr else ("theme", "themes")),
+        (len(taxonomy.issues), ("enjeu", "enjeux") if fr else ("issue", "issues")),
+        (len(taxonomy.services), _SERVICES),
+    )
+    counts = ", ".join(_count(count, forms, lang) for count, forms in sizes)
+    print(f"{taxonomy.name} {taxonomy.version}{_text.colon(lang)} {counts}")
     if territory is not None:
         who = (
             f"{_text.kind_word(territory.kind, lang)} de "
@@ -741,15 +744,15 @@ def _taxonomy(args: argparse.Namespace) -> int:
             f"{_text.population(territory.population, lang)}"
         )
         print(
-            f"Concernent une {who} : {len(concerned)} services sur {len(taxonomy.services)}"
+            f"Services qui concernent une {who} : {len(concerned)} sur {len(taxonomy.services)}"
             if fr
-            else f"Concerning a {who}: {len(concerned)} of {len(taxonomy.services)} services"
+            else f"Services concerning a {who}: {len(concerned)} of {len(taxonomy.services)}"
         )
     for theme in taxonomy.themes:
         print(f"{theme.name} [{theme.id}]")
         for issue in theme.issues:
             count = sum(1 for service in issue.services if service.id in ids)
-            print(f"  {issue.name} [{issue.id}] — {count} services")
+            print(f"  {issue.name} [{issue.id}] — {_count(count, _SERVICES, lang)}")
             if args.services or territory is not None:
                 for service in issue.services:
                     if service.id in ids:
@@ -1318,6 +1321,15 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         said = _say(self.lang, "error") + _argparse_text(message, self.lang)
         self.exit(EXIT_BAD_INPUT, f"{self.prog}{_text.colon(self.lang)} {said}\n")
+
+
+def _count(count: int, forms: tuple[str, str], lang: Lang) -> str:
+    """*count* and the noun of *forms* (singular, plural) that agrees with it.
+
+    French puts the plural from 2, English everywhere but 1: ``0 service``, ``0 services``.
+    """
+    plural = count >= 2 if lang == "fr" else count != 1
+    return f"{count} {forms[plural]}"
 
 
 def _sentence(text: str) -> str:
