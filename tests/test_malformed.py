@@ -20,7 +20,7 @@ from villes_label import testing as vl_testing
 from villes_label._check import _reads_itself
 from villes_label._errors import render_path
 from villes_label._serialize import _key
-from villes_label.referential import default_ruleset, sample_dossier
+from villes_label.referential import default_ruleset, default_taxonomy, sample_dossier
 from villes_label.testing import dossiers, rulesets, taxonomies
 
 # --- valid documents to break ----------------------------------------------------------
@@ -1405,6 +1405,8 @@ def problems_of(build: Callable[[], object]) -> tuple[str, ...]:
         build()
     assert all(isinstance(p, vl.Problem) for p in caught.value.details)
     assert caught.value.problems == tuple(str(p) for p in caught.value.details)
+    # Every problem of these examples is at a path, as data (not only in its text).
+    assert all(p.path for p in caught.value.details), caught.value.details
     return caught.value.problems
 
 
@@ -1453,6 +1455,48 @@ class TestReportedExamples:
                 "taxonomy.themes[1].issues[0].services",
             ]
         )
+
+    def test_a_repeated_theme_hides_nothing_in_a_constructor_either(self) -> None:
+        rules = default_ruleset()
+        taxonomy = to_dict(rules.taxonomy)
+        taxonomy["themes"].append(taxonomy["themes"][0])
+        problems = problems_of(
+            lambda: Ruleset(
+                name="",
+                year=1999,
+                taxonomy=taxonomy,  # type: ignore[arg-type]
+                grades=rules.grades,
+                service_weights={"site-internet": -3},
+            )
+        )
+        paths = paths_of_problems(problems)
+        assert {"name", "year", "service_weights.site-internet", "taxonomy.themes[4].id"} <= set(
+            paths
+        )
+        # The rules name sources that this ruleset lacks: each at its own path.
+        assert [p for p in paths if p.endswith(".source")] == [
+            f"grades[{n}].source" for n in range(len(rules.grades))
+        ]
+
+    def test_sources_and_aliases_are_reported_at_their_paths(self) -> None:
+        taxonomy = default_taxonomy()
+        sources = (*taxonomy.sources, taxonomy.sources[0])
+        service = taxonomy.services[0].id
+        with pytest.raises(InvalidInput) as caught:
+            attrs.evolve(taxonomy, sources=sources, aliases={service: "nowhere"})
+        paths = {p.path for p in caught.value.details}
+        assert ("sources", len(sources) - 1, "id") in paths
+        assert ("aliases", service) in paths
+        rules = default_ruleset()
+        mention = attrs.evolve(rules.mentions[0], source="nowhere")
+        with pytest.raises(InvalidInput) as caught:
+            rules.replace(mentions=(mention, *rules.mentions[1:]))
+        assert [p.path for p in caught.value.details] == [("mentions", 0, "source")]
+
+    def test_a_cohort_item_is_reported_at_its_index(self) -> None:
+        with pytest.raises(InvalidInput) as caught:
+            vl.grade_distribution([None, 3])  # type: ignore[list-item]
+        assert [p.path for p in caught.value.details] == [("assessments", 0), ("assessments", 1)]
 
     @pytest.mark.parametrize(
         ("build", "path"),

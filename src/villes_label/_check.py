@@ -828,7 +828,7 @@ def type_hints(cls: type) -> dict[str, Any]:
 
 
 def items_of(value: object, path: str, cls: type[object]) -> tuple[object, ...]:
-    """The elements of an iterable of *cls*, or `InvalidInput` naming every bad one."""
+    """The elements of an iterable of *cls* (the argument *path*), or `InvalidInput` naming every bad one."""
     name = cls.__name__
     article = "an" if name[0] in "AEIOU" else "a"
     # A lone value, a string or a mapping is not a cohort, though some are iterable.
@@ -837,11 +837,12 @@ def items_of(value: object, path: str, cls: type[object]) -> tuple[object, ...]:
         or isinstance(value, str | bytes | Mapping)
         or not isinstance(value, Iterable)
     ):
-        msg = f"{path}: expected an iterable of {name}, got {type(value).__name__}"
-        raise InvalidInput(msg)
+        raise InvalidInput(
+            Problem((path,), f"expected an iterable of {name}, got {type(value).__name__}")
+        )
     items = tuple(value)
     problems = [
-        f"{path}[{n}]: expected {article} {name}, got {type(item).__name__}"
+        Problem((path, n), f"expected {article} {name}, got {type(item).__name__}")
         for n, item in enumerate(items)
         if not isinstance(item, cls)
     ]

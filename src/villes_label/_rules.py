@@ -10,11 +10,11 @@ from typing import Any
 import attrs
 
 from villes_label._check import Failed, Id, finish, lenient, text_problem
-from villes_label._errors import MoreProblems, Problem, unknown_id, unknown_ids
+from villes_label._errors import MoreProblems, Path, Problem, unknown_id, unknown_ids
 from villes_label._expectations import Expectation, expectation_problems
 from villes_label._taxonomy import Source, Taxonomy
 from villes_label._territory import FIRST_YEAR, LAST_YEAR, Status, Territory, TerritoryKind
-from villes_label._values import FrozenMap, is_instance
+from villes_label._values import FrozenMap
 from villes_label._vocabulary import DEFAULT_CREDITS
 
 __all__ = [
@@ -474,29 +474,19 @@ def _ruleset_problems(rules: Ruleset, failed: set[str]) -> Iterator[Problem]:
     if more:
         yield MoreProblems((), f"and {more} more unknown ids", more)
     if not failed & {"sources", "grades", "mentions"}:
-        yield from (Problem((), problem) for problem in _rule_source_problems(rules))
+        yield from _rule_source_problems(rules)
 
 
-def _rule_source_problems(rules: Ruleset) -> list[str]:
-    problems: list[str] = []
+def _rule_source_problems(rules: Ruleset) -> Iterator[Problem]:
     known: set[str] = set()
     for n, source in enumerate(rules.sources):
-        if not is_instance(source, Source):
-            problems.append(f"sources[{n}]: expected a Source, got {type(source).__name__}")
-        elif source.id in known:
-            problems.append(f"sources[{n}].id: duplicate source id {source.id!r}")
-        else:
-            known.add(source.id)
-    named: list[tuple[str, object]] = [
-        (f"grades[{n}].source", getattr(rule, "source", "")) for n, rule in enumerate(rules.grades)
+        if source.id in known:
+            yield Problem(("sources", n, "id"), f"duplicate source id {source.id!r}")
+        known.add(source.id)
+    named: list[tuple[Path, str]] = [
+        (("grades", n, "source"), rule.source) for n, rule in enumerate(rules.grades)
     ]
-    named.extend(
-        (f"mentions[{n}].source", getattr(rule, "source", ""))
-        for n, rule in enumerate(rules.mentions)
-    )
+    named.extend((("mentions", n, "source"), rule.source) for n, rule in enumerate(rules.mentions))
     for path, name in named:
-        if not is_instance(name, str):
-            problems.append(f"{path}: expected a str, got {type(name).__name__}")
-        elif name and name not in known:
-            problems.append(f"{path}: {unknown_id('source', str(name), known)}")
-    return problems
+        if name and name not in known:
+            yield Problem(path, unknown_id("source", name, known))

@@ -273,45 +273,32 @@ def _repeated_ids(themes: object) -> Iterator[Problem]:
                 seen[node_id] = path
 
 
-def _source_problems(taxonomy: Taxonomy) -> list[str]:
-    problems: list[str] = []
+def _source_problems(taxonomy: Taxonomy) -> Iterator[Problem]:
     known: set[str] = set()
     for n, source in enumerate(taxonomy.sources):
-        if not is_instance(source, Source):
-            problems.append(f"sources[{n}]: expected a Source, got {type(source).__name__}")
-        elif source.id in known:
-            problems.append(f"sources[{n}].id: duplicate source id {source.id!r}")
-        else:
-            known.add(source.id)
+        if source.id in known:
+            yield Problem(("sources", n, "id"), f"duplicate source id {source.id!r}")
+        known.add(source.id)
     for t, theme in enumerate(taxonomy.themes):
-        nodes: list[tuple[str, Theme | Issue | Service]] = [(f"themes[{t}]", theme)]
+        nodes: list[tuple[Path, Theme | Issue | Service]] = [(("themes", t), theme)]
         for i, issue in enumerate(theme.issues):
-            nodes.append((f"themes[{t}].issues[{i}]", issue))
+            nodes.append((("themes", t, "issues", i), issue))
             nodes.extend(
-                (f"themes[{t}].issues[{i}].services[{s}]", service)
+                (("themes", t, "issues", i, "services", s), service)
                 for s, service in enumerate(issue.services)
             )
         for path, node in nodes:
-            if not is_instance(node.source, str):
-                problems.append(f"{path}.source: expected a str, got {type(node.source).__name__}")
-            elif node.source and node.source not in known:
-                problems.append(f"{path}.source: {unknown_id('source', node.source, known)}")
-    return problems
+            if node.source and node.source not in known:
+                yield Problem((*path, "source"), unknown_id("source", node.source, known))
 
 
-def _alias_problems(taxonomy: Taxonomy) -> list[str]:
-    problems: list[str] = []
+def _alias_problems(taxonomy: Taxonomy) -> Iterator[Problem]:
     services = {service.id for issue in taxonomy.issues for service in issue.services}
-    for old, new in sorted(taxonomy.aliases.items(), key=repr):
-        if not is_instance(old, str) or not old.strip():
-            problems.append(f"aliases: {old!r} is not a service id")
-        elif old in taxonomy:
-            problems.append(f"aliases.{old}: {old!r} is still an id of the taxonomy")
-        elif not is_instance(new, str):
-            problems.append(f"aliases.{old}: expected a service id, got {type(new).__name__}")
+    for old, new in sorted(taxonomy.aliases.items()):
+        if old in taxonomy:
+            yield Problem(("aliases", old), f"{old!r} is still an id of the taxonomy")
         elif new not in services:
-            problems.append(f"aliases.{old}: {unknown_id('service', new, services)}")
-    return problems
+            yield Problem(("aliases", old), unknown_id("service", new, services))
 
 
 class _Index:
@@ -377,8 +364,8 @@ class Taxonomy:
         if "themes" not in failed and not self.themes:
             yield Problem(("themes",), "a taxonomy needs at least one theme")
         if not failed:
-            for problem in _source_problems(self) + _alias_problems(self):
-                yield Problem((), problem)
+            yield from _source_problems(self)
+            yield from _alias_problems(self)
 
     @property
     def issues(self) -> tuple[Issue, ...]:
