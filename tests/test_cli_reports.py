@@ -321,6 +321,30 @@ class TestGrade:
             f"erreur : {path}:4: cette entrée contient des règles ; COHORTE attend des dossiers",
         ]
 
+    def test_a_document_over_several_lines(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """One dossier written over several lines is a cohort of one; another document is
+        named, not reported line by line as JSON Lines."""
+        path = tmp_path / "d.json"
+        path.write_text(json.dumps(to_dict(sample_dossier()), indent=2), encoding="utf-8")
+        code, out, err = run(capsys, "grade", path)
+        assert (code, err) == (0, "")
+        assert list(csv.DictReader(io.StringIO(out))) == cohort_rows((sample_dossier(),))
+        path.write_text(json.dumps(to_dict(default_ruleset()), indent=2), encoding="utf-8")
+        assert run(capsys, "grade", path, "--lang", "en")[2] == (
+            f"error: {path}: this file holds a ruleset; COHORT expects dossiers (a cohort)\n"
+        )
+        assert run(capsys, "grade", path)[2] == (
+            f"erreur : {path}: ce fichier contient des règles ; "
+            "COHORTE attend des dossiers (une cohorte)\n"
+        )
+        path.write_text(json.dumps({"dossiers": []}, indent=2), encoding="utf-8")
+        assert run(capsys, "grade", path, "--lang", "en")[2] == (
+            f"error: {path}: COHORT expects a JSON list of dossiers or JSON Lines "
+            "(one dossier a line)\n"
+        )
+
     def test_an_empty_cohort_file(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         (tmp_path / "c.json").write_text("\n", encoding="utf-8")
         code, _, err = run(capsys, "grade", tmp_path / "c.json", "--lang", "en")

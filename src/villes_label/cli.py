@@ -131,8 +131,8 @@ _SAY: dict[str, tuple[str, str]] = {
         "and {count} more unknown service ids",
     ),
     "list-expected": (
-        "{path}: une liste de dossiers était attendue",
-        "{path}: expected a list of dossiers",
+        "{path}: COHORTE attend une liste JSON de dossiers ou du JSON Lines (un dossier par ligne)",
+        "{path}: COHORT expects a JSON list of dossiers or JSON Lines (one dossier a line)",
     ),
     "cohort-expected": (
         "une liste de dossiers était attendue, ou un objet dont « dossiers » est une telle liste",
@@ -855,7 +855,9 @@ def _questions(args: argparse.Namespace) -> int:
 def _cohort(path: str, lang: Lang) -> list[tuple[str, Dossier]]:
     """The dossiers of a cohort file (a JSON list, or JSON Lines: one dossier a line).
 
-    Each with where it is: ``[n]`` in a list, ``:line`` in JSON Lines.
+    Each with where it is: ``[n]`` in a list, ``:line`` in JSON Lines. One dossier
+    written over several lines is a cohort of one; another document (a ruleset, an
+    object of another shape) is named as such instead of a problem for each line.
     """
     from villes_label._serialize import from_dict  # noqa: PLC0415 - cattrs loads lazily
 
@@ -871,6 +873,13 @@ def _cohort(path: str, lang: Lang) -> list[tuple[str, Dossier]]:
         if not isinstance(data, list):  # pragma: no cover - a list by its first character
             raise InvalidInput(_say(lang, "list-expected", path=path))
         entries = [(f"[{n}]", item) for n, item in enumerate(data)]
+    elif (single := _one_document(path, text, lang)) is not None:
+        data, repeated = single
+        problems.extend(f"{path}: {p}" for p in repeated)
+        if _holds(data) != "dossier":
+            wrong = _wrong_kind(path, data, ("cohort", "COHORT"), lang)
+            raise InvalidInput(wrong or _say(lang, "list-expected", path=path))
+        entries = [("", data)]
     else:
         for number, line in enumerate(text.splitlines(), 1):
             if not line.strip():
@@ -898,6 +907,20 @@ def _cohort(path: str, lang: Lang) -> list[tuple[str, Dossier]]:
 
 
 _ENTRY = ("dossier", "COHORT")
+
+
+def _one_document(path: str, text: str, lang: Lang) -> tuple[Any, list[str]] | None:
+    """The data of *text* when it is one JSON document over several lines (else None).
+
+    JSON Lines of two dossiers or more is not one document: its parsing stops
+    at the second line.
+    """
+    if sum(1 for line in text.splitlines() if line.strip()) < 2:
+        return None
+    try:
+        return _parse_json(path, text, lang)
+    except InvalidInput:
+        return None
 
 
 GRADE_COLUMNS = ("code", "name", "grade", "score", "score_percent", "mentions")
@@ -1596,7 +1619,8 @@ One row per dossier, in the cohort's order, with the columns `code`, `name`, `gr
 `score` (the exact fraction, such as `295/576`), `score_percent` (the score in points out
 of 100, a float rounded to 2 decimals) and `mentions` (the ids of the mentions awarded,
 separated by spaces). The cohort is a JSON list of dossiers or JSON Lines (one dossier a
-line); `-` reads standard input. Without `--rules`, each dossier is graded with the
+line); `-` reads standard input. A file that holds one dossier, even over several lines,
+is a cohort of one; a file that holds another document is named as such. Without `--rules`, each dossier is graded with the
 built-in rules of its own year, so a cohort may mix years (see *Which rules* above).
 Every bad entry is reported with its index or line number, and nothing is written. See
 {doc}`../how-to/score-a-file-of-dossiers`.
