@@ -976,6 +976,54 @@ class TestManyProblems:
         assert err.startswith(f"error: {path}: [0].year: key given 2 times")
 
 
+class TestUnexpectedFailures:
+    """What villes_label did not foresee still ends with a status and a sentence in --lang."""
+
+    @pytest.mark.parametrize(
+        ("raised", "code", "english", "french"),
+        [
+            (
+                RuntimeError("boom"),
+                3,
+                "internal error: RuntimeError: boom (this is a bug of villes_label; ",
+                "erreur interne : RuntimeError : boom (c'est un bogue de villes_label ; ",
+            ),
+            (
+                RecursionError(),
+                2,
+                "error: the input is nested too deeply",
+                "erreur : les données sont imbriquées trop profondément",
+            ),
+            (
+                MemoryError(),
+                2,
+                "error: the input is too large for the memory of this machine",
+                "erreur : les données sont trop grandes pour la mémoire de cette machine",
+            ),
+        ],
+    )
+    def test_said_in_each_language(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        *,
+        raised: BaseException,
+        code: int,
+        english: str,
+        french: str,
+    ) -> None:
+        from villes_label import cli
+
+        def fail(args: object) -> int:
+            raise raised
+
+        monkeypatch.setattr(cli, "_demo", fail)
+        for lang, start in (("en", english), ("fr", french)):
+            status, out, err = run(capsys, "demo", "--lang", lang)
+            assert (status, out) == (code, "")
+            assert err.startswith(start)
+
+
 class TestFromAnotherProcess:
     """`python -m villes_label` gives the same bytes whatever PYTHONHASHSEED, and exits 2 on bad input."""
 
