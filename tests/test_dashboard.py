@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 import villes_label as vl
 from villes_label import Action, Dashboard, Dossier, InvalidInput, Status, dashboard
+from villes_label import _text as vl_text
 from villes_label.cli import main
 
 if TYPE_CHECKING:
@@ -140,6 +142,34 @@ class TestRendering:
     def test_lang(self) -> None:
         with pytest.raises(InvalidInput, match="lang"):
             dashboard(COHORT[0], RULES).report("de")  # type: ignore[arg-type]
+        with pytest.raises(InvalidInput, match="lang"):
+            dashboard(COHORT[0], RULES).to_html("de")  # type: ignore[arg-type]
+
+    def test_units_and_grades_said_as_elsewhere(self) -> None:
+        # Gains in points with their unit, grades with their number, as every report says them.
+        board = next(b for b in (dashboard(d, RULES) for d in COHORT[:20]) if b.plan.steps)
+        step = board.plan.steps[0]
+        for lang in ("fr", "en"):
+            text = board.report(lang)
+            gain = vl_text.amount(step.gain, lang)
+            assert f"{board.name_of(step.service)} (+{gain})" in text
+            assert vl_text.grade_label(board.assessment.grade, lang) in text
+            assert vl_text.grade_label(board.plan.target, lang) in text
+        assert " ; " not in board.report("en")
+
+    def test_html_in_each_language(self) -> None:
+        board = next(b for b in (dashboard(d, RULES, COHORT) for d in COHORT[:20]) if b.peers)
+        french, english = board.to_html("fr"), board.to_html("en")
+        assert board._repr_html_() == french
+        assert "Enjeux" in french
+        assert "Questions à poser d&#x27;abord :" in french
+        assert "Issues" in english
+        assert "Questions to ask first:" in english
+        assert "Enjeu" not in english
+        step = board.plan.steps[0]
+        assert html.escape(vl_text.amount(step.gain, "fr")) in french
+        assert vl_text.number(board.assessment.score, "fr") in french
+        assert vl_text.number(board.assessment.score, "en") in english
 
     def test_html(self) -> None:
         board = dashboard(COHORT[0], RULES, COHORT)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 import attrs
 
+from villes_label import _text
 from villes_label._atlas import Peer, peers
 from villes_label._check import Id, finish, lenient
 from villes_label._errors import InvalidInput, Problem
@@ -26,7 +27,7 @@ from villes_label._rules import MAX_GRADE, Ruleset
 from villes_label._scoring import Assessment, assess
 from villes_label._territory import Dossier
 from villes_label._values import FrozenMap
-from villes_label._vocabulary import arobases, points, points_in
+from villes_label._vocabulary import points_in
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -142,6 +143,11 @@ class Dashboard:
         return self.report("en")
 
     def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_html(self, lang: Literal["fr", "en"] = "fr") -> str:
+        """The dashboard as an HTML fragment for notebooks, in French (default) or English."""
+        fr = _text.check_lang(lang) == "fr"
         result = self.assessment
         t = result.territory
         esc = html.escape
@@ -149,10 +155,15 @@ class Dashboard:
         def rows(items: Iterable[tuple[str, str]]) -> str:
             return "".join(f"<tr><td>{esc(a)}</td><td>{esc(b)}</td></tr>" for a, b in items)
 
-        themes = rows((self.name_of(k), points(v)) for k, v in result.themes.items())
-        issues = rows((self.name_of(k), points(v)) for k, v in result.issues.items())
+        def scores(title: str, values: Mapping[str, Fraction]) -> str:
+            body = rows((self.name_of(k), _text.number(v, lang)) for k, v in values.items())
+            return (
+                f"<table><thead><tr><th>{title}</th><th>Score</th></tr></thead>"
+                f"<tbody>{body}</tbody></table>"
+            )
+
         steps = "".join(
-            f"<li>{esc(self.name_of(step.service))} (+{points(step.gain)})"
+            f"<li>{esc(self.name_of(step.service))} (+{esc(_text.amount(step.gain, lang))})"
             + (
                 " — "
                 + esc(", ".join(_peer_label(peer) for peer in self.peers.get(step.service, ())))
@@ -168,24 +179,31 @@ class Dashboard:
             (self.name_of(issue), ", ".join(actions[i].title for i in ids))
             for issue, ids in self.initiatives.items()
         )
+        colon = _text.colon(lang)
+        ask = "Questions à poser d'abord" if fr else "Questions to ask first"
+        target = esc(_text.grade_label(self.plan.target, lang))
+        unreachable = (" (inatteignable)" if fr else " (not reachable)") * (not self.plan.reachable)
         return (
             '<div class="villes-label-dashboard">'
-            f"<h4>{esc(t.name)} ({esc(t.code)}) — {result.year}: {arobases(result.grade)} "
-            f"(grade {result.grade}), score {points(result.score)}/100</h4>"
-            f"<table><thead><tr><th>Theme</th><th>Score</th></tr></thead><tbody>{themes}"
-            "</tbody></table>"
-            "<details><summary>Issues</summary><table><thead><tr><th>Issue</th><th>Score</th>"
-            f"</tr></thead><tbody>{issues}</tbody></table></details>"
-            f"<p>Plan for {arobases(self.plan.target)}"
-            f"{'' if self.plan.reachable else ' (not reachable)'}:</p><ol>{steps}</ol>"
+            f"<h4>{esc(t.name)} ({esc(t.code)}) — {result.year}{colon} "
+            f"{esc(_text.grade_label(result.grade, lang))}, "
+            f"score {_text.number(result.score, lang)}/100</h4>"
+            + scores("Thème" if fr else "Theme", result.themes)
+            + f"<details><summary>{'Enjeux' if fr else 'Issues'}</summary>"
+            + scores("Enjeu" if fr else "Issue", result.issues)
+            + "</details>"
+            + f"<p>{'Plan pour' if fr else 'Plan for'} {target}{unreachable}{colon}</p>"
+            f"<ol>{steps}</ol>"
             + (
-                f"<p>Roadmap: {esc(self.roadmap.summary('en'))}</p>"
+                f"<p>{'Feuille de route' if fr else 'Roadmap'}{colon} "
+                f"{esc(self.roadmap.summary(lang))}</p>"
                 if self.roadmap is not None
                 else ""
             )
-            + f"<p>Questions to ask first:</p><ul>{questions}</ul>"
-            "<details><summary>Initiatives by issue</summary><table><tbody>"
-            f"{initiatives}</tbody></table></details></div>"
+            + f"<p>{esc(ask)}{colon}</p>"
+            f"<ul>{questions}</ul>"
+            f"<details><summary>{'Initiatives par enjeu' if fr else 'Initiatives by issue'}"
+            f"</summary><table><tbody>{initiatives}</tbody></table></details></div>"
         )
 
 
@@ -218,9 +236,9 @@ def _report(board: Dashboard, lang: Literal["fr", "en"]) -> list[str]:
     lines = [
         f"{'Tableau de bord' if fr else 'Dashboard'} — {t.name} ({t.code}), label {result.year}",
         (
-            f"Note : {arobases(result.grade)} ({result.grade}) — score {fmt(result.score)}/100"
+            f"Note : {_text.grade_label(result.grade, lang)} — score {fmt(result.score)}/100"
             if fr
-            else f"Grade: {arobases(result.grade)} ({result.grade}) — score {fmt(result.score)}/100"
+            else f"Grade: {_text.grade_label(result.grade, lang)} — score {fmt(result.score)}/100"
         ),
         "Thèmes :" if fr else "Themes:",
     ]
@@ -234,26 +252,26 @@ def _report(board: Dashboard, lang: Literal["fr", "en"]) -> list[str]:
         lines.append("Note maximale atteinte." if fr else "Highest grade reached.")
     elif not plan.reachable:
         lines.append(
-            f"{arobases(plan.target)} n'est pas atteignable, même en déployant tout."
+            f"{_text.grade_label(plan.target, lang)} n'est pas atteignable, même en déployant tout."
             if fr
-            else f"{arobases(plan.target)} cannot be reached, even by deploying everything."
+            else f"{_text.grade_label(plan.target, lang)} cannot be reached, even by deploying everything."
         )
     elif plan.steps:
         count = len(plan.steps)
         lines.append(
-            f"Plan pour {arobases(plan.target)} : {count} service{'s' if count > 1 else ''} "
+            f"Plan pour {_text.grade_label(plan.target, lang)} : {count} service{'s' if count > 1 else ''} "
             "à déployer"
             if fr
-            else f"Plan for {arobases(plan.target)}: {count} service{'s' if count > 1 else ''} "
+            else f"Plan for {_text.grade_label(plan.target, lang)}: {count} service{'s' if count > 1 else ''} "
             "to deploy"
         )
         proximity = _PROXIMITY_FR if fr else _PROXIMITY_EN
         for step in plan.steps:
-            lines.append(f"  - {board.name_of(step.service)} (+{fmt(step.gain)})")
+            lines.append(f"  - {board.name_of(step.service)} (+{_text.amount(step.gain, lang)})")
             found = board.peers.get(step.service, ())
             if found:
                 label = "déjà fait par" if fr else "already done by"
-                shown = "; ".join(
+                shown = (" ; " if fr else "; ").join(
                     f"{_peer_label(peer)}, {proximity[peer.proximity]}" for peer in found
                 )
                 lines.append(f"      {label} : {shown}" if fr else f"      {label}: {shown}")
