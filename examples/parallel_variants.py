@@ -59,7 +59,7 @@ def variants(rules: vl.Ruleset) -> dict[str, vl.Ruleset]:
             rules, 4, min_theme_scores={}, min_issue_scores={}
         ),
         "planned earns 1/4": rules.replace(credits={Status.PLANNED: Fraction(1, 4)}),
-        "3 @ from 40 points": with_grade(rules, 3, min_score=Fraction(40, 100)),
+        "3 @ from 62.5 points": with_grade(rules, 3, min_score=Fraction(5, 8)),
         "5 @ from 70 points": with_grade(rules, 5, min_score=Fraction(70, 100)),
         "no website required": rules.replace(
             grades=[attrs.evolve(rule, required_services=frozenset()) for rule in rules.grades]

@@ -2,7 +2,8 @@
 
 Each variant is the 2016 rules with one change (`Ruleset.replace`); `compare` tells how
 many territories move, and which, in a transition matrix (rows: grade before, columns:
-grade after). The cohort is synthetic: 1,000 fictional territories, 10 % of them EPCI.
+grade after). The cohort is `referential.palmares_cohort()`: 163 fictional collectivités
+shaped like those labelled in 2016, which the default rules grade as the 2016 palmarès.
 
 Run: python examples/what_if.py
 """
@@ -15,10 +16,9 @@ import attrs
 
 import villes_label as vl
 from villes_label import Status
-from villes_label.referential import synthetic_cohort
 
 rules = vl.default_ruleset()
-cohort = synthetic_cohort(1_000, seed=2016, epci_share=0.1)
+cohort = vl.referential.palmares_cohort()
 
 
 def with_grade(ruleset: vl.Ruleset, arobases: int, **changes: object) -> vl.Ruleset:
@@ -37,8 +37,8 @@ variants = {
     ),
     # A planned service earns a quarter of a deployed one instead of nothing.
     "planned services earn 1/4": rules.replace(credits={Status.PLANNED: Fraction(1, 4)}),
-    # 3 @ from 40 points instead of 35.
-    "3 @ from 40 points": with_grade(rules, 3, min_score=Fraction(40, 100)),
+    # 3 @ from 62.5 points (the threshold of 4 @) instead of 58.3.
+    "3 @ from 62.5 points": with_grade(rules, 3, min_score=Fraction(5, 8)),
 }
 
 counts = vl.grade_distribution(vl.assess(d, rules) for d in cohort)

@@ -116,7 +116,7 @@ class TestCommands:
         code, out, err = run(capsys, "demo")
         rules, dossier = default_ruleset(), sample_dossier()
         assert (code, err) == (0, "")
-        road = vl.roadmap(dossier, rules, 4, per_year=1)
+        road = vl.roadmap(dossier, rules, 5, per_year=1)  # the way to the top grade
         assert out == (
             assess(dossier, rules).explain()
             + "\n\n"
@@ -209,7 +209,7 @@ class TestCommands:
         # The reasons' messages follow --lang (French by default); floats beside the fractions.
         assert from_dict(exact(data), Assessment) == expected.in_language("fr")
         assert data["score_percent"] == round(float(expected.score) * 100, 2)
-        assert data["issues_percent"]["democratie-locale"] == 31.25
+        assert data["issues_percent"]["democratie-locale"] == 25.0
 
     def test_score_with_rules(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         rules = default_ruleset().replace(name="stricter", credits={vl.Status.PARTIAL: 0})

@@ -79,15 +79,15 @@ class TestSnapshots:
         english = (SNAPSHOTS / "demo.en.txt").read_text(encoding="utf-8")
         assert f"12{NBSP}400 habitants" in french
         assert "Démocratie locale [democratie-locale]" in french
-        assert "enjeu Démocratie locale 31,2 → 43,8 (50,0 requis)" in french
-        assert "enjeu Démocratie locale 43,8 → 56,2 (50,0 requis)" in french
-        assert "+0,6 point ;" in french
-        assert "Feuille de route 2017–2020" in french
+        assert "enjeu Démocratie locale 25,0 → 75,0 (50,0 requis)" in french
+        assert "score global 60,4 → 64,6 (62,5 requis)" in french
+        assert "+4,2 points ;" in french
+        assert "Feuille de route 2017–2020 vers @@@@@ (5 arobases)" in french
         for word in ("Grade", "Target", "Roadmap", "points short", "inhabitants"):
             assert word not in french
         for word in ("Note :", "Objectif", "Feuille de route", "il manque", "400 habitants"):
             assert word not in english
-        assert "issue Démocratie locale 31.2 → 43.8 (50.0 required)" in english
+        assert "issue Démocratie locale 25.0 → 75.0 (50.0 required)" in english
 
 
 class TestConsoleScript:
@@ -147,8 +147,8 @@ class TestScore:
         expected = assess(sample_dossier(), default_ruleset())
         assert [r["message"] for r in data["reasons"]] == list(expected.reason_texts(lang))  # type: ignore[arg-type]
         assert [r["code"] for r in data["reasons"]] == [r.code for r in expected.reasons]
-        assert data["score"] == "480143/942480"
-        assert data["score_percent"] == 50.94
+        assert data["score"] == "29/48"
+        assert data["score_percent"] == 60.42
         assert data["names"]["democratie-locale"] == "Démocratie locale"
 
 
@@ -210,7 +210,10 @@ class TestPlanRoadmapQuestions:
         step = data["steps"][0]
         assert step["gain_percent"] == round(float(expected.steps[0].gain) * 100, 2)
         effect = step["effects"][0]
-        assert (effect["before_percent"], effect["required_percent"]) == (31.25, 50.0)
+        # Finishing the streamed council: the score lands exactly on the 5/8 of 4 @.
+        assert [s["service"] for s in data["steps"]] == ["retransmission-conseil-municipal"]
+        assert (effect["before_percent"], effect["required_percent"]) == (60.42, 62.5)
+        assert effect["after_percent"] == 62.5
 
     def test_roadmap(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         path = sample_file(tmp_path)
@@ -231,7 +234,7 @@ class TestPlanRoadmapQuestions:
         _, out, _ = run(capsys, "questions", path, "--limit", 3)
         assert (
             out.splitlines()[1]
-            == "  1. Ateliers de code en périscolaire [ateliers-code-periscolaire] — Éducation"
+            == "  1. Consultation en ligne [consultation-en-ligne] — Démocratie locale"
         )
         assert len(out.splitlines()) == 4
 
@@ -499,7 +502,11 @@ class TestHelpAndUsageInBothLanguages:
 
 
 def dossier_of(year: int) -> vl.Dossier:
-    return attrs.evolve(sample_dossier(), year=year)
+    # A town of 5,000 with open data: the 2017 rules count it (the open data duty, from
+    # 3,500 inhabitants), those of 2016 do not (an urban practice, from 10,000).
+    sample = sample_dossier().with_status("open-data", vl.Status.DEPLOYED)
+    town = attrs.evolve(sample.territory, population=5_000)
+    return attrs.evolve(sample, territory=town, year=year)
 
 
 class TestRulesOfTheDossiersYear:

@@ -31,7 +31,7 @@ from villes_label import (
     grade_distribution,
     records,
 )
-from villes_label.referential import sample_dossier, synthetic_cohort
+from villes_label.referential import palmares_cohort, sample_dossier, synthetic_cohort
 from villes_label.testing import dossiers, rulesets, taxonomies
 
 if TYPE_CHECKING:
@@ -312,8 +312,8 @@ class TestCalibrate:
         assert calibrate(once, cohort, target) == once
 
     def test_palmares_2016(self) -> None:
-        """The 2016 palmarès (40/37/31/25/30 over 163) on a synthetic cohort, exactly."""
-        cohort = synthetic_cohort(163, seed=51, epci_share=0.1)
+        """The 2016 palmarès (40/37/31/25/30 over 163) on the size-realistic cohort, exactly."""
+        cohort = palmares_cohort()
         rules = default_ruleset()
         calibrated = calibrate(rules, cohort, PALMARES_2016)
         assert distribution(cohort, calibrated) == {0: 0, **PALMARES_2016}
@@ -457,11 +457,17 @@ class TestCompare:
         assert result.downgraded == sum(a < b for b, a in zip(old, new, strict=True))
 
     def test_calibration_what_if(self) -> None:
-        cohort = synthetic_cohort(60, seed=4)
-        rules = default_ruleset()
-        calibrated = calibrate(rules, cohort, {1: 15, 2: 15, 3: 15, 4: 10, 5: 5})
+        # What calibrating moves: from the share-of-potential thresholds of the 2014 rules
+        # (20 %, 35 %, 50 %, 65 %) to the palmarès, on the default rules' gates and strata.
+        cohort = palmares_cohort()
+        rules = with_thresholds(
+            default_ruleset(),
+            [0, Fraction(1, 5), Fraction(7, 20), Fraction(1, 2), Fraction(13, 20)],
+        )
+        calibrated = calibrate(rules, cohort, PALMARES_2016)
         result = compare(cohort, rules, calibrated)
-        assert result.after == {0: 0, 1: 15, 2: 15, 3: 15, 4: 10, 5: 5}
+        assert result.after == {0: 0, **PALMARES_2016}
+        assert result.downgraded > 0
         assert result.upgraded + result.downgraded == len(result.changed)
         text = str(result)
         assert text.splitlines()[0] == result.summary()

@@ -262,37 +262,56 @@ class TestScorer:
         assert scorer.scores(cohort) == [assess(d, ruleset).score for d in cohort]
 
 
-# --- the label's size-aware 2016 rules----------------------------------------------------------
+# --- the label's default rules: size-aware 2016 and 2017 ---------------------------------------
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+SIZE_AWARE_YEARS = (2016, 2017)
 
 
-def empty(population: int, kind: TerritoryKind = TerritoryKind.COMMUNE) -> Dossier:
+def empty(
+    population: int, kind: TerritoryKind = TerritoryKind.COMMUNE, year: int = 2016
+) -> Dossier:
     code = "07212" if kind is TerritoryKind.COMMUNE else "200000001"
     territory = Territory(code=code, name="Exemple", kind=kind, population=population)
-    return Dossier(territory=territory, year=2016)
+    return Dossier(territory=territory, year=year)
 
 
+def palmares_cohort_of(year: int) -> tuple[Dossier, ...]:
+    """The 2016 palmarès cohort, carried to the referential of *year* (nothing is dropped)."""
+    moved = [vl.referential.upgrade(d, year) for d in vl.referential.palmares_cohort()]
+    assert all(m.complete for m in moved)
+    return tuple(m.dossier for m in moved)
+
+
+@pytest.mark.parametrize("year", SIZE_AWARE_YEARS)
 class TestSizeAwareRules:
-    """The published principles, as tests of the label's size-aware 2016 rules: a village can reach 5 @ with what
-    villages do, a large city with the same services cannot, and every grade is open to every
-    kind and size of collectivité."""
+    """The published principles, as tests of the label's default rules (2016, and 2017): a
+    village can reach 5 @ with what villages do, a large city with the same services cannot,
+    and every grade is open to every kind and size of collectivité."""
 
-    def test_a_village_of_200_reaches_five_arobases_with_at_most_25_services(self) -> None:
-        rules = vl.referential.size_aware_ruleset()
-        plan = recommend(empty(200), rules, target=5)
+    def test_the_default_rules_are_size_aware(self, year: int) -> None:
+        rules = vl.referential.ruleset(year)
+        assert rules.expectations == vl.referential.EXPECTATIONS
+        if year == 2016:
+            assert vl.default_ruleset() == rules
+
+    def test_a_village_of_200_reaches_five_arobases_with_at_most_25_services(
+        self, year: int
+    ) -> None:
+        rules = vl.referential.ruleset(year)
+        plan = recommend(empty(200, year=year), rules, target=5)
         assert plan.reachable
         assert len(plan.steps) <= 25
-        village = plan.apply(empty(200))
+        village = plan.apply(empty(200, year=year))
         assert assess(village, rules).grade == 5
 
-    def test_a_commune_of_150000_with_the_same_services_does_not(self) -> None:
-        rules = vl.referential.size_aware_ruleset()
-        village = recommend(empty(200), rules, target=5).apply(empty(200))
+    def test_a_commune_of_150000_with_the_same_services_does_not(self, year: int) -> None:
+        rules = vl.referential.ruleset(year)
+        village = recommend(empty(200, year=year), rules, target=5).apply(empty(200, year=year))
         city = attrs.evolve(village, territory=attrs.evolve(village.territory, population=150_000))
         assert assess(city, rules).grade < 5
         # Nor with any 25 services: the fewest that reach 5 @ are more.
-        assert len(recommend(empty(150_000), rules, target=5).steps) > 25
+        assert len(recommend(empty(150_000, year=year), rules, target=5).steps) > 25
 
     @pytest.mark.parametrize(
         ("kind", "population"),
@@ -304,77 +323,99 @@ class TestSizeAwareRules:
             (TerritoryKind.METROPOLE, 500_000),
         ],
     )
-    def test_every_grade_is_reachable(self, kind: TerritoryKind, population: int) -> None:
-        rules = vl.referential.size_aware_ruleset()
+    def test_every_grade_is_reachable(
+        self, year: int, kind: TerritoryKind, population: int
+    ) -> None:
+        rules = vl.referential.ruleset(year)
         for grade in range(1, 6):
-            plan = recommend(empty(population, kind), rules, target=grade)
+            plan = recommend(empty(population, kind, year), rules, target=grade)
             assert plan.reachable
             # At least the target, as the contract says: for a small village one step can
             # cross two close thresholds (7/12 and 5/8 for 3 and 4 @).
-            assert assess(plan.apply(empty(population, kind)), rules).grade >= grade
+            assert assess(plan.apply(empty(population, kind, year)), rules).grade >= grade
 
-    def test_the_palmares_is_reproduced_exactly(self) -> None:
-        rules = vl.referential.size_aware_ruleset()
-        cohort = vl.referential.palmares_cohort()
+    def test_the_palmares_is_reproduced_exactly(self, year: int) -> None:
+        """Calibrating the rules on the palmarès cohort gives back their own thresholds, and
+        the 2016 palmarès (no 2017 palmarès is published: 2017 is calibrated on it too)."""
+        rules = vl.referential.ruleset(year)
+        cohort = palmares_cohort_of(year)
         calibrated = vl.calibrate(rules, cohort, vl.referential.PALMARES_2016)
         # Grade 1 stays at 0: every participant gets one @, whatever the cohort's lowest score.
         assert calibrated.grades[1:] == rules.grades[1:]
         assert rules.grades[0].min_score == 0
         counts = vl.grade_distribution(Scorer(rules).assess(d) for d in cohort)
         assert counts == {0: 0, **vl.referential.PALMARES_2016}
+        assert vl.referential.PALMARES_2016 == {1: 40, 2: 37, 3: 31, 4: 25, 5: 30}
 
-    def test_the_cohort_follows_the_published_figures(self) -> None:
-        cohort = vl.referential.palmares_cohort()
-        assert len(cohort) == sum(vl.referential.PALMARES_2016.values()) == 163
-        initiatives = sorted(len(d.actions) for d in cohort)
-        assert initiatives[len(initiatives) // 2] == 24  # the published median
-        villages = [
-            d
-            for d in cohort
-            if d.territory.kind is TerritoryKind.COMMUNE and d.territory.population < 3_000
-        ]
-        communes = [d for d in cohort if d.territory.kind is TerritoryKind.COMMUNE]
-        assert round(100 * len(villages) / len(communes)) == 21  # 2011, 2018, 2020
-        assert len(cohort) - len(communes) == 10  # 6 % of intercommunalities
-        assert vl.referential.palmares_cohort() == cohort  # seeded
+    def test_the_gates_stay(self, year: int) -> None:
+        rules = vl.referential.ruleset(year)
+        for grade in (2, 3, 4, 5):
+            rule = rules.grade_rule(grade)
+            assert rule is not None
+            assert rule.required_services == {"site-internet"}
+        for grade, issue, theme in ((4, "1/2", "1/2"), (5, "7/10", "13/20")):
+            rule = rules.grade_rule(grade)
+            assert rule is not None
+            assert rule.min_issue_scores == {"democratie-locale": Fraction(issue)}
+            assert rule.min_theme_scores == {"democratie-services-publics": Fraction(theme)}
+
+
+def test_the_2014_rules_keep_the_share_of_potential() -> None:
+    """ATLAAS 2014 has 28 broad usages: its rules grade the share of the concerned potential."""
+    rules = vl.referential.ruleset(2014)
+    assert rules.expectations == ()
+    assert [rule.min_score for rule in rules.grades] == [
+        0,
+        Fraction(1, 5),
+        Fraction(7, 20),
+        Fraction(1, 2),
+        Fraction(13, 20),
+    ]
+
+
+def test_the_cohort_follows_the_published_figures() -> None:
+    cohort = vl.referential.palmares_cohort()
+    assert len(cohort) == sum(vl.referential.PALMARES_2016.values()) == 163
+    initiatives = sorted(len(d.actions) for d in cohort)
+    assert initiatives[len(initiatives) // 2] == 24  # the published median
+    villages = [
+        d
+        for d in cohort
+        if d.territory.kind is TerritoryKind.COMMUNE and d.territory.population < 3_000
+    ]
+    communes = [d for d in cohort if d.territory.kind is TerritoryKind.COMMUNE]
+    assert round(100 * len(villages) / len(communes)) == 21  # 2011, 2018, 2020
+    assert len(cohort) - len(communes) == 10  # 6 % of intercommunalities
+    assert vl.referential.palmares_cohort() == cohort  # seeded
 
 
 class TestRealCommunes:
     """The real communes, from their published actions: Saint-Apollinaire-de-Rias (159
     inhabitants, 5 @ in 2011 and 2012) gets at least 4 @, Carentoir (3,043, 1 @ in 2022) at
-    most 2 @."""
+    most 2 @, under the default rules and under the 2017 ones."""
 
     def scenarios(self) -> list[vl.Scenario]:
         data = json.loads((EXAMPLES / "real_communes.json").read_text(encoding="utf-8"))
         return list(vl.scenarios_from_data(data))
 
-    def test_within_the_bounds(self) -> None:
-        rias, carentoir = (s.dossier for s in self.scenarios())
+    @pytest.mark.parametrize("year", SIZE_AWARE_YEARS)
+    def test_within_the_bounds(self, year: int) -> None:
+        rias, carentoir = (
+            vl.referential.upgrade(s.dossier, year).dossier for s in self.scenarios()
+        )
         assert rias.territory.population == 159
         assert carentoir.territory.population == 3_043
-        assert assess(rias, vl.referential.size_aware_ruleset()).grade >= 4
-        assert assess(carentoir, vl.referential.size_aware_ruleset()).grade <= 2
+        rules = vl.referential.ruleset(year)
+        assert assess(rias, rules).grade >= 4
+        assert assess(carentoir, rules).grade <= 2
 
     def test_the_scenarios_hold(self) -> None:
         for scenario in self.scenarios():
-            assert vl.check_scenario(scenario, vl.referential.size_aware_ruleset()) == ()
+            assert vl.check_scenario(scenario, vl.default_ruleset()) == ()
 
     def test_the_check_command_runs_them(self) -> None:
-        rules = vl.from_dict(
-            json.loads((EXAMPLES / "rules_2016_size_aware.json").read_text(encoding="utf-8")),
-            Ruleset,
-        )
-        assert rules == vl.referential.size_aware_ruleset()
         done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "villes_label",
-                "check",
-                str(EXAMPLES / "real_communes.json"),
-                "--rules",
-                str(EXAMPLES / "rules_2016_size_aware.json"),
-            ],
+            [sys.executable, "-m", "villes_label", "check", str(EXAMPLES / "real_communes.json")],
             capture_output=True,
             text=True,
             check=False,

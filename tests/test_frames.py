@@ -278,15 +278,18 @@ class TestScorerOnArrays:
         assert list(summary.gate_grades) == [assess(d, gateless).grade for d in cohort]
 
     def test_realistic_cohort(self) -> None:
+        """Share of potential (the default rules without their expectations): equal to `assess`."""
+        rules = RULES.replace(expectations=())
         cohort = realistic(1_500, seed=61)
-        results = [assess(d, RULES) for d in cohort]
-        scorer = Scorer(RULES)
+        results = [assess(d, rules) for d in cohort]
+        scorer = Scorer(rules)
         assert scorer.grades(cohort) == [r.grade for r in results]
         assert scorer.scores(cohort) == [r.score for r in results]
 
     def test_realistic_cohort_under_size_aware_rules(self) -> None:
         """Saturating issues and themes, on arrays: equal to `assess` on a realistic cohort."""
-        rules = referential.size_aware_ruleset()
+        rules = referential.ruleset(2016)
+        assert rules.expectations
         cohort = realistic(1_500 if THOROUGH else 400, seed=62)
         results = [assess(d, rules) for d in cohort]
         scorer = Scorer(rules)

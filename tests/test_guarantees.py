@@ -82,7 +82,12 @@ def examples() -> dict[str, object]:
     road = vl.roadmap(dossier, rules, 5, per_year=4)
     national = vl.referential.national_cohort(40, seed=3)
     by_region = vl.atlas([assess(d, rules) for d in national], "region", dossiers=national)
-    board = vl.dashboard(national[0], rules, national)
+    # The first territory of the cohort whose plan has peers to show.
+    board = next(
+        found
+        for d in national
+        if (found := vl.dashboard(d, rules, national)).peers and any(found.peers.values())
+    )
     placed = next(a for d in national for a in d.actions if a.actors and a.place)
     return {
         "Actor": placed.actors[0],

@@ -146,5 +146,8 @@ def test_the_sample_dossier() -> None:
     rules = default_ruleset()
     result = assess(sample_dossier(), rules)
     concerned = tuple(s.id for s in rules.taxonomy.services if s.id not in result.not_concerned)
-    score, _, _ = nested_means(rules, concerned, credits_of(rules, sample_dossier()))
-    assert result.score == score == Fraction(480143, 942480)
+    (expectation,) = (e for e in rules.expectations if e.covers(sample_dossier().territory))
+    assert expectation.stratum == result.stratum == "petite-ville"
+    score, _, _ = nested_means(rules, concerned, credits_of(rules, sample_dossier()), expectation)
+    # Themes 3/4, 1/2, 2/3 and 1/2 (see the tutorial): their mean is 29/48.
+    assert result.score == score == Fraction(29, 48)

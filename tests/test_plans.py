@@ -323,46 +323,54 @@ class TestTies:
 
 
 class TestSampleCommune:
-    """The sample commune has 3 @ and a score above the 50 of 4 @, but its citizen
-    participation is weak: the plan for 4 @ deploys two participation services."""
+    """The sample commune (a town of 12,400: two deployed services cover an issue, three
+    covered issues a theme) has 3 @, a score of 29/48 under the 5/8 of 4 @, and weak citizen
+    participation: the plan for 4 @ deploys its planned participatory budget, which lifts both."""
 
     def test_plan_for_four_arobases(self) -> None:
         dossier, rules = sample_dossier(), default_ruleset()
         plan = recommend(dossier, rules)
         assert plan.target == 4
         assert plan.reachable
-        assert [step.service for step in plan.steps] == [
-            "budget-participatif",
-            "petitions-en-ligne",
-        ]
-        assert [step.current for step in plan.steps] == [Status.PLANNED, Status.ABSENT]
-        # 2 of the 8 concerned services of démocratie locale, one issue of 5 in its
-        # theme, one theme of 4: 2/8 × 1/5 × 1/4.
-        assert plan.gain == Fraction(1, 80)
+        assert [step.service for step in plan.steps] == ["budget-participatif"]
+        assert [step.current for step in plan.steps] == [Status.PLANNED]
+        # Half of démocratie locale's expectation (1/4 → 3/4), a theme asked three covered
+        # issues and not yet saturated (+1/2 × 1/3), one theme of 4: 1/2 × 1/3 × 1/4.
+        assert plan.gain == Fraction(1, 24)
 
     def test_the_plan_honours_the_participation_gate(self) -> None:
         dossier, rules = sample_dossier(), default_ruleset()
         before = assess(dossier, rules)
-        assert before.score >= Fraction(1, 2)
+        assert before.score < Fraction(5, 8)
         assert [r.code for r in before.reasons_of("issue-gate")] == ["issue-gate"]
         after = assess(recommend(dossier, rules).apply(dossier), rules)
         assert after.grade == 4
         assert after.issues["democratie-locale"] >= Fraction(1, 2)
-        # The richest services elsewhere would not do: they leave the gate failing.
-        richest = next_questions(dossier, rules, limit=2)
-        assert assess(deploy(dossier, richest), rules).grade == 3
+        # Two services of cohésion sociale bring more score, but leave the gate failing.
+        elsewhere = deploy(dossier, ("reseau-social-local", "accueil-nouveaux-habitants"))
+        assert assess(elsewhere, rules).score > after.score
+        assert assess(elsewhere, rules).grade == 3
 
-    def test_no_single_service_is_enough(self) -> None:
+    def test_only_participation_is_enough(self) -> None:
+        """Every single service that gives 4 @ is one of démocratie locale."""
         dossier, rules = sample_dossier(), default_ruleset()
-        for sid in open_services(dossier, rules):
-            assert assess(dossier.with_status(sid, D), rules).grade == 3
+        local = {s.id for s in rules.taxonomy.issue("democratie-locale").services}
+        enough = [
+            sid
+            for sid in open_services(dossier, rules)
+            if assess(dossier.with_status(sid, D), rules).grade == 4
+        ]
+        assert "budget-participatif" in enough
+        assert set(enough) <= local
 
     def test_five_arobases_is_reachable(self) -> None:
         dossier, rules = sample_dossier(), default_ruleset()
         plan = recommend(dossier, rules, 5)
         assert plan.reachable
         assert assess(plan.apply(dossier), rules).grade == 5
-        assert len(plan.steps) == 14
+        # The budget (démocratie locale at 3/4, above the 70 % of 5 @; score 31/48), then a
+        # service brings at most 1/24: three more reach 11/15 (31/48 + 3/24 = 37/48).
+        assert len(plan.steps) == 4
 
     def test_a_village_with_nothing_gets_a_website_first(self) -> None:
         village = Dossier(territory=town(300), year=2016)
@@ -471,7 +479,8 @@ class TestNextQuestions:
         dossier, rules = sample_dossier(), default_ruleset()
         questions = next_questions(dossier, rules)
         assert len(questions) == 10
-        assert questions[:2] == ("ateliers-code-periscolaire", "maintenance-informatique-ecoles")
+        # Démocratie locale first: its undeclared services lift the score and the gate.
+        assert questions[:2] == ("consultation-en-ligne", "publication-deliberations")
         assert not set(questions) & dossier.declared
         assert next_questions(dossier, rules, 0) == ()
 
@@ -487,35 +496,32 @@ class TestNextQuestions:
 
 
 def a_plan() -> Plan:
-    def gate(before: Fraction, after: Fraction) -> vl.Effect:
-        return vl.Effect(
-            code="issue-gate",
-            subject="democratie-locale",
-            name="Démocratie locale",
-            required=Fraction(1, 2),
-            before=before,
-            after=after,
-        )
-
     steps = (
         Step(
             service="budget-participatif",
             name="Budget participatif",
             current=Status.PLANNED,
             proposed=D,
-            gain=Fraction(1, 160),
-            effects=(gate(Fraction(5, 16), Fraction(7, 16)),),
-        ),
-        Step(
-            service="petitions-en-ligne",
-            name="Pétitions en ligne",
-            current=Status.ABSENT,
-            proposed=D,
-            gain=Fraction(1, 160),
-            effects=(gate(Fraction(7, 16), Fraction(9, 16)),),
+            gain=Fraction(1, 24),
+            effects=(
+                vl.Effect(
+                    code="min-score",
+                    required=Fraction(5, 8),
+                    before=Fraction(29, 48),
+                    after=Fraction(31, 48),
+                ),
+                vl.Effect(
+                    code="issue-gate",
+                    subject="democratie-locale",
+                    name="Démocratie locale",
+                    required=Fraction(1, 2),
+                    before=Fraction(1, 4),
+                    after=Fraction(3, 4),
+                ),
+            ),
         ),
     )
-    return Plan(target=4, reachable=True, steps=steps, score=Fraction(480143, 942480))
+    return Plan(target=4, reachable=True, steps=steps, score=Fraction(29, 48))
 
 
 class TestPlanModel:
@@ -525,12 +531,12 @@ class TestPlanModel:
         plan = a_plan()
         assert plan == recommend(sample_dossier(), default_ruleset())
         assert hash(plan) == hash(a_plan())
-        assert plan.gain == Fraction(1, 80)
+        assert plan.gain == Fraction(1, 24)
 
     def test_apply(self) -> None:
         applied = a_plan().apply(sample_dossier())
         assert applied.status("budget-participatif") is D
-        assert applied.status("petitions-en-ligne") is D
+        assert applied.status("petitions-en-ligne") is Status.ABSENT
         assert applied.actions == sample_dossier().actions
         with pytest.raises(InvalidInput, match="dossier"):
             a_plan().apply("not a dossier")  # type: ignore[arg-type]
@@ -561,19 +567,18 @@ class TestPlanModel:
     def test_text(self) -> None:
         plan = a_plan()
         assert str(plan) == (
-            "Plan for @@@@ (grade 4): 2 steps, +1.2 points: "
-            "budget-participatif (+0.6), petitions-en-ligne (+0.6)"
+            "Plan for @@@@ (grade 4): 1 step, +4.2 points: budget-participatif (+4.2)"
         )
         assert plan.explain() == (
-            "Objectif : @@@@ (4 arobases) — 2 étapes, +1,2 point au score global (50,9 → 52,2)\n"
-            "  1. Budget participatif [budget-participatif] : prévu → déployé, +0,6 point ; "
-            "enjeu Démocratie locale 31,2 → 43,8 (50,0 requis)\n"
-            "  2. Pétitions en ligne [petitions-en-ligne] : absent → déployé, +0,6 point ; "
-            "enjeu Démocratie locale 43,8 → 56,2 (50,0 requis)"
+            "Objectif : @@@@ (4 arobases) — 1 étape, +4,2 points au score global (60,4 → 64,6)\n"
+            "  1. Budget participatif [budget-participatif] : prévu → déployé, +4,2 points ; "
+            "score global 60,4 → 64,6 (62,5 requis), "
+            "enjeu Démocratie locale 25,0 → 75,0 (50,0 requis)"
         )
         assert plan.explain("en").splitlines()[1] == (
-            "  1. Budget participatif [budget-participatif]: planned → deployed, +0.6 points; "
-            "issue Démocratie locale 31.2 → 43.8 (50.0 required)"
+            "  1. Budget participatif [budget-participatif]: planned → deployed, +4.2 points; "
+            "overall score 60.4 → 64.6 (62.5 required), "
+            "issue Démocratie locale 25.0 → 75.0 (50.0 required)"
         )
         with pytest.raises(InvalidInput, match="lang"):
             plan.explain("de")  # type: ignore[arg-type]
@@ -590,7 +595,7 @@ class TestPlanModel:
     def test_html(self) -> None:
         html = a_plan()._repr_html_()
         assert "<td>Budget participatif</td><td><code>budget-participatif</code></td>" in html
-        assert "enjeu Démocratie locale 31,2 → 43,8" in html
+        assert "enjeu Démocratie locale 25,0 → 75,0" in html
         assert "déjà atteint" in Plan(target=2, reachable=True)._repr_html_()
         assert "already reached" in Plan(target=2, reachable=True).to_html("en")
         assert "out of reach" in Plan(target=5, reachable=False).to_html("en")
@@ -707,15 +712,18 @@ class TestPreferences:
             assert not {step.service for step in plan.steps} & excluded
 
     def test_started_services_come_first(self) -> None:
-        """The sample commune: "started" finishes the partial consultation and the planned
-        participatory budget instead of opening petitions."""
-        plan = recommend(sample_dossier(), default_ruleset(), 4, prefer="started")
+        """The sample commune: for 5 @, "started" finishes what is partial or planned (the
+        pooled IT, the participatory budget, the third place, the street lighting) instead of
+        opening services of cohésion sociale and solidarités."""
+        plan = recommend(sample_dossier(), default_ruleset(), 5, prefer="started")
         assert [(step.service, step.current) for step in plan.steps] == [
-            ("consultation-en-ligne", Status.PARTIAL),
+            ("mutualisation-intercommunale", Status.PARTIAL),
             ("budget-participatif", Status.PLANNED),
+            ("teletravail-tiers-lieu", Status.PLANNED),
+            ("eclairage-public-intelligent", Status.PLANNED),
         ]
-        fewest = recommend(sample_dossier(), default_ruleset(), 4)
-        assert fewest.steps[1].current is Status.ABSENT
+        fewest = recommend(sample_dossier(), default_ruleset(), 5)
+        assert [step.current for step in fewest.steps[1:]] == [Status.ABSENT] * 3
 
     def test_excluding_a_required_service_makes_the_target_unreachable(self) -> None:
         rules = tiny_rules((GradeRule(arobases=1, min_score=Fraction(0), required_services={"a"}),))
@@ -750,18 +758,24 @@ class TestEffects:
 
     def test_sample_commune(self) -> None:
         plan = recommend(sample_dossier(), default_ruleset())
-        first, second = (step.effects for step in plan.steps)
-        assert [(e.code, e.subject, e.name) for e in first + second] == [
-            ("issue-gate", "democratie-locale", "Démocratie locale")
-        ] * 2
-        assert (first[0].before, first[0].after, second[0].after) == (
-            Fraction(5, 16),
-            Fraction(7, 16),
-            Fraction(9, 16),
+        (effects,) = (step.effects for step in plan.steps)
+        assert [(e.code, e.subject, e.name) for e in effects] == [
+            ("min-score", None, ""),
+            ("issue-gate", "democratie-locale", "Démocratie locale"),
+        ]
+        score, gate = effects
+        assert (score.before, score.after, score.required) == (
+            Fraction(29, 48),
+            Fraction(31, 48),
+            Fraction(5, 8),
         )
-        assert first[0].after == second[0].before
-        assert not first[0].met
-        assert second[0].met
+        assert (gate.before, gate.after, gate.required) == (
+            Fraction(1, 4),
+            Fraction(3, 4),
+            Fraction(1, 2),
+        )
+        assert score.met
+        assert gate.met
 
     @given(small_cases())
     def test_effects_follow_the_plan(self, case: tuple[Ruleset, Dossier, int | None]) -> None:

@@ -89,10 +89,10 @@ class TestNamesBesideIds:
     def test_html_tables(self) -> None:
         html = assess(sample_dossier(), RULES)._repr_html_()
         assert (
-            "<td>Démocratie locale</td><td><code>democratie-locale</code></td><td>31,2</td>" in html
+            "<td>Démocratie locale</td><td><code>democratie-locale</code></td><td>25,0</td>" in html
         )
         english = assess(sample_dossier(), RULES).to_html("en")
-        assert "<td>31.2</td>" in english
+        assert "<td>25.0</td>" in english
         assert "<th>Issue</th>" in english
         taxonomy = default_taxonomy()._repr_html_()
         assert "Site internet <code>site-internet</code>" in taxonomy
@@ -133,13 +133,15 @@ class TestOneLanguage:
     def test_reasons_in_both_languages(self) -> None:
         result = assess(sample_dossier(), RULES)
         french, english = result.reason_texts("fr"), result.reason_texts("en")
+        assert french[1] == "score global : 60,4 pour 62,5 requis, il manque 2,1 points"
+        assert english[1] == "overall score: 60.4 for 62.5 required, 2.1 points short"
         assert (
-            french[1]
-            == "enjeu Démocratie locale [democratie-locale] : 31,2 pour 50,0 requis, il manque 18,8 points"
+            french[2]
+            == "enjeu Démocratie locale [democratie-locale] : 25,0 pour 50,0 requis, il manque 25,0 points"
         )
         assert (
-            english[1]
-            == "issue Démocratie locale [democratie-locale]: 31.2 for 50.0 required, 18.8 points short"
+            english[2]
+            == "issue Démocratie locale [democratie-locale]: 25.0 for 50.0 required, 25.0 points short"
         )
         assert french[0].startswith("note @@@ (3 arobases) obtenue")
 
@@ -156,11 +158,11 @@ class TestOneLanguage:
         result = assess(sample_dossier(), RULES)
         assert (
             result.summary()
-            == "Saint-Exemple-sur-Vilaine (2016) : @@@ (3 arobases), score 50,9 sur 100"
+            == "Saint-Exemple-sur-Vilaine (2016) : @@@ (3 arobases), score 60,4 sur 100"
         )
         assert (
             result.summary("en")
-            == "Saint-Exemple-sur-Vilaine (2016): @@@ (grade 3), score 50.9 out of 100"
+            == "Saint-Exemple-sur-Vilaine (2016): @@@ (grade 3), score 60.4 out of 100"
         )
 
     @pytest.mark.parametrize(

@@ -80,22 +80,23 @@ class TestSpread:
             assert road.reached_in == dossier.year
 
     def test_sample_commune_one_a_year(self) -> None:
-        road = roadmap(sample_dossier(), default_ruleset(), 4, per_year=1)
+        # The plan for 5 @ has four steps: one a year reaches it at the 2020 horizon.
+        road = roadmap(sample_dossier(), default_ruleset(), 5, per_year=1)
         assert [(y.year, [s.service for s in y.steps], y.grade) for y in road.years] == [
-            (2017, ["budget-participatif"], 3),
-            (2018, ["petitions-en-ligne"], 4),
-            (2019, [], 4),
-            (2020, [], 4),
+            (2017, ["budget-participatif"], 4),
+            (2018, ["reseau-social-local"], 4),
+            (2019, ["accueil-nouveaux-habitants"], 4),
+            (2020, ["aide-sociale-en-ligne"], 5),
         ]
-        assert (road.reached_in, road.within_horizon) == (2018, True)
+        assert (road.reached_in, road.within_horizon) == (2020, True)
 
     def test_beyond_the_horizon_says_the_earliest_year(self) -> None:
-        road = roadmap(sample_dossier(), default_ruleset(), 5, years=4, per_year=2)
+        road = roadmap(sample_dossier(), default_ruleset(), 5, years=3, per_year=1)
         steps = len(recommend(sample_dossier(), default_ruleset(), 5).steps)
-        assert steps > 8
-        assert len(road.years) == math.ceil(steps / 2)
+        assert steps > 3
+        assert len(road.years) == steps
         assert not road.within_horizon
-        assert road.reached_in == 2016 + math.ceil(steps / 2)
+        assert road.reached_in == 2016 + steps
         assert f"au plus tôt en {road.reached_in}" in road.explain()
         assert f"{road.reached_in} at the earliest" in road.explain("en")
 
@@ -143,23 +144,24 @@ class TestRoadmapModel:
             RoadmapYear(year=2017, grade=9, score=Fraction(1, 2))
 
     def test_texts(self) -> None:
-        road = roadmap(sample_dossier(), default_ruleset(), 4, per_year=1)
+        road = roadmap(sample_dossier(), default_ruleset(), 5, per_year=1)
         french = road.explain()
         assert french.splitlines()[0] == (
-            "Feuille de route 2017–2020 vers @@@@ (4 arobases) "
-            "(aujourd'hui @@@ (3 arobases), score 50,9)"
+            "Feuille de route 2017–2020 vers @@@@@ (5 arobases) "
+            "(aujourd'hui @@@ (3 arobases), score 60,4)"
         )
         assert (
-            "2018 : Pétitions en ligne [petitions-en-ligne] — note attendue @@@@ (4 arobases), score 52,2"
-            in french
+            "2020 : Aide sociale en ligne [aide-sociale-en-ligne] — "
+            "note attendue @@@@@ (5 arobases), score 77,1" in french
         )
         assert french.endswith(
-            "Conclusion : @@@@ (4 arobases) atteint en 2018, avant l'horizon 2020 (1 service par an au plus)"
+            "Conclusion : @@@@@ (5 arobases) atteint en 2020, avant l'horizon 2020 "
+            "(1 service par an au plus)"
         )
         assert str(road) == road.summary("en")
         html = road._repr_html_()
         assert "<th>Note attendue</th>" in html
-        assert "<code>petitions-en-ligne</code>" in html
+        assert "<code>aide-sociale-en-ligne</code>" in html
         assert "<th>Expected grade</th>" in road.to_html("en")
         with pytest.raises(InvalidInput, match="lang"):
             road.explain("de")  # type: ignore[arg-type]

@@ -131,9 +131,9 @@ class TestScenarioValues:
         assert str(scenario) == "sample"
 
     def test_round_trip_through_plain_data(self) -> None:
-        scenario = sample(expect_grade=3, expect_score="480143/942480", expect_mentions=[])
+        scenario = sample(expect_grade=3, expect_score="29/48", expect_mentions=[])
         data = to_dict(scenario)
-        assert data["expect_score"] == "480143/942480"
+        assert data["expect_score"] == "29/48"
         assert data["expect_mentions"] == []
         assert from_dict(json.loads(json.dumps(data)), Scenario) == scenario
 
@@ -142,29 +142,30 @@ class TestCheckScenario:
     """`check_scenario` returns one readable line per unmet expectation, and nothing when all hold."""
 
     def test_holds(self) -> None:
-        scenario = sample(expect_grade=3, expect_score=Fraction(480143, 942480), expect_mentions=())
+        scenario = sample(expect_grade=3, expect_score=Fraction(29, 48), expect_mentions=())
         assert check_scenario(scenario, RULES) == ()
 
     def test_grade_too_low_says_what_fails(self) -> None:
         (line,) = check_scenario(sample(name="Saint-X 2016", expect_grade=4), RULES)
         assert line == (
-            "Saint-X 2016: expected grade 4, got 3 (issue 'democratie-locale' scores 31.2, "
-            "18.8 points below the 50.0 required)"
+            "Saint-X 2016: expected grade 4, got 3 (the score 60.4 is 2.1 points below the 62.5 "
+            "required; issue 'democratie-locale' scores 25.0, 25.0 points below the 50.0 required)"
         )
 
     def test_grade_far_too_low_names_the_grade_that_fails_first(self) -> None:
         (line,) = check_scenario(sample(expect_grade=5), RULES)
-        assert line.startswith("sample: expected grade 5, got 3 (grade 4 fails first: issue ")
+        assert line.startswith("sample: expected grade 5, got 3 (grade 4 fails first: the score ")
+        assert "issue 'democratie-locale' scores 25.0" in line
 
     def test_every_failure_of_the_next_grade_is_given(self) -> None:
         (line,) = check_scenario(Scenario(name="empty", dossier=EMPTY, expect_grade=2), RULES)
-        assert "points below the 20.0 required" in line
+        assert "the score 0.0 is 43.1 points below the 43.1 required" in line
         assert "the required service 'site-internet' is absent, it must be deployed" in line
 
     def test_grade_too_high(self) -> None:
         (line,) = check_scenario(sample(expect_grade=2), RULES)
         assert (
-            line == "sample: expected grade 2, got 3 (score 50.9; every condition of grade 3 holds)"
+            line == "sample: expected grade 2, got 3 (score 60.4; every condition of grade 3 holds)"
         )
 
     def test_in_french_on_demand(self) -> None:
@@ -181,7 +182,7 @@ class TestCheckScenario:
         grade, score, mentions = french
         assert grade.startswith("Saint-X 2016 : note attendue 4, obtenue 3 (")
         assert "Démocratie locale" in grade  # the reasons in French, names beside ids
-        assert "50,9" in score
+        assert "60,4" in score
         assert score.startswith("Saint-X 2016 : score attendu 1/2 (50,0), obtenu ")
         assert mentions == (
             "Saint-X 2016 : mentions attendues {'libre'}, obtenues aucune (manquantes {'libre'})"
@@ -199,7 +200,7 @@ class TestCheckScenario:
 
     def test_score(self) -> None:
         (line,) = check_scenario(sample(expect_score="1/2"), RULES)
-        assert line == "sample: expected score 1/2 (50.0), got 480143/942480 (50.9)"
+        assert line == "sample: expected score 1/2 (50.0), got 29/48 (60.4)"
 
     def test_mentions(self) -> None:
         (line,) = check_scenario(sample(expect_mentions={"libre"}), RULES)
@@ -402,25 +403,25 @@ class TestExampleFiles:
     EXPECTED: ClassVar[dict[str, tuple[int, Fraction, set[str]]]] = {
         "village: participation, public services and daily life online": (
             2,
-            Fraction(4, 15),
+            Fraction(1, 2),
             set(),
         ),
         "city: everything deployed, economy only partly": (
             5,
-            Fraction(7, 8),
+            Fraction(31, 32),
             {"libre"},
         ),
         "intercommunality: no school competence, no participation": (
-            3,
-            Fraction(171, 340),
+            2,
+            Fraction(41, 80),
             set(),
         ),
         "town strong everywhere but in participation: stays under 4 @": (
             3,
-            Fraction(173, 180),
+            Fraction(29, 30),
             {"libre"},
         ),
-        "the sample commune of the documentation": (3, Fraction(480143, 942480), set()),
+        "the sample commune of the documentation": (3, Fraction(29, 48), set()),
     }
 
     def test_json_and_toml_agree(self) -> None:
@@ -449,7 +450,8 @@ class TestExampleFiles:
         assert load_json()[-1].dossier == sample_dossier()
 
     def test_a_changed_rule_is_caught(self) -> None:
-        # Lowering the participation gate of 4 @ lets the town and the sample commune through.
+        # Lowering the participation gate of 4 @ lets the town through; the sample commune
+        # stays at 3 @, its score being short of 4 @ too.
         four = RULES.grade_rule(4)
         assert four is not None
         laxer = GradeRule(
@@ -461,10 +463,7 @@ class TestExampleFiles:
         )
         rules = RULES.replace(grades=(*RULES.grades[:3], laxer, RULES.grades[4]))
         failing = [s.name for s in load_json() if check_scenario(s, rules)]
-        assert failing == [
-            "town strong everywhere but in participation: stays under 4 @",
-            "the sample commune of the documentation",
-        ]
+        assert failing == ["town strong everywhere but in participation: stays under 4 @"]
 
 
 class TestCheckCommand:
@@ -485,7 +484,7 @@ class TestCheckCommand:
         code = main(["check", str(path), str(EXAMPLES / "scenarios_2016.toml"), "--lang", "en"])
         out = capsys.readouterr().out
         assert code == 1
-        assert "sample at 4 @: expected grade 4, got 3 (issue 'democratie-locale'" in out
+        assert "sample at 4 @: expected grade 4, got 3 (the score 60.4 is 2.1 points below" in out
         assert out.splitlines()[-1] == "5 passed, 1 failed"
 
     def test_a_failing_scenario_in_french(

@@ -263,7 +263,9 @@ def everything(status: Status) -> dict[str, Status]:
 
 
 class TestDefaultRulesExamples:
-    """Hand-computed assessments under the label's 2016 rules."""
+    """Hand-computed assessments under the label's 2016 rules (size-aware: a village covers an
+    issue with one deployed service and a theme with two covered issues; a town of 20,000 to
+    100,000 or an intercommunality of that size an issue with three; a large city with four)."""
 
     def village(self, services: Mapping[str, Status]) -> Dossier:
         territory = Territory(
@@ -273,10 +275,13 @@ class TestDefaultRulesExamples:
 
     def test_village_with_only_a_website(self) -> None:
         result = assess(self.village({"site-internet": Status.DEPLOYED}), RULES)
-        # 1/4 of the themes, 1/5 of its issues, 1/17 of the services of that issue.
-        assert result.score == Fraction(1, 340)
+        # One service covers services publics for a village; its theme asks two covered
+        # issues of a village, so it is half covered: 1/2 of one theme of four.
+        assert result.issues["services-publics"] == 1
+        assert result.themes["democratie-services-publics"] == Fraction(1, 2)
+        assert result.score == Fraction(1, 8)
         assert result.grade == 1
-        assert result.reasons_of("min-score")[0].required == Fraction(1, 5)
+        assert result.reasons_of("min-score")[0].required == Fraction(31, 72)
 
     def test_village_is_not_penalised_for_city_services(self) -> None:
         result = assess(self.village(everything(Status.DEPLOYED)), RULES)
@@ -307,17 +312,20 @@ class TestDefaultRulesExamples:
         }
         city = Territory(code="29019", name="Brest", kind=TerritoryKind.COMMUNE, population=140_000)
         result = assess(Dossier(territory=city, year=2016, services=services), RULES)
+        # A large city covers an issue with four deployed services; every issue of vivre
+        # ensemble has at least eight concerned services, all partial: half of eight covers it.
+        assert result.issues["cohesion-sociale"] == 1
         assert result.themes == {
             "democratie-services-publics": 1,
-            "vivre-ensemble": Fraction(1, 2),
+            "vivre-ensemble": 1,
             "partage-connaissances": 1,
             "creation-richesses": 0,
         }
-        assert result.score == Fraction(5, 8)
+        assert result.score == Fraction(3, 4)
+        # 3/4 is above 11/15, but 5 @ leads on every front: one empty theme keeps it at 4 @.
         assert result.grade == 4
         assert result.not_concerned == frozenset()
-        short = result.reasons_of("min-score")[0]
-        assert short.shortfall == Fraction(13, 20) - Fraction(5, 8)
+        assert result.reasons_of("min-score") == ()
         assert [r.subject for r in result.reasons_of("each-theme")] == ["creation-richesses"]
         assert result.projected_score == result.score
 
@@ -341,11 +349,15 @@ class TestDefaultRulesExamples:
             "education-medias-information": Status.DEPLOYED,
         }
         result = assess(Dossier(territory=epci, year=2016, services=services), RULES)
+        # Its one concerned education service covers the issue (three are expected of an
+        # intercommunality of 20,000 to 100,000, but the issue has only one for it).
         assert result.issues["education"] == 1
         assert result.themes["partage-connaissances"] == Fraction(1, 3)
-        # Media education now sits under identité (ATLAAS 2014: "protection des
-        # mineurs, éducation critique"): 1/12 from education, 1/10 × 1/5 × 1/4 from it.
-        assert result.score == Fraction(1, 12) + Fraction(1, 200)
+        # Media education now sits under identité (ATLAAS 2014: "protection des mineurs,
+        # éducation critique"), one of the three services expected there: 1/12 from
+        # education, 1/3 × 1/5 × 1/4 from identité.
+        assert result.issues["identite"] == Fraction(1, 3)
+        assert result.score == Fraction(1, 12) + Fraction(1, 60)
         assert {"registre-personnes-vulnerables", *schools} <= result.not_concerned
         # Numérique éducatif is a distinction of 2017: the 2016 rules do not award it.
         assert result.mentions == ()
@@ -442,14 +454,15 @@ class TestReports:
         result = assess(sample_dossier(), RULES)
         assert result.grade == 3
         codes = [r.code for r in result.reasons]
-        assert codes == ["grade", "issue-gate"]  # the sample has no input error
+        # Short of 4 @ by its score and by participation; no input error.
+        assert codes == ["grade", "min-score", "issue-gate", "potential", "potential", "potential"]
         french = result.explain()
         assert "@@@ (3 arobases)" in french
-        assert "enjeu Démocratie locale [democratie-locale] : 31,2 pour 50,0 requis" in french
-        assert "il manque 18,8 points" in french
+        assert "enjeu Démocratie locale [democratie-locale] : 25,0 pour 50,0 requis" in french
+        assert "score global : 60,4 pour 62,5 requis, il manque 2,1 points" in french
         english = result.explain("en")
         assert "Grade: @@@ (grade 3)" in english
-        assert "issue Démocratie locale [democratie-locale]: 31.2 for 50.0 required" in english
+        assert "issue Démocratie locale [democratie-locale]: 25.0 for 50.0 required" in english
         assert str(result.reasons[0]) == result.reasons[0].message
 
     def test_explain_refuses_other_languages(self) -> None:

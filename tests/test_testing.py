@@ -430,21 +430,27 @@ class TestRepresentativeTerritories:
 
     def test_default_rules(self) -> None:
         names = [t.name for t in representative_territories(RULES)]
+        # The bounds of applicability (3,500, 10,000, 20,000, 50,000) and of the strata
+        # (3,000, 20,000, 100,000), for communes and for intercommunalities.
         assert names == [
-            "commune of 0 to 3,499 inhabitants",
+            "commune of 0 to 2,999 inhabitants",
+            "commune of 3,000 to 3,499 inhabitants",
             "commune of 3,500 to 9,999 inhabitants",
             "commune of 10,000 to 19,999 inhabitants",
             "commune of 20,000 to 49,999 inhabitants",
-            "commune of 50,000 inhabitants or more",
-            "intercommunality of 0 to 3,499 inhabitants",
+            "commune of 50,000 to 99,999 inhabitants",
+            "commune of 100,000 inhabitants or more",
+            "intercommunality of 0 to 2,999 inhabitants",
+            "intercommunality of 3,000 to 3,499 inhabitants",
             "intercommunality of 3,500 to 9,999 inhabitants",
             "intercommunality of 10,000 to 19,999 inhabitants",
             "intercommunality of 20,000 to 49,999 inhabitants",
-            "intercommunality of 50,000 inhabitants or more",
+            "intercommunality of 50,000 to 99,999 inhabitants",
+            "intercommunality of 100,000 inhabitants or more",
         ]
 
     def test_rules_without_applicability(self) -> None:
-        (only,) = representative_territories(RULES.replace(applicability={}))
+        (only,) = representative_territories(RULES.replace(applicability={}, expectations=()))
         assert only.name == "territory of 0 inhabitants or more"
 
     @given(rulesets(), territories())
@@ -504,13 +510,18 @@ class TestGradesReachableLaw:
         with pytest.raises(AssertionError) as caught:
             assert_grades_reachable(rules)
         assert str(caught.value).splitlines()[1:] == [
-            "  - grade 3 (@@@): any of the 10 territories tried"
+            "  - grade 3 (@@@): any of the 14 territories tried"
         ]
 
     def test_a_threshold_above_the_credit_of_deployed_services(self) -> None:
+        # No score can pass 3/5: the 5/8 of 4 @ and the 11/15 of 5 @ are out of reach.
         rules = RULES.replace(credits={Status.DEPLOYED: Fraction(3, 5)})
-        with pytest.raises(AssertionError, match=r"grade 5 \(@@@@@\): any of the 10"):
+        with pytest.raises(AssertionError) as caught:
             assert_grades_reachable(rules)
+        assert str(caught.value).splitlines()[1:] == [
+            "  - grade 4 (@@@@): any of the 14 territories tried",
+            "  - grade 5 (@@@@@): any of the 14 territories tried",
+        ]
 
     def test_a_window_too_narrow_for_villages(self) -> None:
         # A village is concerned by s0 alone (scores 0, 1/2, 1): 55 % to 80 % is out of reach.

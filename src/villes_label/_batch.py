@@ -412,7 +412,7 @@ class CohortSummary:
     >>> from villes_label import Scorer, default_ruleset, referential
     >>> summary = Scorer(default_ruleset()).summary([referential.sample_dossier()])
     >>> summary.grades, summary.gate_grades, summary.score(0)
-    ((3,), (3,), Fraction(480143, 942480))
+    ((3,), (3,), Fraction(29, 48))
     """
 
     grades: tuple[int, ...]
@@ -614,8 +614,8 @@ class Scorer:
         >>> from villes_label import default_ruleset, dossiers_frame, referential
         >>> frame = dossiers_frame([referential.sample_dossier()])
         >>> Scorer(default_ruleset()).grade_frame(frame)[["code", "grade", "score"]]
-            code  grade    score
-        0  35999      3  480143/942480
+            code  grade  score
+        0  35999      3  29/48
         """
         from villes_label._frames import grade_frame  # noqa: PLC0415 - needs the extra `frames`
 

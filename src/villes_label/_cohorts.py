@@ -187,7 +187,7 @@ def records(
     >>> list(row)[:8]
     ['code', 'name', 'kind', 'population', 'year', 'grade', 'score', 'projected_score']
     >>> row["grade"], round(row["score"], 3), row["kind"]
-    (3, 0.509, 'commune')
+    (3, 0.604, 'commune')
     """
     items = _assessments(assessments)
     if taxonomy is not None and not is_instance(taxonomy, Taxonomy):
@@ -405,7 +405,7 @@ def compare(dossiers: Iterable[Dossier], before: Ruleset, after: Ruleset) -> Com
     >>> rules = default_ruleset()
     >>> cohort = referential.synthetic_cohort(30, seed=3)
     >>> strict = rules.replace(grades=[g if g.arobases != 3 else
-    ...     attrs.evolve(g, min_score=Fraction(45, 100)) for g in rules.grades])
+    ...     attrs.evolve(g, min_score=Fraction(5, 8)) for g in rules.grades])
     >>> result = compare(cohort, rules, strict)
     >>> result.upgraded, result.downgraded == len(result.changed) > 0
     (0, True)
@@ -534,10 +534,10 @@ def calibrate(ruleset: Ruleset, dossiers: Iterable[Dossier], target: Mapping[int
             non-integer count, a dossier naming an unknown service...).
 
     >>> from villes_label import default_ruleset, referential
-    >>> cohort = referential.synthetic_cohort(40, seed=4)
-    >>> calibrated = calibrate(default_ruleset(), cohort, {1: 10, 2: 10, 3: 10, 4: 6, 5: 4})
+    >>> cohort = referential.palmares_cohort()
+    >>> calibrated = calibrate(default_ruleset(), cohort, referential.PALMARES_2016)
     >>> grade_distribution(assess(d, calibrated) for d in cohort)
-    {0: 0, 1: 10, 2: 10, 3: 10, 4: 6, 5: 4}
+    {0: 0, 1: 40, 2: 37, 3: 31, 4: 25, 5: 30}
     >>> calibrated.grades[0].min_score == min(assess(d, calibrated).score for d in cohort)
     True
     """

@@ -112,7 +112,7 @@ def dossiers_frame(dossiers: Iterable[Dossier], *, taxonomy: Taxonomy | None = N
     >>> list(frame.columns[:5])
     ['code', 'name', 'kind', 'population', 'year']
     >>> frame.loc[0, "site-internet"], frame.shape
-    ('deployed', (1, 92))
+    ('deployed', (1, 34))
     """
     np, pd = _modules()
     items = list(dossiers) if not isinstance(dossiers, (list, tuple)) else dossiers

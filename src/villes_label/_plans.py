@@ -851,13 +851,15 @@ def recommend(
     >>> from villes_label import default_ruleset, referential
     >>> plan = recommend(referential.sample_dossier(), default_ruleset())
     >>> plan.target, [step.service for step in plan.steps]
-    (4, ['budget-participatif', 'petitions-en-ligne'])
-    >>> print(plan.steps[0].effects[0].text("en"))
-    issue Démocratie locale 31.2 → 43.8 (50.0 required)
+    (4, ['budget-participatif'])
+    >>> for effect in plan.steps[0].effects:
+    ...     print(effect.text("en"))
+    overall score 60.4 → 64.6 (62.5 required)
+    issue Démocratie locale 25.0 → 75.0 (50.0 required)
     >>> plan = recommend(referential.sample_dossier(), default_ruleset(),
-    ...                  exclude={"petitions-en-ligne"})
+    ...                  exclude={"budget-participatif"})
     >>> [step.service for step in plan.steps]
-    ['budget-participatif', 'questions-aux-elus']
+    ['consultation-en-ligne']
     """
     _check_models(dossier, ruleset)
     problems = _id_problems(dossier, ruleset) + _target_problems(target, ruleset)
@@ -1105,7 +1107,7 @@ def next_questions(dossier: Dossier, ruleset: Ruleset, limit: int = 10) -> tuple
 
     >>> from villes_label import default_ruleset, referential
     >>> next_questions(referential.sample_dossier(), default_ruleset(), limit=3)
-    ('ateliers-code-periscolaire', 'maintenance-informatique-ecoles', 'hackathon')
+    ('consultation-en-ligne', 'publication-deliberations', 'questions-aux-elus')
     """
     _check_models(dossier, ruleset)
     problems = _id_problems(dossier, ruleset)

@@ -101,9 +101,9 @@ class Roadmap:
             at least until the horizon; beyond it when the target needs longer.
 
     >>> from villes_label import default_ruleset, referential
-    >>> road = roadmap(referential.sample_dossier(), default_ruleset(), 4, per_year=1)
+    >>> road = roadmap(referential.sample_dossier(), default_ruleset(), 5, per_year=1)
     >>> road.reached_in, road.within_horizon, [y.grade for y in road.years]
-    (2018, True, [3, 4, 4, 4])
+    (2020, True, [4, 4, 4, 5])
     """
 
     target: int
@@ -272,14 +272,16 @@ def roadmap(
         InvalidInput: as `recommend`, or *years* / *per_year* not an int >= 1.
 
     >>> from villes_label import default_ruleset, referential
-    >>> road = roadmap(referential.sample_dossier(), default_ruleset(), 4, years=4)
+    >>> road = roadmap(referential.sample_dossier(), default_ruleset(), 5, years=4)
     >>> print(road.explain("en"))  # doctest: +NORMALIZE_WHITESPACE
-    Roadmap 2017–2020 to @@@@ (grade 4) (today @@@ (grade 3), score 50.9)
-      2017: Budget participatif [budget-participatif] — expected @@@ (grade 3), score 51.6
-      2018: Pétitions en ligne [petitions-en-ligne] — expected @@@@ (grade 4), score 52.2
-      2019: nothing new — expected @@@@ (grade 4), score 52.2
-      2020: nothing new — expected @@@@ (grade 4), score 52.2
-    Outcome: @@@@ (grade 4) reached in 2018, by the horizon 2020 (at most 1 service a year)
+    Roadmap 2017–2020 to @@@@@ (grade 5) (today @@@ (grade 3), score 60.4)
+      2017: Budget participatif [budget-participatif] — expected @@@@ (grade 4), score 64.6
+      2018: Réseaux sociaux de la collectivité et réseau social local [reseau-social-local]
+            — expected @@@@ (grade 4), score 68.8
+      2019: Accueil des nouveaux habitants [accueil-nouveaux-habitants]
+            — expected @@@@ (grade 4), score 72.9
+      2020: Aide sociale en ligne [aide-sociale-en-ligne] — expected @@@@@ (grade 5), score 77.1
+    Outcome: @@@@@ (grade 5) reached in 2020, by the horizon 2020 (at most 1 service a year)
     """
     problems = []
     if not is_int(years) or years < 1:

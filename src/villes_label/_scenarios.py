@@ -160,7 +160,7 @@ def check_scenario(
     >>> scenario = Scenario(name="Saint-Exemple 2016", dossier=sample_dossier(), expect_grade=4)
     >>> for line in check_scenario(scenario, default_ruleset()):
     ...     print(line)
-    Saint-Exemple 2016: expected grade 4, got 3 (issue 'democratie-locale' scores 31.2, 18.8 points below the 50.0 required)
+    Saint-Exemple 2016: expected grade 4, got 3 (the score 60.4 is 2.1 points below the 62.5 required; issue 'democratie-locale' scores 25.0, 25.0 points below the 50.0 required)
     >>> check_scenario(attrs.evolve(scenario, expect_grade=3), default_ruleset())
     ()
     """

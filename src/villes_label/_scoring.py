@@ -171,11 +171,11 @@ class Assessment:
     >>> from villes_label import assess, default_ruleset, referential
     >>> result = assess(referential.sample_dossier(), default_ruleset())
     >>> str(result)
-    'Saint-Exemple-sur-Vilaine 2016: @@@ (score 50.9/100)'
+    'Saint-Exemple-sur-Vilaine 2016: @@@ (score 60.4/100)'
     >>> result.summary()
-    'Saint-Exemple-sur-Vilaine (2016) : @@@ (3 arobases), score 50,9 sur 100'
+    'Saint-Exemple-sur-Vilaine (2016) : @@@ (3 arobases), score 60,4 sur 100'
     >>> result.themes["democratie-services-publics"], result.names["democratie-services-publics"]
-    (Fraction(1027, 1904), 'Démocratie et services publics')
+    (Fraction(3, 4), 'Démocratie et services publics')
     """
 
     territory: Territory = attrs.field(converter=_territory)
@@ -503,7 +503,7 @@ def assess(dossier: Dossier, ruleset: Ruleset) -> Assessment:
     >>> from villes_label.referential import default_ruleset, sample_dossier
     >>> result = assess(sample_dossier(), default_ruleset())
     >>> result.grade, result.score
-    (3, Fraction(480143, 942480))
+    (3, Fraction(29, 48))
     """
     if not is_instance(dossier, Dossier):
         msg = f"dossier: expected a Dossier, got {type(dossier).__name__}"

@@ -696,7 +696,9 @@ def _demo(args: argparse.Namespace) -> int:
     plan = recommend(dossier, rules)
     print(plan.explain(args.lang))
     print()
-    print(roadmap(dossier, rules, plan.target, years=4, per_year=1).explain(args.lang))
+    # The next grade is one step away: the roadmap shows the way to the top one.
+    top = max(rule.arobases for rule in rules.grades)
+    print(roadmap(dossier, rules, top, years=4, per_year=1).explain(args.lang))
     return EXIT_OK
 
 

@@ -17,7 +17,6 @@ from villes_label.referential._national import national_cohort
 from villes_label.referential._palmares import palmares_cohort
 from villes_label.referential._registry import renames, ruleset, taxonomy, upgrade, years
 from villes_label.referential._samples import sample_dossier, synthetic_cohort
-from villes_label.referential._size_aware import size_aware_ruleset
 
 if TYPE_CHECKING:
     from villes_label._rules import Ruleset
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
 #: How many collectivités got each grade, 1 to 5, in the 2016 palmarès (Localtis, 2016).
 PALMARES_2016 = _palmares.PALMARES_2016
 
-#: The strata of the label's size-aware rules and what covers an issue and a theme in each.
+#: The strata of the 2016 and 2017 rules and what covers an issue and a theme in each.
 EXPECTATIONS = _strata.EXPECTATIONS
 
 __all__ = [
@@ -39,7 +38,6 @@ __all__ = [
     "renames",
     "ruleset",
     "sample_dossier",
-    "size_aware_ruleset",
     "synthetic_cohort",
     "taxonomy",
     "upgrade",
@@ -69,15 +67,23 @@ def default_taxonomy() -> Taxonomy:
 def default_ruleset() -> Ruleset:
     """The label's rules for the 2016 referential (a reasoned reconstruction): ``ruleset(2016)``.
 
-    Thresholds are shares of the territory's concerned potential: 1 @ from 0 %,
-    2 @ from 20 %, 3 @ from 35 %, 4 @ from 50 %, 5 @ from 65 %. A website is
-    required from 2 @; 4 @ and 5 @ also need strong citizen participation (the
-    *démocratie locale* issue at 50 % then 70 %, its theme at 50 % then 65 %),
-    and 5 @ at least 50 % on every theme. Services that only concern larger
-    towns, or competences a territory may not hold, do not count against it.
+    Size-aware: a collectivité is graded on what can be expected of its size
+    (`EXPECTATIONS`): an issue is covered by one deployed service in a village,
+    two in a town of 3,000 to 20,000 inhabitants, up to four in a large city or
+    a metropole, and for the smaller collectivités a theme by part of its
+    issues. The minimum scores are those that reproduce the 2016 palmarès (40,
+    37, 31, 25 and 30 collectivités at 1 to 5 @) on `palmares_cohort`: 1 @ from
+    0, 2 @ from 31/72, 3 @ from 7/12, 4 @ from 5/8, 5 @ from 11/15. A website
+    is required from 2 @; 4 @ and 5 @ also need strong citizen participation
+    (the *démocratie locale* issue at 50 % then 70 % of what is expected, its
+    theme at 50 % then 65 %), and 5 @ at least 50 % on every theme. Services
+    that only concern larger towns, or competences a territory may not hold, do
+    not count against it.
 
     >>> rules = default_ruleset()
     >>> [str(rule.min_score) for rule in rules.grades]
-    ['0', '1/5', '7/20', '1/2', '13/20']
+    ['0', '31/72', '7/12', '5/8', '11/15']
+    >>> [e.stratum for e in rules.expectations][:4]
+    ['village', 'petite-ville', 'ville-moyenne', 'grande-ville']
     """
     return ruleset(DEFAULT_YEAR)

@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING
 from villes_label._territory import Action, Dossier, Status, Territory, TerritoryKind
 from villes_label.referential._registry import ruleset, taxonomy
 from villes_label.referential._samples import _commune_code
-from villes_label.referential._strata import EXPECTATIONS
 
 if TYPE_CHECKING:
     import random
@@ -171,7 +170,7 @@ def _separated(cohort: list[Dossier], seed: int) -> tuple[Dossier, ...]:
     from villes_label._batch import Scorer  # noqa: PLC0415
 
     # Thresholds do not matter here: the 2016 gates with the strata decide the ties.
-    scorer = Scorer(ruleset(2016).replace(expectations=EXPECTATIONS))
+    scorer = Scorer(ruleset(2016))
     attempts = [0] * len(cohort)
     for _ in range(_MAX_REDRAWS):
         summary = scorer.summary(cohort)

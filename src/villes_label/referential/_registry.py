@@ -23,6 +23,7 @@ from villes_label.referential._rules_data import (
     APPLICABILITY,
     MENTIONS,
     RULE_SOURCES,
+    THRESHOLDS,
     Gates,
     grades,
 )
@@ -33,10 +34,12 @@ from villes_label.referential._sources import (
     REGLEMENT,
     REPUBLIQUE_NUMERIQUE,
 )
+from villes_label.referential._strata import EXPECTATIONS
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from villes_label._expectations import Expectation
     from villes_label._migrate import Migration
     from villes_label._taxonomy import Taxonomy
     from villes_label._territory import Dossier
@@ -77,6 +80,13 @@ _GATES: dict[int, Gates] = {
     ),
 }
 _GATES[2017] = _GATES[2016]
+
+# The strata of size-aware grading: 2014's 28 broad usages keep the share of potential.
+_EXPECTATIONS_OF: dict[int, tuple[Expectation, ...]] = {
+    2014: (),
+    2016: EXPECTATIONS,
+    2017: EXPECTATIONS,
+}
 
 # Service ids of one year's referential → the next year's (one step each).
 _STEPS: dict[tuple[int, int], Mapping[str, str]] = {
@@ -153,7 +163,8 @@ def _ruleset(year: int) -> Ruleset:
         name=f"Villes Internet {year} (reconstruction)",
         year=year,
         taxonomy=_taxonomy(year),
-        grades=grades(_GATES[year]),
+        grades=grades(_GATES[year], THRESHOLDS[year]),
+        expectations=_EXPECTATIONS_OF[year],
         mentions=tuple(catalogue[mention_id] for mention_id in _MENTIONS_OF[year]),
         applicability=APPLICABILITY[year],
         sources=RULE_SOURCES[year],
@@ -163,11 +174,17 @@ def _ruleset(year: int) -> Ruleset:
 def ruleset(year: int) -> Ruleset:
     """The label's rules for *year* (a reasoned reconstruction), on `taxonomy(year)`.
 
+    The 2016 and 2017 rules are size-aware (`EXPECTATIONS`), with the minimum
+    scores that reproduce the 2016 palmarès on `palmares_cohort`; the 2014
+    rules grade the share of the concerned potential.
+
     Raises:
         InvalidInput: *year* is not one of `years`.
 
     >>> ruleset(2017).taxonomy is taxonomy(2017)
     True
+    >>> [len(ruleset(y).expectations) for y in years()]
+    [0, 7, 7]
     >>> ruleset(2015)
     Traceback (most recent call last):
     ...
@@ -223,5 +240,7 @@ def upgrade(dossier: Dossier, year: int, *, from_year: int | None = None) -> Mig
     from villes_label._migrate import migrate  # noqa: PLC0415 - loaded on first use
 
     start = dossier.year if from_year is None else from_year
-    moved = migrate(dossier, taxonomy(year), renames(start, year) if start != year else {})
+    # Within one year, the former ids that the year's referential still reads.
+    carried = renames(start, year) if start != year else taxonomy(year).aliases
+    moved = migrate(dossier, taxonomy(year), carried)
     return attrs.evolve(moved, dossier=attrs.evolve(moved.dossier, year=year))

@@ -1,12 +1,17 @@
-"""The grading rules of each year, as data: grade gates, who is concerned, mentions.
+"""The grading rules of each year, as data: grade gates, thresholds, who is concerned, mentions.
 
-No points grid or threshold of the label is published. The thresholds are
-shares of the concerned potential, as in the comparable label with published
-rules (ADEME's *Territoire engagé transition écologique*: 0 %, 35 %, 50 %, 65 %,
-75 %), set one step lower because the label's referential is broad. The gates
-follow what the label says it rewards. A ruleset of year Y awards only the
-mentions that a source attests by year Y. Every choice is argued in the docs
-page *The label's rules*.
+No points grid or threshold of the label is published. The 2016 and 2017
+rules are size-aware (``_strata.EXPECTATIONS``: what covers an issue and a
+theme for a collectivité of each size) and their minimum scores are those that
+`calibrate` sets to reproduce the 2016 palmarès exactly on
+``palmares_cohort()`` (carried to the 2017 referential for 2017: no 2017
+palmarès is published). The 2014 rules (ATLAAS, 28 broad usages) keep the
+share-of-potential thresholds of the comparable label with published rules
+(ADEME's *Territoire engagé transition écologique*: 0 %, 35 %, 50 %, 65 %,
+75 %), set one step lower because the referential is broad. The gates follow
+what the label says it rewards. A ruleset of year Y awards only the mentions
+that a source attests by year Y. Every choice is argued in the docs pages
+*The label's rules* and *Size-aware grading*.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from villes_label.referential._sources import (
     REPUBLIQUE_NUMERIQUE,
 )
 
-__all__ = ["APPLICABILITY", "MENTIONS", "Gates", "MentionEntry", "grades"]
+__all__ = ["APPLICABILITY", "MENTIONS", "THRESHOLDS", "Gates", "MentionEntry", "grades"]
 
 
 @attrs.frozen(kw_only=True)
@@ -35,25 +40,51 @@ class Gates:
     website: str | None
 
 
-def grades(gates: Gates) -> tuple[GradeRule, ...]:
-    """The five grade rules, on a year's ids."""
+THRESHOLDS: dict[int, dict[int, Fraction]] = {
+    # Shares of the concerned potential (no expectations in 2014).
+    2014: {
+        1: Fraction(0),
+        2: Fraction(20, 100),
+        3: Fraction(35, 100),
+        4: Fraction(50, 100),
+        5: Fraction(65, 100),
+    },
+    # What `calibrate` sets on `palmares_cohort()` to give the 2016 palmarès exactly
+    # (40, 37, 31, 25, 30); grade 1 stays at 0: every participant gets one @.
+    2016: {
+        1: Fraction(0),
+        2: Fraction(31, 72),
+        3: Fraction(7, 12),
+        4: Fraction(5, 8),
+        5: Fraction(11, 15),
+    },
+    # The same, on the palmarès cohort carried to the 2017 referential.
+    2017: {
+        1: Fraction(0),
+        2: Fraction(31, 72),
+        3: Fraction(7, 12),
+        4: Fraction(5, 8),
+        5: Fraction(259, 360),
+    },
+}
+"""The minimum score of each grade, by year."""
+
+
+def grades(gates: Gates, thresholds: dict[int, Fraction]) -> tuple[GradeRule, ...]:
+    """The five grade rules, on a year's ids, with its minimum scores."""
     website = frozenset({gates.website}) if gates.website else frozenset()
     theme, issue = gates.participation_theme, gates.participation_issue
     rebuilt = RECONSTRUCTION_RULES.id
     return (
         # Every participating territory receives at least one @ (Règlement).
-        GradeRule(arobases=1, min_score=Fraction(0), source=REGLEMENT.id),
+        GradeRule(arobases=1, min_score=thresholds[1], source=REGLEMENT.id),
         # "Le minimum vital sur le numérique est un site internet."
-        GradeRule(
-            arobases=2, min_score=Fraction(20, 100), required_services=website, source=rebuilt
-        ),
-        GradeRule(
-            arobases=3, min_score=Fraction(35, 100), required_services=website, source=rebuilt
-        ),
+        GradeRule(arobases=2, min_score=thresholds[2], required_services=website, source=rebuilt),
+        GradeRule(arobases=3, min_score=thresholds[3], required_services=website, source=rebuilt),
         # Grades 4 and 5 reward the communes that bet on citizen participation.
         GradeRule(
             arobases=4,
-            min_score=Fraction(50, 100),
+            min_score=thresholds[4],
             min_theme_scores={theme: Fraction(50, 100)},
             min_issue_scores={issue: Fraction(50, 100)},
             required_services=website,
@@ -62,7 +93,7 @@ def grades(gates: Gates) -> tuple[GradeRule, ...]:
         # ... and grade 5 leads on every front.
         GradeRule(
             arobases=5,
-            min_score=Fraction(65, 100),
+            min_score=thresholds[5],
             min_theme_scores={theme: Fraction(65, 100)},
             min_issue_scores={issue: Fraction(70, 100)},
             min_each_theme=Fraction(50, 100),
