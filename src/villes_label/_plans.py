@@ -87,7 +87,7 @@ class Effect:
         before: the quantity before the step (after the plan's earlier steps).
         after: the quantity after the step.
 
-    Quantities are fractions of the potential (``Fraction(1, 2)`` is 50.0 points).
+    Quantities are exact scores in [0, 1] (``Fraction(1, 2)`` is 50.0 points).
 
     >>> effect = Effect(code="issue-gate", subject="democratie-locale",
     ...                 name="Démocratie locale", required=Fraction(1, 2),
