@@ -19,9 +19,10 @@ dossier = Dossier(
         "site-internet": Status.DEPLOYED,
         "demarches-en-ligne": Status.DEPLOYED,
         "paiement-en-ligne": Status.PARTIAL,
-        "publication-deliberations": Status.DEPLOYED,
+        # Broad, but little citizen participation yet: the council's streaming and an
+        # online consultation are planned.
         "retransmission-conseil-municipal": Status.PLANNED,
-        "consultation-en-ligne": Status.PARTIAL,
+        "consultation-en-ligne": Status.PLANNED,
         "wifi-public": Status.DEPLOYED,
         "agenda-evenements": Status.DEPLOYED,
         "annuaire-associations": Status.DEPLOYED,
