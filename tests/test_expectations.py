@@ -421,3 +421,23 @@ class TestRealCommunes:
             check=False,
         )
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+class TestSyntheticCohorts:
+    """The built-in synthetic cohorts look like candidates of every size under the default rules."""
+
+    @pytest.mark.parametrize("year", [2016, 2017])
+    def test_every_grade_in_every_stratum(self, year: int) -> None:
+        rules = vl.referential.ruleset(year)
+        cohort = vl.referential.synthetic_cohort(3_000, seed=1, year=year, epci_share=0.2)
+        grades = vl.Scorer(rules).grades(cohort)
+        by_stratum: dict[str, set[int]] = {}
+        for dossier, grade in zip(cohort, grades, strict=True):
+            expectation = rules.expectation_for(dossier.territory)
+            assert expectation is not None
+            by_stratum.setdefault(expectation.stratum, set()).add(grade)
+        assert set(by_stratum) == {e.stratum for e in rules.expectations}
+        for stratum, seen in by_stratum.items():
+            assert seen == {1, 2, 3, 4, 5}, stratum
+        # No grade takes most of the cohort, as none does in the palmarès.
+        assert max(grades.count(g) for g in range(1, 6)) < len(cohort) / 2

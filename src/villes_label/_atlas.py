@@ -89,9 +89,9 @@ class AreaSummary:
     >>> import villes_label as vl
     >>> rules = vl.default_ruleset()
     >>> cohort = vl.referential.national_cohort(40, seed=1)
-    >>> summary = vl.atlas([vl.assess(d, rules) for d in cohort], "region")["84"]
+    >>> summary = vl.atlas([vl.assess(d, rules) for d in cohort], "region")["44"]
     >>> summary.name, summary.territories, sum(summary.grades.values())
-    ('Auvergne-Rhône-Alpes', 2, 2)
+    ('Grand Est', 8, 8)
     """
 
     level: Level
@@ -577,7 +577,7 @@ def peers(
         InvalidInput: a bad argument (each problem named).
 
     >>> import villes_label as vl
-    >>> cohort = vl.referential.national_cohort(60, seed=4)
+    >>> cohort = vl.referential.national_cohort(60, seed=11)
     >>> home = cohort[0]
     >>> found = vl.peers("site-internet", cohort, near=home, limit=3)
     >>> [peer.proximity for peer in found]

@@ -404,8 +404,8 @@ def compare(dossiers: Iterable[Dossier], before: Ruleset, after: Ruleset) -> Com
     >>> from villes_label import default_ruleset, referential
     >>> rules = default_ruleset()
     >>> cohort = referential.synthetic_cohort(30, seed=3)
-    >>> strict = rules.replace(grades=[g if g.arobases != 3 else
-    ...     attrs.evolve(g, min_score=Fraction(5, 8)) for g in rules.grades])
+    >>> strict = rules.replace(grades=[g if g.arobases != 5 else
+    ...     attrs.evolve(g, min_score=Fraction(9, 10)) for g in rules.grades])
     >>> result = compare(cohort, rules, strict)
     >>> result.upgraded, result.downgraded == len(result.changed) > 0
     (0, True)

@@ -200,8 +200,8 @@ class CalibrationError(VillesLabelError):
     ...     calibrate(default_ruleset(), cohort, {5: 10})
     ... except CalibrationError as error:
     ...     print(error)  # doctest: +NORMALIZE_WHITESPACE
-    grade 2 cannot be matched: the target puts 10 territories at 2 @ or more, but only 9 of
-    the 10 pass the gates of grade 2 (required service 'site-internet' missed by 1)
+    grade 4 cannot be matched: the target puts 10 territories at 4 @ or more, but only 7 of
+    the 10 pass the gates of grade 4 (issue 'democratie-locale' missed by 3)
     """
 
 

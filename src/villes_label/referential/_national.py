@@ -58,7 +58,7 @@ def national_cohort(
 
     >>> cohort = national_cohort(4, seed=1)
     >>> [d.territory.known_departement for d in cohort]
-    ['2B', '68', '39', '34']
+    ['2B', '85', '44', '06']
     >>> national_cohort(4, seed=1) == cohort
     True
     """

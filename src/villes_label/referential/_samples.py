@@ -139,9 +139,11 @@ def synthetic_cohort(
     """A seeded cohort of *size* fictional territories with realistic dossiers.
 
     Populations are log-uniform between *min_population* and *max_population*;
-    each territory has a hidden strength that sets how much of the referential
-    it declares (from a third to all of it) and how far its services are
-    deployed, so every grade occurs. A share *epci_share* of the territories
+    each territory has a hidden strength that sets how many services it
+    declares and how far they are deployed. The number declared also grows
+    with the logarithm of the population, as the size-aware expectations of
+    the rules do (a strong village declares about 15 services, a strong city
+    of 100,000 about 70), so every grade occurs in every size band. A share *epci_share* of the territories
     are intercommunal bodies. Codes are unique within a cohort of up to 102,000
     communes.
 
@@ -202,7 +204,11 @@ def synthetic_cohort(
             kind = TerritoryKind.COMMUNE
             code = _commune_code(n)
             name = f"Commune exemple {n}"
-        declared = round(len(service_ids) * (1 + 2 * strength) / 3)
+        # What a territory records grows with its strength and, as the size-aware
+        # expectations do, with the logarithm of its population: a strong village
+        # records a dozen services, a strong large city most of the referential.
+        scale = max(1.0, math.log10(max(population, 10)) - 1.5)
+        declared = min(len(service_ids), round(scale * 14 * (0.1 + 1.5 * strength)))
         chosen = rng.sample(service_ids, declared)
         weights = (1 - strength, 0.3, 0.5, 0.2 + 2.5 * strength)
         statuses = rng.choices(_STATUSES, weights=weights, k=declared)
