@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import subprocess
 import sys
 from fractions import Fraction
+from typing import TYPE_CHECKING
 from unittest import mock
 
 import attrs
@@ -25,13 +28,19 @@ from villes_label import (
     assess,
     default_ruleset,
     dossiers_frame,
+    from_dict,
     records,
     referential,
+    to_dict,
 )
 from villes_label import _frames as frames_module
-from villes_label._frames import numpy_or_none
+from villes_label._frames import numpy_or_none, plain_rows
+from villes_label.cli import main as cli_main
 from villes_label.referential import sample_dossier, synthetic_cohort
 from villes_label.testing import dossiers, rulesets
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 RULES = default_ruleset()
 
@@ -344,3 +353,226 @@ class TestScorerOnArrays:
             with pytest.raises(InvalidInput) as raised:
                 getattr(Scorer(RULES), method)(cohort)
             assert raised.value.problems == expected.value.problems
+
+
+# --- plain data straight to grades ----------------------------------------------------------
+
+_STATUS_TEXTS = [status.value for status in Status]
+_JSON_LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**6), max_value=10**12)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8)
+    | st.sampled_from(
+        [
+            *_STATUS_TEXTS,
+            "commune",
+            "metropole",
+            "2A004",
+            "35999",
+            "200000000",
+            " ",
+            "\u200b",
+            "\ud800",
+            "Saint-Étienne",
+            "site-internet",
+            "wifi-public",
+            "2014-01-01",
+            *sorted(RULES.taxonomy.aliases),
+        ]
+    )
+)
+_JSON = st.recursive(
+    _JSON_LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=4,
+)
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> tuple[Ruleset, list[object]]:
+    """A ruleset and plain dossiers, one of them changed in one place (often invalid)."""
+    rules, cohort = draw(opted_out_cohorts())
+    data: list[object] = [to_dict(dossier) for dossier in cohort]
+    if not data:
+        return rules, data
+    n = draw(st.integers(0, len(data) - 1))
+    item = data[n]
+    assert isinstance(item, dict)
+    places: list[tuple[dict[str, object], str]] = [(item, "year"), (item, "services"), (item, "x")]
+    places.extend(
+        (item["territory"], key)
+        for key in ("code", "name", "kind", "population", "departement", "x")
+    )
+    services = item["services"]
+    places.extend((services, key) for key in list(services)[:3])
+    places.append(
+        (
+            services,
+            draw(st.sampled_from(["wifi-public", "no-such-id", *sorted(RULES.taxonomy.aliases)])),
+        )
+    )
+    for action in item["actions"]:
+        places.extend(
+            (action, key)
+            for key in ("id", "title", "services", "status", "date", "ongoing", "links", "x")
+        )
+    if item["actions"]:
+        places.append((item, "actions"))
+    where, key = draw(st.sampled_from(places))
+    if draw(st.booleans()) and key in where:
+        del where[key]
+    else:
+        where[key] = draw(_JSON)
+    return rules, data
+
+
+def _refusal(data: object) -> tuple[str, ...] | None:
+    """The problems `from_dict` finds in a cohort, or ``None`` when it reads it."""
+    try:
+        from_dict(data, tuple[Dossier, ...])
+    except InvalidInput as error:
+        return error.problems
+    return None
+
+
+class TestGradesFromData:
+    """Plain data (parsed JSON) to grades without building dossiers: the fast reading accepts
+    only what `from_dict` accepts, and its grades, scores and mentions are those of `assess`."""
+
+    @given(opted_out_cohorts())
+    def test_valid_data_is_assess(self, drawn: tuple[Ruleset, list[Dossier]]) -> None:
+        rules, cohort = drawn
+        data = json.loads(json.dumps([to_dict(d) for d in cohort]))
+        rows = plain_rows(rules, data)
+        results = [assess(d, rules) for d in cohort]
+        if all(not d.actions or all(a.date is None for a in d.actions) for d in cohort):
+            assert rows is not None
+        if rows is not None:
+            assert [(r[0], r[1]) for r in rows] == [
+                (d.territory.code, d.territory.name) for d in cohort
+            ]
+            assert [r[2] for r in rows] == [r.grade for r in results]
+            assert [Fraction(r[3], r[4]) for r in rows] == [r.score for r in results]
+            assert [r[5] for r in rows] == [r.mentions for r in results]
+        assert Scorer(rules).grades_from_data(data) == [r.grade for r in results]
+
+    @given(mutated())
+    def test_never_accepts_what_from_dict_refuses(
+        self, drawn: tuple[Ruleset, list[object]]
+    ) -> None:
+        rules, data = drawn
+        before = json.dumps(data, sort_keys=True)
+        rows = plain_rows(rules, data)
+        refused = _refusal(data)
+        if refused is not None:
+            assert rows is None
+            with pytest.raises(InvalidInput) as raised:
+                Scorer(rules).grades_from_data(data)
+            assert raised.value.problems == refused
+            return
+        cohort = from_dict(data, tuple[Dossier, ...])
+        try:
+            results = [assess(d, rules) for d in cohort]
+        except InvalidInput:
+            assert rows is None  # an unknown id: `grades` raises what `assess` raises
+            with pytest.raises(InvalidInput):
+                Scorer(rules).grades_from_data(data)
+            return
+        if rows is not None:
+            assert [r[2] for r in rows] == [r.grade for r in results]
+            assert [Fraction(r[3], r[4]) for r in rows] == [r.score for r in results]
+            assert [r[5] for r in rows] == [r.mentions for r in results]
+        assert Scorer(rules).grades_from_data(data) == [r.grade for r in results]
+        assert json.dumps(data, sort_keys=True) == before  # the data is only read
+
+    @pytest.mark.parametrize(
+        "rules", [RULES, referential.size_aware_ruleset()], ids=["default", "size-aware"]
+    )
+    def test_realistic_cohort(self, rules: Ruleset) -> None:
+        cohort = realistic(600 if THOROUGH else 200, seed=64)
+        data = json.loads(json.dumps([to_dict(d) for d in cohort]))
+        rows = plain_rows(rules, data)
+        assert rows is not None
+        results = [assess(d, rules) for d in cohort]
+        assert [r[2] for r in rows] == [r.grade for r in results]
+        assert [Fraction(r[3], r[4]) for r in rows] == [r.score for r in results]
+        assert [r[5] for r in rows] == [r.mentions for r in results]
+
+    def test_unusual_entries_take_the_detailed_reader(self) -> None:
+        """Accented names are read fast; a département, a dated action or a former id are read
+        by `from_dict`: the grades are the same."""
+        cohort = list(realistic(30, seed=65))
+        cohort[0] = attrs.evolve(
+            cohort[0], territory=attrs.evolve(cohort[0].territory, name="Saint-Étienne")
+        )
+        assert plain_rows(RULES, [to_dict(d) for d in cohort]) is not None
+        former = min(RULES.taxonomy.aliases)
+        dated = Action(
+            id="old",
+            title="Vieux",
+            services={"site-internet"},
+            status=Status.DEPLOYED,
+            date=dt.date(2010, 1, 1),
+        )
+        for changed in (
+            attrs.evolve(cohort[1], territory=attrs.evolve(cohort[1].territory, departement="02")),
+            attrs.evolve(cohort[1], actions=(dated,)),
+            cohort[1].with_status(former, Status.DEPLOYED),
+        ):
+            variant = [*cohort[:1], changed, *cohort[2:]]
+            data = [to_dict(d) for d in variant]
+            assert plain_rows(RULES, data) is None
+            assert Scorer(RULES).grades_from_data(data) == [assess(d, RULES).grade for d in variant]
+
+    def test_problems_are_those_of_from_dict(self) -> None:
+        data = [to_dict(d) for d in realistic(5, seed=66)]
+        data[1]["services"]["site-internet"] = "done"
+        data[3]["territory"]["population"] = -4
+        with pytest.raises(InvalidInput) as refused:
+            from_dict(data, tuple[Dossier, ...])
+        with pytest.raises(InvalidInput) as raised:
+            Scorer(RULES).grades_from_data(data)
+        assert raised.value.problems == refused.value.problems
+        assert len(raised.value.problems) == 2
+
+
+class TestCommandLineGrade:
+    """``villes-label grade`` reads a cohort of plain dossiers without building them: its rows
+    are those of the detailed path (`from_dict`, then `assess`), which any other cohort takes."""
+
+    @pytest.mark.parametrize("form", ["json", "jsonl"])
+    def test_fast_and_detailed_rows_agree(
+        self, form: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        cohort = list(realistic(80, seed=67))
+        data = [to_dict(d) for d in cohort]
+        path = tmp_path / f"cohort.{form}"
+        if form == "json":
+            path.write_text(json.dumps(data), encoding="utf-8")
+        else:
+            path.write_text("".join(json.dumps(item) + "\n" for item in data), encoding="utf-8")
+        outputs = []
+        for fast in (True, False):
+            # Without numpy, the fast reading declines: the detailed path grades.
+            with mock.patch.object(
+                frames_module, "numpy_or_none", numpy_or_none if fast else lambda: None
+            ):
+                assert cli_main(["grade", str(path), "--format", "jsonl"]) == 0
+            outputs.append(capsys.readouterr().out)
+        assert outputs[0] == outputs[1]
+        rows = [json.loads(line) for line in outputs[0].splitlines()]
+        results = [assess(d, RULES) for d in cohort]
+        assert [row["grade"] for row in rows] == [r.grade for r in results]
+        assert [Fraction(row["score"]) for row in rows] == [r.score for r in results]
+        assert [row["mentions"] for row in rows] == [" ".join(r.mentions) for r in results]
+
+    def test_fast_reading_is_used(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        path = tmp_path / "cohort.json"
+        path.write_text(json.dumps([to_dict(d) for d in realistic(5, seed=68)]), encoding="utf-8")
+        with mock.patch.object(Dossier, "__attrs_post_init__", side_effect=AssertionError("built")):
+            assert cli_main(["grade", str(path)]) == 0
+        assert len(capsys.readouterr().out.splitlines()) == 6

@@ -51,7 +51,7 @@ from collections import abc
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from itertools import compress, count, repeat
-from typing import TYPE_CHECKING, Any, assert_never
+from typing import TYPE_CHECKING, Any, assert_never, cast
 
 import attrs
 
@@ -59,7 +59,7 @@ from villes_label._check import read
 from villes_label._conditions import AtLeast, Deployed, GradeAtLeast, MinScore
 from villes_label._conditions import conditions as conditions_of
 from villes_label._errors import InvalidInput
-from villes_label._frames import compile_plan, dossier_rows, numpy_or_none
+from villes_label._frames import compile_plan, dossier_rows, numpy_or_none, plain_rows
 from villes_label._linear import CREDITED, Quantity, QuantityKind, Structure
 from villes_label._rules import Ruleset
 from villes_label._scoring import Assessment, assess, check_ids, read_retired_ids
@@ -620,6 +620,35 @@ class Scorer:
         from villes_label._frames import grade_frame  # noqa: PLC0415 - needs the extra `frames`
 
         return grade_frame(self.ruleset, frame, territories=territories)
+
+    def grades_from_data(self, data: object) -> list[int]:
+        """The grade of each dossier of *data*, a list of dossiers as plain data (parsed JSON).
+
+        Exactly ``self.grades(from_dict(data, tuple[Dossier, ...]))``, for a
+        cohort read from a file: with numpy installed, when every entry is a
+        plain, valid dossier (ids of the taxonomy, statuses as their values,
+        actions without dates), the statuses go straight from the parsed data to
+        the integer arrays, and no `Dossier` is built; anything else is read by
+        `from_dict`, which words every problem.
+
+        Raises:
+            InvalidInput: every problem of *data*, with its path (what
+                `from_dict` raises), or an unknown service id (what `grades` raises).
+
+        >>> from villes_label import default_ruleset, referential, to_dict
+        >>> cohort = referential.synthetic_cohort(50, seed=3, opt_out_rate=0.3)
+        >>> scorer = Scorer(default_ruleset())
+        >>> scorer.grades_from_data([to_dict(d) for d in cohort]) == scorer.grades(cohort)
+        True
+        """
+        rows = plain_rows(self.ruleset, data)
+        if rows is not None:
+            return [row[2] for row in rows]
+        try:  # what `from_dict(data, tuple[Dossier, ...])` does
+            cohort = read(tuple[Dossier, ...], data)
+        except RecursionError:
+            raise InvalidInput("the document is nested too deeply") from None
+        return self.grades(cast("tuple[Dossier, ...]", cohort))
 
     # --- the machinery ----------------------------------------------------------
 

@@ -17,6 +17,7 @@ proves that no value can overflow, Python integers (``object`` arrays) otherwise
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 from functools import reduce
 from itertools import chain, compress, count, repeat
@@ -28,7 +29,16 @@ from villes_label._conditions import conditions as conditions_of
 from villes_label._errors import InvalidInput, unknown_id
 from villes_label._linear import QuantityKind, Structure
 from villes_label._scoring import check_ids, read_retired_ids
-from villes_label._territory import Action, Dossier, Status, TerritoryKind, effective_entries
+from villes_label._territory import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Action,
+    Dossier,
+    Status,
+    TerritoryKind,
+    effective_entries,
+    plain_territory,
+)
 from villes_label._values import is_instance, plain_dict
 
 if TYPE_CHECKING:
@@ -209,7 +219,7 @@ def grade_frame(ruleset: Ruleset, frame: DataFrame, *, territories: Any = None) 
         )
     ] or [_evaluate(np, plan, read)]
     grades, numerators, denominators = (
-        np.concatenate(column) for column in zip(*parts, strict=True)
+        np.concatenate(column) for column in zip(*(part[:3] for part in parts), strict=True)
     )
     scores = list(map(Fraction, numerators.tolist(), denominators.tolist()))
     percent = np.array(list(map(float, scores)), dtype=np.float64) * 100
@@ -422,7 +432,7 @@ def dossier_rows(
         rows.extend(
             zip(
                 grades,
-                result[3].tolist() if gates else grades,
+                grades if result[3] is None else result[3].tolist(),
                 numerators,
                 denominators,
                 strict=True,
@@ -506,6 +516,212 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
         np.array(populations, dtype=object if wide else np.int64),
         statuses.reshape(len(entries), width),
     )
+
+
+# --- plain data straight to integer arrays ---------------------------------------------
+
+_PLAIN_ID = re.compile(r"[ -~]*[!-~][ -~]*", re.ASCII).fullmatch
+"""Printable ASCII with a visible character: an id that the detailed reader accepts."""
+_SURROGATE = re.compile("[\ud800-\udfff]").search
+"""A lone surrogate: the only character a text field refuses (UTF-8 cannot write it)."""
+_DOSSIER_FIELDS = frozenset({"territory", "year", "services", "actions"})
+_ACTION_FIELDS = frozenset({"id", "title", "services", "status"})
+_ACTION_ALL_FIELDS = _ACTION_FIELDS | {"date", "ongoing", "summary", "actors", "links", "place"}
+_LEVELS = {"absent": _ABSENT, "planned": _PLANNED, "partial": _PARTIAL, "deployed": _DEPLOYED}
+_NOT_GIVEN: Any = object()
+
+DataRow = tuple[str, str, int, int, int, tuple[str, ...]]
+"""A territory's code and name, its grade, the numerator and denominator of its score, its mentions."""
+
+
+def plain_rows(ruleset: Ruleset, data: object) -> list[DataRow] | None:
+    """Grade a cohort given as plain data (parsed JSON) without building its dossiers, or ``None``.
+
+    ``None`` when numpy is missing, *data* is not a list, or any entry is not a
+    plain, valid dossier (see `data_rows`): the caller then reads *data* with
+    `from_dict`. `Scorer.grades_from_data` and the command line's ``grade`` read
+    cohorts through it.
+    """
+    np = numpy_or_none()
+    if np is None or type(data) is not list:
+        return None
+    return data_rows(np, _Plan(np, ruleset), data)
+
+
+def data_rows(np: Any, plan: _Plan, data: list[Any]) -> list[DataRow] | None:
+    """Grade dossiers given as plain data (parsed JSON) without building them, or ``None``.
+
+    The fast reading accepts only what `from_dict` accepts, and reads it as
+    `from_dict` reads it: plain dicts of the fields of a `Dossier` (no other
+    field), ids of the taxonomy in printable ASCII, statuses as their values,
+    actions with ``id``, ``title``, ``services`` and ``status`` and no date,
+    place, actor or link (as `to_dict` writes them, or without those fields). The
+    territories are read by `plain_territory`. Anything else (a former
+    id, a dated action, a mistake) gives ``None``: the caller then reads the
+    data with `from_dict`, which accepts it or words every problem.
+    """
+    found = _read_data(np, plan, data)
+    if found is None:
+        return None
+    read, names = found
+    mention_ids = [mention_id for mention_id, _, _ in plan.mentions]
+    rows: list[DataRow] = []
+    for start in range(0, len(data), _BLOCK):
+        grades, numerators, denominators, _, awarded = _evaluate(
+            np, plan, read.rows(start, start + _BLOCK), mentions=True
+        )
+        if awarded:
+            flags = zip(*(a.tolist() for a in awarded), strict=True)
+            named = [tuple(compress(mention_ids, row)) for row in flags]
+        else:
+            named = [()] * len(grades)
+        rows.extend(
+            (code, name, grade, numerator, denominator, mentions)
+            for (code, name), grade, numerator, denominator, mentions in zip(
+                names[start : start + _BLOCK],
+                grades.tolist(),
+                numerators.tolist(),
+                denominators.tolist(),
+                named,
+                strict=True,
+            )
+        )
+    return rows
+
+
+def _read_data(
+    np: Any, plan: _Plan, items: list[Any]
+) -> tuple[_Read, list[tuple[str, str]]] | None:
+    """The status matrix and territories of plain dossiers, or ``None`` if any is unusual."""
+    if not all(type(item) is dict for item in items):
+        return None
+    if not all(map(_DOSSIER_FIELDS.issuperset, items)):
+        return None  # an unknown field
+    try:
+        raw_territories = [item["territory"] for item in items]
+        years = [item["year"] for item in items]
+    except KeyError:  # a missing required field
+        return None
+    if not all(type(year) is int and FIRST_YEAR <= year <= LAST_YEAR for year in years):
+        return None
+    services = [item.get("services", _NOT_GIVEN) for item in items]
+    if not all(type(entries) is dict or entries is _NOT_GIVEN for entries in services):
+        return None
+    services = [{} if entries is _NOT_GIVEN else entries for entries in services]
+    if not all(type(value) is dict for value in raw_territories):
+        return None
+    territories = list(map(plain_territory, raw_territories))
+    if None in territories:
+        return None  # the one validation path reads it, and words any problem
+    width = len(plan.order)
+    cell_of = _Lookup(
+        ((sid, status), 8 * j + code)
+        for sid, j in plan.position.items()
+        if _PLAIN_ID(sid)
+        for code, status in enumerate(STATUS_VALUES)
+    )
+    lengths = np.fromiter(map(len, services), dtype=np.intp, count=len(items))
+    try:
+        cells = np.fromiter(
+            map(cell_of.__getitem__, chain.from_iterable(map(dict.items, services))),
+            dtype=np.int64,
+            count=int(lengths.sum()),
+        )
+    except TypeError:  # an unhashable status: the detailed reader words it
+        return None
+    if len(cells) and cells.min() < 0:
+        return None  # an unknown or former id, an unknown status
+    statuses = np.full(len(items) * width, -1, dtype=np.int8)
+    statuses[np.repeat(np.arange(len(items)) * width, lengths) + (cells >> 3)] = cells & 7
+    delivered = _read_actions(plan, items)
+    if delivered is None:
+        return None
+    at, levels = delivered
+    if at:
+        at_array = np.array(at, dtype=np.intp)
+        if (statuses[at_array] == _NOT_APPLICABLE).any():
+            return None  # a service declared not applicable and delivered by an action
+        np.maximum.at(statuses, at_array, np.array(levels, dtype=np.int8))
+    kind_of = {kind: KIND_VALUES.index(kind.value) for kind in TerritoryKind}
+    read_territories = cast("list[tuple[TerritoryKind, int]]", territories)
+    kinds = [kind for kind, _ in read_territories]
+    populations = [population for _, population in read_territories]
+    wide = bool(populations) and max(populations) >= _INT64_LIMIT
+    read = _Read(
+        None,
+        None,
+        np.fromiter(map(kind_of.__getitem__, kinds), dtype=np.int64, count=len(items)),
+        np.array(populations, dtype=object if wide else np.int64),
+        statuses.reshape(len(items), width),
+    )
+    names = [(value["code"], value["name"]) for value in raw_territories]
+    return read, names
+
+
+def _plain_action(action: dict[str, Any]) -> bool:
+    """Whether *action* has its four fields, and any other field at its default (undated)."""
+    keys = action.keys()
+    if len(keys) == len(_ACTION_FIELDS):
+        return keys == _ACTION_FIELDS
+    if not keys >= _ACTION_FIELDS or not keys <= _ACTION_ALL_FIELDS:
+        return False
+    summary = action.get("summary", "")
+    return (
+        action.get("date") is None
+        and action.get("place") is None
+        and type(action.get("ongoing", False)) is bool
+        and type(summary) is str
+        and not _SURROGATE(summary)
+        and _empty_list(action.get("actors", _EMPTY))
+        and _empty_list(action.get("links", _EMPTY))
+    )
+
+
+def _empty_list(value: object) -> bool:
+    return type(value) is list and not value
+
+
+_EMPTY: list[object] = []
+
+
+def _read_actions(plan: _Plan, items: list[dict[str, Any]]) -> tuple[list[int], list[int]] | None:
+    """The cells the plain actions raise and their levels, or ``None`` if any is unusual."""
+    position, width = plan.position, len(plan.order)
+    at: list[int] = []
+    levels: list[int] = []
+    for n, item in enumerate(items):
+        actions = item.get("actions", _NOT_GIVEN)
+        if actions is _NOT_GIVEN:
+            continue
+        if type(actions) is not list:
+            return None
+        base = n * width
+        seen: set[str] = set()
+        for action in actions:
+            if type(action) is not dict or not _plain_action(action):
+                return None  # a dated action, a field more or less: the detailed reader
+            action_id, title, ids, status = (
+                action["id"],
+                action["title"],
+                action["services"],
+                action["status"],
+            )
+            if type(action_id) is not str or not _PLAIN_ID(action_id) or action_id in seen:
+                return None
+            seen.add(action_id)
+            if type(title) is not str or _SURROGATE(title):
+                return None
+            level = _LEVELS.get(status) if type(status) is str else None
+            if level is None or type(ids) is not list or not ids:
+                return None
+            columns = [position.get(sid, -1) if type(sid) is str else -1 for sid in ids]
+            if -1 in columns or len(set(columns)) != len(columns):
+                return None
+            if not all(map(_PLAIN_ID, ids)):
+                return None
+            at.extend(base + j for j in columns)
+            levels.extend(repeat(level, len(columns)))
+    return at, levels
 
 
 # --- the evaluation ---------------------------------------------------------------------
@@ -659,13 +875,25 @@ class _Plan:
             )
             for rule in ruleset.grades
         ]
+        self.mentions = [
+            (
+                mention.id,
+                mention.conditions,
+                [atom for c in conditions_of(mention) for atom in c.atoms(scored)],
+            )
+            for mention in ruleset.mentions
+        ]
 
 
-def _evaluate(np: Any, plan: _Plan, read: _Read, *, gates: bool = False) -> tuple[Any, ...]:
-    """Grades, score numerators and denominators of every row of *read* (and gate grades).
+def _evaluate(
+    np: Any, plan: _Plan, read: _Read, *, gates: bool = False, mentions: bool = False
+) -> tuple[Any, Any, Any, Any, list[Any] | None]:
+    """Grades, score numerators and denominators of every row of *read*; gate grades; mentions.
 
-    With *gates*, a fourth array: the grade of each row once every minimum
-    overall score is set aside (see `villes_label.CohortSummary`).
+    With *gates*, the fourth item is the grade of each row once every minimum
+    overall score is set aside (see `villes_label.CohortSummary`), else ``None``;
+    with *mentions*, the fifth is, for each mention of the ruleset in order, whether
+    each row is awarded it (as `assess` awards it), else ``None``.
     """
     count = len(read.kinds)
     top, dtype = plan.top, plan.dtype
@@ -824,9 +1052,55 @@ def _evaluate(np: Any, plan: _Plan, read: _Read, *, gates: bool = False) -> tupl
     denominators = np.where(has_score, score_denominator * scale, 1)
     if dtype is object:
         numerators, denominators = numerators.astype(object), denominators.astype(object)
-    if gate_grades is not None:
-        return grades, numerators, denominators, gate_grades
-    return grades, numerators, denominators
+    awarded = None
+    if mentions:
+        awarded = [
+            _mention(np, plan, values, cells, grades, has_score, rule) for rule in plan.mentions
+        ]
+    return grades, numerators, denominators, gate_grades, awarded
+
+
+def _mention(  # noqa: PLR0917 - the arrays of one evaluation
+    np: Any,
+    plan: _Plan,
+    values: dict[tuple[QuantityKind, str], tuple[Any, Any, Any]],
+    cells: Any,
+    grades: Any,
+    has_score: Any,
+    rule: tuple[str, int, list[Any]],
+) -> Any:
+    """Whether each row is awarded one mention: every condition holds, and not all are waived."""
+    _, conditions, atoms = rule
+    count = len(grades)
+    holds = np.ones(count, dtype=bool)
+    waived = np.zeros(count, dtype=np.int64)
+    for atom in atoms:
+        match atom:
+            case AtLeast():
+                found = values.get((atom.kind, atom.id))
+                if found is None:
+                    waived += 1
+                    continue
+                n, d, present = found
+                threshold = atom.threshold
+                reached = np.asarray(
+                    n * threshold.denominator >= threshold.numerator * d, dtype=bool
+                )
+                if present is None:  # pragma: no cover - a mention reads themes and issues
+                    present = has_score
+                holds &= reached | ~present
+                waived += ~present
+            case Deployed():
+                j = plan.position[atom.service]
+                slot = cells[:, j]
+                concerned = plan.concerned[slot]
+                holds &= ~concerned | (slot == j * _SLOTS + _DEPLOYED + 1)
+                waived += ~concerned
+            case GradeAtLeast():
+                holds &= grades >= atom.grade
+            case _:
+                assert_never(atom)
+    return holds & (conditions - waived > 0)
 
 
 class _AllScored:

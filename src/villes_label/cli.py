@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import fractions
 import io
 import json
 import re
@@ -854,7 +855,9 @@ def _questions(args: argparse.Namespace) -> int:
 # --- grading a cohort ----------------------------------------------------------------
 
 
-def _cohort(path: str, lang: Lang) -> list[tuple[str, Dossier]]:
+def _cohort(
+    path: str, entries: list[tuple[str, Any]], problems: list[str | Problem], lang: Lang
+) -> list[tuple[str, Dossier]]:
     """The dossiers of a cohort file (a JSON list, or JSON Lines: one dossier a line).
 
     Each with where it is: ``[n]`` in a list, ``:line`` in JSON Lines. One dossier
@@ -863,6 +866,23 @@ def _cohort(path: str, lang: Lang) -> list[tuple[str, Dossier]]:
     """
     from villes_label._serialize import from_dict  # noqa: PLC0415 - cattrs loads lazily
 
+    dossiers: list[tuple[str, Dossier]] = []
+    for where, item in entries:
+        try:
+            dossiers.append((where, from_dict(item, Dossier)))
+        except InvalidInput as error:
+            wrong = _wrong_kind(f"{path}{where}", item, _ENTRY, lang, entry=True)
+            if wrong is not None:
+                problems.append(wrong)
+            else:
+                problems.extend(_under(f"{path}{where}: ", _carried(error)))
+    if problems:
+        raise InvalidInput(*problems)
+    return dossiers
+
+
+def _cohort_entries(path: str, lang: Lang) -> tuple[list[tuple[str, Any]], list[str | Problem]]:
+    """The parsed entries of a cohort file, each with where it is, and the parsing problems."""
     text = _read_text(path, lang)
     if not text.strip():
         raise InvalidInput(_say(lang, "empty-cohort", path=path))
@@ -893,19 +913,7 @@ def _cohort(path: str, lang: Lang) -> list[tuple[str, Dossier]]:
                 continue
             problems.extend(f"{path}:{number}: {p}" for p in repeated)
             entries.append((f":{number}", data))
-    dossiers: list[tuple[str, Dossier]] = []
-    for where, item in entries:
-        try:
-            dossiers.append((where, from_dict(item, Dossier)))
-        except InvalidInput as error:
-            wrong = _wrong_kind(f"{path}{where}", item, _ENTRY, lang, entry=True)
-            if wrong is not None:
-                problems.append(wrong)
-            else:
-                problems.extend(_under(f"{path}{where}: ", _carried(error)))
-    if problems:
-        raise InvalidInput(*problems)
-    return dossiers
+    return entries, problems
 
 
 _ENTRY = ("dossier", "COHORT")
@@ -970,10 +978,29 @@ def _grade(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
     problems: list[str | Problem] = []
     rules = _rules_file(args.rules, lang, problems)
+    show = args.progress if args.progress is not None else sys.stderr.isatty()
+    entries: list[tuple[str, Any]] = []
+    parsing: list[str | Problem] = []
     try:
-        dossiers = _cohort(args.cohort, lang)
+        entries, parsing = _cohort_entries(args.cohort, lang)
     except InvalidInput as error:
         problems.extend(_carried(error))
+    if not problems and not parsing:
+        graded = _graded_plain(args.cohort, entries, rules, lang)
+        if graded is not None:
+            progress = _Progress(len(graded), sys.stderr, lang) if show else None
+            if progress is not None:
+                for _ in graded:
+                    progress.step()
+                progress.close()
+            _write_grades(args, graded)
+            return EXIT_OK
+    dossiers: list[tuple[str, Dossier]] = []
+    if entries or parsing:
+        try:
+            dossiers = _cohort(args.cohort, entries, parsing, lang)
+        except InvalidInput as error:
+            problems.extend(_carried(error))
     if problems:
         raise InvalidInput(*problems)
     # One scorer per set of rules: the given ones, or the built-in ones of each year.
@@ -989,7 +1016,6 @@ def _grade(args: argparse.Namespace) -> int:
             compiled[id(ruleset)] = Scorer(ruleset)
         scorers[year] = compiled[id(ruleset)]
     _warn_years(args.cohort, Counter(dossier.year for _, dossier in dossiers), used, lang)
-    show = args.progress if args.progress is not None else sys.stderr.isatty()
     progress = _Progress(len(dossiers), sys.stderr, lang) if show else None
     rows: list[dict[str, Any]] = []
     problems = []
@@ -1004,13 +1030,56 @@ def _grade(args: argparse.Namespace) -> int:
         progress.close()
     if problems:
         raise InvalidInput(*problems)
+    _write_grades(args, rows)
+    return EXIT_OK
+
+
+def _graded_plain(
+    path: str, entries: list[tuple[str, Any]], rules: Ruleset | None, lang: Lang
+) -> list[dict[str, Any]] | None:
+    """The rows of a cohort of plain, valid dossiers under one set of rules, or ``None``.
+
+    Read without building the dossiers (`Scorer.grades_from_data`'s reading);
+    ``None`` for any other cohort, which the detailed path then reads (and
+    whose problems it words).
+    """
+    from villes_label._frames import plain_rows  # noqa: PLC0415 - numpy loads lazily
+
+    years: set[int] = set()
+    for _, item in entries:
+        if type(item) is not dict or type(item.get("year")) is not int:
+            return None
+        years.add(item["year"])
+    if not entries or (rules is None and not years <= set(referential.years())):
+        return None  # nothing said yet of a year without rules: the detailed path says it
+    chosen = {year: referential.ruleset(year) if rules is None else rules for year in years}
+    if len({id(ruleset) for ruleset in chosen.values()}) != 1:
+        return None
+    ruleset = next(iter(chosen.values()))
+    found = plain_rows(ruleset, [item for _, item in entries])
+    if found is None:
+        return None
+    _warn_years(path, Counter(item["year"] for _, item in entries), chosen, lang)
+    return [
+        {
+            "code": code,
+            "name": name,
+            "grade": grade,
+            "score": str(score := fractions.Fraction(numerator, denominator)),
+            "score_percent": _percent(score),
+            "mentions": " ".join(mentions),
+        }
+        for code, name, grade, numerator, denominator, mentions in found
+    ]
+
+
+def _write_grades(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
     out = sys.stdout if args.output in {None, "-"} else None
     text = _grade_text(rows, args.format)
     if out is not None:
         out.write(text)
     else:
         Path(args.output).write_text(text, encoding="utf-8")
-    return EXIT_OK
 
 
 def _grade_text(rows: list[dict[str, Any]], format_: str) -> str:
