@@ -490,7 +490,7 @@ class TestGradesFromData:
         assert json.dumps(data, sort_keys=True) == before  # the data is only read
 
     @pytest.mark.parametrize(
-        "rules", [RULES, referential.size_aware_ruleset()], ids=["default", "size-aware"]
+        "rules", [RULES, RULES.replace(expectations=())], ids=["size-aware", "share-of-potential"]
     )
     def test_realistic_cohort(self, rules: Ruleset) -> None:
         cohort = realistic(600 if THOROUGH else 200, seed=64)
