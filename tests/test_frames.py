@@ -316,6 +316,18 @@ class TestScorerOnArrays:
             out = Scorer(rules).grade_frame(frame)
         assert list(out["grade"]) == [assess(d, rules).grade for d in cohort]
 
+    @given(opted_out_cohorts())
+    def test_python_integers(self, drawn: tuple[Ruleset, list[Dossier]]) -> None:
+        """Arrays of Python integers (what a ruleset too wide for int64 gets): the same."""
+        rules, cohort = drawn
+
+        def wide(*args: object, **kwargs: object) -> type:
+            return object
+
+        with mock.patch.object(frames_module, "_dtype", wide):
+            assert Scorer(rules).scores(cohort) == [assess(d, rules).score for d in cohort]
+            assert Scorer(rules).grades(cohort) == [assess(d, rules).grade for d in cohort]
+
     def test_former_ids_are_read_as_their_successors(self) -> None:
         """A former id of the referential, in the entries or in an action, reads as `assess` reads it."""
         former = sorted(RULES.taxonomy.aliases)

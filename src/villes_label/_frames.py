@@ -862,6 +862,25 @@ class _Plan:
             self.table = np.array(credits, dtype=dtype)
             self.weights = np.array(weights, dtype=dtype)
         self.base = np.arange(width, dtype=np.intp) * _SLOTS + 1
+        # Per stratum (and a last row of zeros, for rows of none), each issue's coverage
+        # p/q and the themes' breadth p/q (0/0 when a stratum sets none).
+        strata = len(self.coverage)
+        self.cover_p = np.zeros((strata + 1, len(issue_ids)), dtype=dtype)
+        self.cover_q = np.zeros((strata + 1, len(issue_ids)), dtype=dtype)
+        for n, row in enumerate(self.coverage):
+            self.cover_p[n] = [c.numerator for c in row]
+            self.cover_q[n] = [c.denominator for c in row]
+        self.breadth_p = np.zeros(strata + 1, dtype=dtype)
+        self.breadth_q = np.zeros(strata + 1, dtype=dtype)
+        for n, breadth in enumerate(self.breadths):
+            if breadth is not None:
+                self.breadth_p[n], self.breadth_q[n] = breadth.numerator, breadth.denominator
+        # Every theme has an issue with a service (the taxonomy requires it): its first.
+        self.theme_starts = np.array([members[0] for members in self.theme_members], dtype=np.intp)
+        self.theme_of_issue = np.array(theme_of_issue, dtype=np.intp)
+        self.issue_weights = np.array(
+            [self.issue_weight[issue_id] for issue_id in issue_ids], dtype=dtype
+        )
         self.concerned = np.array(weights, dtype=bool)
 
         # The grade rules' conditions, read once: (rule, is the minimum score, atoms).
@@ -925,52 +944,35 @@ def _evaluate(
     else:
         raw = potential = np.zeros((count, n_issues), dtype=dtype)
     kept = potential > 0
-    numerator = raw.copy()
-    denominator = potential.copy()
-    issue_ids, issue_weight = plan.issue_ids, plan.issue_weight
+    issue_ids = plan.issue_ids
+    # Size-aware expectations, for every row and issue at once: an issue saturates when
+    # its stratum's coverage p/q is below its potential, min(q·Σ, p·top) / p. A row
+    # of no stratum reads p = q = 0, which never caps.
     strata = _strata(np, plan, read)
-    for s, row_coverage in enumerate(plan.coverage):
-        rows = strata == s
-        if not rows.any():
-            continue
-        for i, expected in enumerate(row_coverage):
-            p, q = expected.numerator, expected.denominator
-            # Saturates when the expectation is below the potential: min(q·Σ, p·top) / p.
-            cap = rows & (q * potential[:, i] > p)
-            numerator[:, i] = np.where(cap, np.minimum(q * raw[:, i], p * top), numerator[:, i])
-            denominator[:, i] = np.where(cap, p, denominator[:, i])
+    cover_p, cover_q = plan.cover_p[strata], plan.cover_q[strata]
+    cap = cover_q * potential > cover_p
+    numerator = np.where(cap, np.minimum(cover_q * raw, cover_p * top), raw)
+    denominator = np.where(cap, cover_p, potential)
 
+    # Themes: issues are grouped by theme, each brought to the theme's common denominator.
     lcm = np.lcm if dtype is not object else np.frompyfunc(math.lcm, 2, 1)
     one = np.ones(count, dtype=dtype)
-    theme_numerators: list[Any] = []
-    theme_denominators: list[Any] = []
-    for t, members in enumerate(plan.theme_members):
-        safe = [np.where(kept[:, i], denominator[:, i], 1) for i in members]
-        common = reduce(lcm, safe, one)
-        total = sum((np.where(kept[:, i], issue_weight[issue_ids[i]], 0) for i in members), one * 0)
-        theme_numerator = sum(
-            (
-                issue_weight[issue_ids[i]]
-                * (common // d)
-                * np.where(kept[:, i], numerator[:, i], 0)
-                for i, d in zip(members, safe, strict=True)
-            ),
-            one * 0,
-        )
-        theme_denominator = common * total
-        for s, breadth in enumerate(plan.breadths):
-            if breadth is None:
-                continue
-            # A theme covered at a breadth p/q of issues: min(q·Σ, p·common·top) / (p·common).
-            p, q = breadth.numerator, breadth.denominator
-            cap = (strata == s) & (q * total > p)
-            theme_numerator = np.where(
-                cap, np.minimum(q * theme_numerator, p * common * top), theme_numerator
-            )
-            theme_denominator = np.where(cap, p * common, theme_denominator)
-        del t
-        theme_numerators.append(theme_numerator)
-        theme_denominators.append(theme_denominator)
+    starts, owner, weights = plan.theme_starts, plan.theme_of_issue, plan.issue_weights
+    safe = np.where(kept, denominator, 1)
+    commons = lcm.reduceat(safe, starts, axis=1) if count else safe[:, starts]
+    totals = np.add.reduceat(np.where(kept, weights, 0), starts, axis=1) if count else commons
+    shares = weights * (commons[:, owner] // safe) * np.where(kept, numerator, 0)
+    themes_numerator = np.add.reduceat(shares, starts, axis=1) if count else commons
+    themes_denominator = commons * totals
+    # A theme covered at a breadth p/q of issues: min(q·Σ, p·common·top) / (p·common).
+    breadth_p, breadth_q = plan.breadth_p[strata][:, None], plan.breadth_q[strata][:, None]
+    cap = breadth_q * totals > breadth_p
+    themes_numerator = np.where(
+        cap, np.minimum(breadth_q * themes_numerator, breadth_p * commons * top), themes_numerator
+    )
+    themes_denominator = np.where(cap, breadth_p * commons, themes_denominator)
+    theme_numerators = [themes_numerator[:, t] for t in range(len(plan.theme_nodes))]
+    theme_denominators = [themes_denominator[:, t] for t in range(len(plan.theme_nodes))]
     theme_kept = [d > 0 for d in theme_denominators]
     safe_themes = [np.where(k, d, 1) for k, d in zip(theme_kept, theme_denominators, strict=True)]
     common = reduce(lcm, safe_themes, one)
