@@ -328,6 +328,22 @@ class TestScorerOnArrays:
             assert Scorer(rules).scores(cohort) == [assess(d, rules).score for d in cohort]
             assert Scorer(rules).grades(cohort) == [assess(d, rules).grade for d in cohort]
 
+    def test_dated_actions(self) -> None:
+        """Expired actions raise nothing, recent or ongoing ones do: as `assess` reads them."""
+        cohort = list(realistic(60, seed=69))
+        dates = [dt.date(2010, 5, 1), dt.date(2015, 1, 1), None]
+        for n in range(0, 60, 2):
+            actions = tuple(
+                attrs.evolve(action, date=dates[(n + k) % 3], ongoing=(n + k) % 4 == 0)
+                for k, action in enumerate(cohort[n].actions)
+            )
+            cohort[n] = attrs.evolve(cohort[n], actions=actions)
+        assert any(d.expired_actions for d in cohort)
+        results = [assess(d, RULES) for d in cohort]
+        scorer = Scorer(RULES)
+        assert scorer.grades(cohort) == [r.grade for r in results]
+        assert scorer.scores(cohort) == [r.score for r in results]
+
     def test_former_ids_are_read_as_their_successors(self) -> None:
         """A former id of the referential, in the entries or in an action, reads as `assess` reads it."""
         former = sorted(RULES.taxonomy.aliases)

@@ -17,6 +17,7 @@ proves that no value can overflow, Python integers (``object`` arrays) otherwise
 from __future__ import annotations
 
 import math
+import operator
 import re
 from fractions import Fraction
 from functools import reduce
@@ -32,7 +33,6 @@ from villes_label._scoring import check_ids, read_retired_ids
 from villes_label._territory import (
     FIRST_YEAR,
     LAST_YEAR,
-    Action,
     Dossier,
     Status,
     TerritoryKind,
@@ -78,6 +78,7 @@ _ACTIONS = attrgetter("actions")
 _POPULATION = attrgetter("population")
 _TERRITORY = attrgetter("territory")
 _STATUS = attrgetter("status")
+_DATE = attrgetter("date")
 _ACTION_SERVICES = attrgetter("services")
 
 
@@ -468,10 +469,11 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
     # status codes of ABSENT..DEPLOYED are in credit order, and an action never
     # delivers a service declared not applicable.
     owners = list(compress(count(), map(_ACTIONS, dossiers)))
-    actions = [action for n in owners for action in dossiers[n].actions]
+    held = [dossiers[n].actions for n in owners]
+    actions = list(chain.from_iterable(held))
     owner_of = np.repeat(
         np.array(owners, dtype=np.intp),
-        np.fromiter((len(dossiers[n].actions) for n in owners), dtype=np.intp, count=len(owners)),
+        np.fromiter(map(len, held), dtype=np.intp, count=len(owners)),
     )
     services = list(map(_ACTION_SERVICES, actions))
     sizes = np.fromiter(map(len, services), dtype=np.intp, count=len(actions))
@@ -497,8 +499,12 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
     statuses = np.full(len(entries) * width, -1, dtype=np.int8)
     statuses[np.repeat(np.arange(len(entries)) * width, lengths) + (cells >> 3)] = cells & 7
     if actions:
-        years = [dossiers[n].year for n in owner_of.tolist()]
-        counts = np.fromiter(map(Action.counts_in, actions, years), dtype=bool, count=len(actions))
+        # An undated action counts: only the dated ones ask their year.
+        counts = np.fromiter(
+            map(operator.is_, map(_DATE, actions), repeat(None)), dtype=bool, count=len(actions)
+        )
+        for k in np.flatnonzero(~counts).tolist():
+            counts[k] = actions[k].counts_in(dossiers[int(owner_of[k])].year)
         levels = np.fromiter(
             map(code_of.__getitem__, map(_STATUS, actions)), dtype=np.int8, count=len(actions)
         )
