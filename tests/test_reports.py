@@ -65,6 +65,25 @@ class TestFrenchTypography:
         assert abs(Fraction(number(value, "en")) - value * 100) <= Fraction(1, 20)
 
 
+class TestRounding:
+    """Points are rounded exactly to the tenth, halves away from zero, in both languages."""
+
+    @given(st.fractions(min_value=-2, max_value=2, max_denominator=10**6))
+    def test_nearest_tenth(self, value: Fraction) -> None:
+        text = number(value, "en")
+        shown = Fraction(text)
+        assert abs(shown - value * 100) <= Fraction(1, 20)
+        if abs(shown - value * 100) == Fraction(1, 20):  # a tie: away from zero
+            assert abs(shown) > abs(value * 100)
+        assert number(value, "fr") == text.replace(".", ",")
+
+    def test_halves(self) -> None:
+        assert number(Fraction(5, 16), "fr") == "31,3"  # 31.25, which a float shows as 31.2
+        assert number(Fraction(7, 16), "en") == "43.8"
+        assert number(Fraction(-1, 2000), "en") == "-0.1"
+        assert number(Fraction(-1, 4000), "en") == "0.0"
+
+
 class TestNamesBesideIds:
     """Reports show every theme, issue, service and mention by its name, its id beside it."""
 

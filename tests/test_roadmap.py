@@ -147,17 +147,21 @@ class TestRoadmapModel:
         road = roadmap(sample_dossier(), default_ruleset(), 5, per_year=1)
         french = road.explain()
         assert french.splitlines()[0] == (
-            "Feuille de route 2017–2020 vers @@@@@ (5 arobases) "
-            "(aujourd'hui @@@ (3 arobases), score 60,4)"
+            "Feuille de route 2017–2020 vers @@@@@ (5 arobases) — "
+            "aujourd'hui @@@ (3 arobases), score 60,4"
         )
         assert (
             "2020 : Aide sociale en ligne [aide-sociale-en-ligne] — "
             "note attendue @@@@@ (5 arobases), score 77,1" in french
         )
         assert french.endswith(
-            "Conclusion : @@@@@ (5 arobases) atteint en 2020, avant l'horizon 2020 "
+            "Conclusion : @@@@@ (5 arobases) atteint en 2020, à l'horizon 2020 "
             "(1 service par an au plus)"
         )
+        faster = roadmap(sample_dossier(), default_ruleset(), 5, per_year=2)
+        assert faster.reached_in is not None
+        assert faster.reached_in < 2020
+        assert f"atteint en {faster.reached_in}, avant l'horizon 2020" in faster.summary("fr")
         assert str(road) == road.summary("en")
         html = road._repr_html_()
         assert "<th>Note attendue</th>" in html

@@ -93,7 +93,7 @@ class Effect:
     ...                 name="Démocratie locale", required=Fraction(1, 2),
     ...                 before=Fraction(5, 16), after=Fraction(7, 16))
     >>> effect.text("fr")
-    'enjeu Démocratie locale 31,2 → 43,8 (50,0 requis)'
+    'enjeu Démocratie locale 31,3 → 43,8 (50,0 requis)'
     >>> effect.met
     False
     """
@@ -116,7 +116,7 @@ class Effect:
         return self.after >= self.required
 
     def text(self, lang: Literal["fr", "en"] = "fr") -> str:
-        """The effect as people read it: ``'enjeu Démocratie locale 31,2 → 43,8 (50,0 requis)'``."""
+        """The effect as people read it: ``'enjeu Démocratie locale 31,3 → 43,8 (50,0 requis)'``."""
         lang = _text.check_lang(lang)
         label = self.name or self.subject or ""
         if self.code == ReasonCode.REQUIRED_SERVICE:

@@ -170,7 +170,8 @@ class Roadmap:
         pace = _pace(self.per_year, lang)
         if self.within_horizon:
             if fr:
-                return f"{label} atteint en {reached}, avant l'horizon {end} ({pace})"
+                when = "à l'horizon" if reached == end else "avant l'horizon"
+                return f"{label} atteint en {reached}, {when} {end} ({pace})"
             return f"{label} reached in {reached}, by the horizon {end} ({pace})"
         if fr:
             return f"{label} hors de l'horizon {end}{_text.colon(lang)} au plus tôt en {reached} ({pace})"
@@ -191,7 +192,7 @@ class Roadmap:
         now = (
             f"{today} {_text.grade_label(self.grade, lang)}, score {_text.number(self.score, lang)}"
         )
-        lines = [f"{head} ({now})"]
+        lines = [f"{head} — {now}"]
         lines.extend(f"  {entry.summary(lang)}" for entry in self.years)
         lines.append(("Conclusion" if fr else "Outcome") + f"{c} {self.summary(lang)}")
         return "\n".join(lines)
@@ -274,7 +275,7 @@ def roadmap(
     >>> from villes_label import default_ruleset, referential
     >>> road = roadmap(referential.sample_dossier(), default_ruleset(), 5, years=4)
     >>> print(road.explain("en"))  # doctest: +NORMALIZE_WHITESPACE
-    Roadmap 2017–2020 to @@@@@ (grade 5) (today @@@ (grade 3), score 60.4)
+    Roadmap 2017–2020 to @@@@@ (grade 5) — today @@@ (grade 3), score 60.4
       2017: Budget participatif [budget-participatif] — expected @@@@ (grade 4), score 64.6
       2018: Réseaux sociaux de la collectivité et réseau social local [reseau-social-local]
             — expected @@@@ (grade 4), score 68.8

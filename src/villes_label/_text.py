@@ -72,8 +72,7 @@ def number(value: Fraction, lang: Lang) -> str:
     >>> number(Fraction(295, 576), "fr"), number(Fraction(295, 576), "en")
     ('51,2', '51.2')
     """
-    text = f"{float(value * 100):.1f}"
-    return text.replace(".", ",") if lang == "fr" else text
+    return _vocabulary.points_in(value, lang)
 
 
 def amount(value: Fraction, lang: Lang) -> str:

@@ -229,8 +229,18 @@ def status_word(status: Status, lang: Lang) -> str:
 
 
 def points(value: Fraction) -> str:
-    """A fraction of the potential as points out of 100, for people (``'41.3'``)."""
-    return f"{float(value * 100):.1f}"
+    """A fraction of the potential as points out of 100, for people (``'41.3'``).
+
+    Rounded exactly to the nearest tenth, halves away from zero as people round
+    by hand (no float on the way: ``31.25`` is ``'31.3'``, as ``43.75`` is ``'43.8'``).
+
+    >>> points(Fraction(5, 16)), points(Fraction(7, 16)), points(Fraction(-5, 16))
+    ('31.3', '43.8', '-31.3')
+    """
+    tenths = abs(Fraction(value) * 1000)
+    rounded = int(tenths + Fraction(1, 2))  # floor of a non-negative number
+    sign = "-" if value < 0 and rounded else ""
+    return f"{sign}{rounded // 10}.{rounded % 10}"
 
 
 def arobases(grade: int) -> str:

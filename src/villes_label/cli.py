@@ -1675,7 +1675,7 @@ size and kind under the rules (their applicability), for example
 """,
     "plan": """\
 Each step says what it does to each failing condition of the target's rule, such as
-`enjeu Démocratie locale 31,2 → 43,8 (50,0 requis)`. In JSON, each exact fraction (`gain`,
+`enjeu Démocratie locale 25,0 → 75,0 (50,0 requis)`. In JSON, each exact fraction (`gain`,
 `score`, `required`, `before`, `after`) has a float `<key>_percent` beside it (points out of
 100); `vl.from_dict` reads the plan back once they are left out. The same holds for
 `roadmap --json`.
