@@ -275,8 +275,31 @@ class TestInvalidInput:
         for method in (Scorer(RULES).grades, Scorer(RULES).scores, Scorer(RULES).summary):
             with pytest.raises(InvalidInput) as error:
                 method(cohort)
-            assert error.value.problems == expected_error.value.problems
+            # The problem of `assess`, at the index of its dossier in the cohort.
+            assert error.value.details == expected_error.value.within(3).details
             assert "did you mean 'site-internet'" in str(error.value)
+
+    @given(
+        st.lists(st.booleans(), min_size=1, max_size=40),
+        st.sampled_from(["grades", "scores", "summary"]),
+        st.booleans(),
+    )
+    def test_every_dossier_with_unknown_ids_is_named_by_its_index(
+        self, wrong: list[bool], method: str, opt_outs: bool
+    ) -> None:
+        rate = 0.5 if opt_outs else 0.0
+        cohort = list(synthetic_cohort(len(wrong), seed=len(wrong), opt_out_rate=rate))
+        for n, bad in enumerate(wrong):
+            if bad:
+                cohort[n] = cohort[n].with_status(f"inconnu-{n}", Status.DEPLOYED)
+        scorer = Scorer(RULES)
+        if not any(wrong):
+            getattr(scorer, method)(cohort)  # no error
+            return
+        with pytest.raises(InvalidInput) as error:
+            getattr(scorer, method)(cohort)
+        expected = [(n, "services", f"inconnu-{n}") for n, bad in enumerate(wrong) if bad]
+        assert [problem.path for problem in error.value.details] == expected
 
     def test_unknown_service_in_an_action(self) -> None:
         action = Action(

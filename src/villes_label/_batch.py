@@ -58,7 +58,7 @@ import attrs
 from villes_label._check import read
 from villes_label._conditions import AtLeast, Deployed, GradeAtLeast, MinScore
 from villes_label._conditions import conditions as conditions_of
-from villes_label._errors import InvalidInput
+from villes_label._errors import InvalidInput, Problem
 from villes_label._frames import compile_plan, dossier_rows, numpy_or_none, plain_rows
 from villes_label._linear import CREDITED, Quantity, QuantityKind, Structure
 from villes_label._rules import Ruleset
@@ -521,9 +521,17 @@ class Scorer:
 
         Raises:
             InvalidInput: a dossier names a service unknown to the ruleset, or
-                an item is not a `Dossier` (the error `assess` would raise).
+                an item is not a `Dossier` (the error `assess` would raise). The
+                path of each problem begins with the index of its dossier, and every
+                dossier's unknown ids are reported.
         """
         cohort = _sequence(dossiers)
+        try:
+            return self._grades(cohort)
+        except InvalidInput as error:
+            raise self._in_cohort(cohort, error) from None
+
+    def _grades(self, cohort: Sequence[Dossier]) -> list[int]:
         if self._gateless is not None:
             # Size-aware expectations: scored by `assess` until the tables learn saturation.
             return [row[0] for row in self._rows_apart(cohort)]
@@ -544,6 +552,12 @@ class Scorer:
             InvalidInput: as `grades`.
         """
         cohort = _sequence(dossiers)
+        try:
+            return self._scores(cohort)
+        except InvalidInput as error:
+            raise self._in_cohort(cohort, error) from None
+
+    def _scores(self, cohort: Sequence[Dossier]) -> list[Fraction]:
         if self._gateless is not None:
             return [Fraction(row[2], row[3]) for row in self._rows_apart(cohort)]
         apart = self._opted_out(cohort)
@@ -569,6 +583,12 @@ class Scorer:
             InvalidInput: as `grades`.
         """
         cohort = _sequence(dossiers)
+        try:
+            return self._summary(cohort)
+        except InvalidInput as error:
+            raise self._in_cohort(cohort, error) from None
+
+    def _summary(self, cohort: Sequence[Dossier]) -> CohortSummary:
         apart = self._opted_out(cohort) if self._gateless is None else []
         if self._gateless is not None:
             rows = self._rows_apart(cohort, gates=True)
@@ -651,6 +671,29 @@ class Scorer:
         return self.grades(cast("tuple[Dossier, ...]", cohort))
 
     # --- the machinery ----------------------------------------------------------
+
+    def _in_cohort(self, cohort: Sequence[Dossier], error: InvalidInput) -> InvalidInput:
+        """*error*, about the ids of a dossier, as problems of the cohort.
+
+        Each path begins with the index of its dossier, and every dossier with
+        unknown ids is reported.
+
+        The machinery reads blocks and subsets of the cohort, so it cannot tell the
+        index itself; on this error path every dossier is checked again, as `assess`
+        checks it. Any other error is returned as it is.
+        """
+        if not all(problem.path[:1] in {("services",), ("actions",)} for problem in error.details):
+            return error
+        found: list[Problem] = []
+        more = 0
+        for n, dossier in enumerate(cohort):
+            if is_instance(dossier, Dossier):
+                try:
+                    check_ids(dossier, self.ruleset)
+                except InvalidInput as problems:
+                    found.extend(problems.within(n).details)
+                    more += problems.more
+        return InvalidInput(*found, more=more) if found else error
 
     def _packed_rows(self, cohort: Sequence[Dossier]) -> list[tuple[int, int, int, int]]:
         """`_row` of every dossier, through the packed tables."""
