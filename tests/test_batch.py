@@ -311,7 +311,7 @@ class TestInvalidInput:
 
     def test_not_a_dossier(self) -> None:
         cohort: list[object] = [*synthetic_cohort(2, seed=1), "92049"]
-        with pytest.raises(InvalidInput, match="dossier: expected a Dossier, got str"):
+        with pytest.raises(InvalidInput, match=r"dossiers\[2\]: expected a Dossier, got str"):
             Scorer(RULES).grades(cohort)  # type: ignore[arg-type]
         with pytest.raises(InvalidInput, match="expected a Dossier"):
             Scorer(RULES).scores(cohort)  # type: ignore[arg-type]

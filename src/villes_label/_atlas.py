@@ -349,14 +349,17 @@ def _summary(
 def _pair(results: Sequence[Assessment], dossiers: Iterable[Dossier]) -> list[Dossier]:
     """The dossier of each assessment, matched by territory code and year; every problem."""
     files = [item for item in items_of(dossiers, "dossiers", Dossier) if isinstance(item, Dossier)]
-    problems: list[str] = []
+    problems: list[Problem] = []
     by_key: dict[tuple[str, int], int] = {}
     for n, dossier in enumerate(files):
         key = (dossier.territory.code, dossier.year)
         if key in by_key:
             problems.append(
-                f"dossiers[{n}]: a second dossier of {key[0]} for {key[1]} "
-                f"(the first is dossiers[{by_key[key]}])"
+                Problem(
+                    ("dossiers", n),
+                    f"a second dossier of {key[0]} for {key[1]} "
+                    f"(the first is dossiers[{by_key[key]}])",
+                )
             )
         else:
             by_key[key] = n
@@ -366,15 +369,20 @@ def _pair(results: Sequence[Assessment], dossiers: Iterable[Dossier]) -> list[Do
         index = by_key.get((result.territory.code, result.year))
         if index is None:
             problems.append(
-                f"assessments[{n}]: no dossier of {result.territory.code} for {result.year}"
+                Problem(
+                    ("assessments", n),
+                    f"no dossier of {result.territory.code} for {result.year}",
+                )
             )
             continue
         if files[index].territory != result.territory:
-            problems.append(f"assessments[{n}].territory: differs from that of dossiers[{index}]")
+            problems.append(
+                Problem(("assessments", n, "territory"), f"differs from that of dossiers[{index}]")
+            )
         used.add(index)
         matched.append(files[index])
     problems.extend(
-        f"dossiers[{n}]: no assessment of {files[n].territory.code} for {files[n].year}"
+        Problem(("dossiers", n), f"no assessment of {files[n].territory.code} for {files[n].year}")
         for n in sorted(set(by_key.values()) - used)
     )
     if problems:
@@ -413,31 +421,38 @@ def atlas(
     (True, 50)
     """
     if level not in LEVELS:
-        msg = f"level: expected one of {', '.join(map(repr, LEVELS))}, got {level!r}"
-        raise InvalidInput(msg)
+        raise InvalidInput(
+            Problem(("level",), f"expected one of {', '.join(map(repr, LEVELS))}, got {level!r}")
+        )
     results = [
         item
         for item in items_of(assessments, "assessments", Assessment)
         if isinstance(item, Assessment)
     ]
     files = None if dossiers is None else _pair(results, dossiers)
-    problems: list[str] = []
+    problems: list[Problem] = []
     seen: dict[tuple[str, int], int] = {}
     grouped: dict[str, list[int]] = {}
     for n, result in enumerate(results):
         key = (result.territory.code, result.year)
         if key in seen:
             problems.append(
-                f"assessments[{n}]: a second assessment of {key[0]} for {key[1]} "
-                f"(the first is assessments[{seen[key]}])"
+                Problem(
+                    ("assessments", n),
+                    f"a second assessment of {key[0]} for {key[1]} "
+                    f"(the first is assessments[{seen[key]}])",
+                )
             )
             continue
         seen[key] = n
         area = _area_of(result.territory, level)
         if area is None:
             problems.append(
-                f"assessments[{n}].territory.departement: {result.territory.code} is an EPCI "
-                f"whose département is not given: it cannot be placed by {level}"
+                Problem(
+                    ("assessments", n, "territory", "departement"),
+                    f"{result.territory.code} is an EPCI "
+                    f"whose département is not given: it cannot be placed by {level}",
+                )
             )
             continue
         grouped.setdefault(area, []).append(n)
@@ -515,8 +530,13 @@ def distance_km(a: Place, b: Place) -> float:
     391
     """
     if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
-        msg = "distance_km needs two places with coordinates"
-        raise InvalidInput(msg)
+        raise InvalidInput(
+            *(
+                Problem((name,), "distance_km needs two places with coordinates")
+                for name, place in (("a", a), ("b", b))
+                if place.latitude is None or place.longitude is None
+            )
+        )
     phi1, phi2 = math.radians(a.latitude), math.radians(b.latitude)
     dphi = phi2 - phi1
     dlambda = math.radians(b.longitude - a.longitude)
@@ -583,16 +603,18 @@ def peers(
     >>> [peer.proximity for peer in found]
     ['departement', 'departement', 'region']
     """
-    problems: list[str] = []
+    problems: list[Problem] = []
     service: object = service_id
     if not isinstance(service, str) or not service:
-        problems.append(f"service_id: expected a service id, got {service_id!r}")
+        problems.append(Problem(("service_id",), f"expected a service id, got {service_id!r}"))
     if limit is not None and (not is_int(limit) or limit < 0):
-        problems.append(f"limit: expected an int >= 0 or None, got {limit!r}")
+        problems.append(Problem(("limit",), f"expected an int >= 0 or None, got {limit!r}"))
     where: object = near
     if where is not None and not isinstance(where, Territory | Dossier | Place):
         problems.append(
-            f"near: expected a Territory, a Dossier or a Place, got {type(where).__name__}"
+            Problem(
+                ("near",), f"expected a Territory, a Dossier or a Place, got {type(where).__name__}"
+            )
         )
     if problems:
         raise InvalidInput(*problems)

@@ -720,9 +720,13 @@ class Scorer:
         """
         # The annotation is a promise callers without a type checker may break.
         if not all(map(isinstance, cohort, repeat(Dossier))):
-            bad = next(item for item in cohort if not is_instance(item, Dossier))
-            msg = f"dossier: expected a Dossier, got {type(bad).__name__}"
-            raise InvalidInput(msg)
+            raise InvalidInput(
+                *(
+                    Problem(("dossiers", n), f"expected a Dossier, got {type(item).__name__}")
+                    for n, item in enumerate(cohort)
+                    if not is_instance(item, Dossier)
+                )
+            )
         sources: list[dict[str, Status]] = list(map(plain_dict, map(_SERVICES, cohort)))
         for n in compress(count(), map(_ACTIONS, cohort)):
             # Actions raise statuses: read the dossier's effective entries.
@@ -879,13 +883,28 @@ def _patterns(profiles: list[_Profile], packed: list[int]) -> Iterator[int]:
 
 
 def _sequence(dossiers: object) -> Sequence[Dossier]:
+    cohort: Sequence[object]
     if isinstance(dossiers, (list, tuple)):
-        return dossiers
+        cohort = dossiers
     # A mapping or a string iterates, but over keys or characters: never dossiers.
-    if not isinstance(dossiers, Iterable) or isinstance(dossiers, (abc.Mapping, str, bytes)):
-        msg = f"dossiers: expected an iterable of Dossier, got {type(dossiers).__name__}"
-        raise InvalidInput(msg)
-    return list(dossiers)
+    elif not isinstance(dossiers, Iterable) or isinstance(dossiers, (abc.Mapping, str, bytes)):
+        raise InvalidInput(
+            Problem(
+                ("dossiers",), f"expected an iterable of Dossier, got {type(dossiers).__name__}"
+            )
+        )
+    else:
+        cohort = list(dossiers)
+    # The annotation is a promise callers without a type checker may break.
+    if not all(map(isinstance, cohort, repeat(Dossier))):
+        raise InvalidInput(
+            *(
+                Problem(("dossiers", n), f"expected a Dossier, got {type(item).__name__}")
+                for n, item in enumerate(cohort)
+                if not is_instance(item, Dossier)
+            )
+        )
+    return cast("Sequence[Dossier]", cohort)
 
 
 _SAMPLE = 64

@@ -70,8 +70,7 @@ def _dossiers(value: Iterable[Dossier]) -> tuple[Dossier, ...]:
 
 def _check_ruleset(value: object, path: str) -> None:
     if not isinstance(value, Ruleset):
-        msg = f"{path}: expected a Ruleset, got {type(value).__name__}"
-        raise InvalidInput(msg)
+        raise InvalidInput(Problem((path,), f"expected a Ruleset, got {type(value).__name__}"))
 
 
 def _assess_all(cohort: Sequence[Dossier], ruleset: Ruleset) -> list[Assessment]:
@@ -81,9 +80,7 @@ def _assess_all(cohort: Sequence[Dossier], ruleset: Ruleset) -> list[Assessment]
         try:
             results.append(assess(dossier, ruleset))
         except InvalidInput as error:
-            raise InvalidInput(
-                *(f"dossiers[{n}].{problem}" for problem in error.problems)
-            ) from None
+            raise error.within("dossiers", n) from None
     return results
 
 
@@ -191,8 +188,9 @@ def records(
     """
     items = _assessments(assessments)
     if taxonomy is not None and not is_instance(taxonomy, Taxonomy):
-        msg = f"taxonomy: expected a Taxonomy, got {type(taxonomy).__name__}"
-        raise InvalidInput(msg)
+        raise InvalidInput(
+            Problem(("taxonomy",), f"expected a Taxonomy, got {type(taxonomy).__name__}")
+        )
     reserved = {*RECORD_COLUMNS, "mentions"}
     order = (
         [theme.id for theme in taxonomy.themes]
@@ -430,17 +428,21 @@ def compare(dossiers: Iterable[Dossier], before: Ruleset, after: Ruleset) -> Com
 def _target(value: Mapping[int, int], size: int) -> dict[int, int]:
     """The counts asked for grades 1..5 (missing ones are 0), checked."""
     if not is_instance(value, Mapping):
-        msg = f"target: expected a mapping of grade to count, got {type(value).__name__}"
-        raise InvalidInput(msg)
-    problems: list[str] = []
+        raise InvalidInput(
+            Problem(
+                ("target",), f"expected a mapping of grade to count, got {type(value).__name__}"
+            )
+        )
+    problems: list[Problem] = []
     counts = dict.fromkeys(GRADES, 0)
     for grade, count in value.items():
         if not is_int(grade) or grade not in GRADES:
-            problems.append(f"target.{grade!r}: expected a grade 0..{MAX_GRADE}")
+            problems.append(Problem(("target", repr(grade)), f"expected a grade 0..{MAX_GRADE}"))
         elif not is_int(count):
-            problems.append(f"target.{grade}: expected a count (int), got {type(count).__name__}")
+            where = ("target", str(grade))
+            problems.append(Problem(where, f"expected a count (int), got {type(count).__name__}"))
         elif count < 0:
-            problems.append(f"target.{grade}: a count is >= 0, got {count}")
+            problems.append(Problem(("target", str(grade)), f"a count is >= 0, got {count}"))
         else:
             counts[grade] = count
     if problems:

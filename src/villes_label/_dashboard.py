@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal, cast
 
 import attrs
 
 from villes_label import _text
 from villes_label._atlas import Peer, peers
-from villes_label._check import Id, finish, lenient
-from villes_label._errors import InvalidInput, Problem
+from villes_label._check import Id, finish, items_of, lenient
+from villes_label._errors import InvalidInput, Problem, not_a
 from villes_label._plans import Plan, next_questions, recommend
 from villes_label._roadmap import Roadmap, roadmap
 from villes_label._rules import MAX_GRADE, Ruleset
@@ -130,13 +130,14 @@ class Dashboard:
 
     def name_of(self, key: str) -> str:
         """The name of a theme, enjeu or service shown (its id when not known)."""
+        if not isinstance(key, str):
+            raise not_a("key", "a theme, issue or service id (a str)", key)
         return self.names.get(key, key)
 
     def report(self, lang: Literal["fr", "en"] = "fr") -> str:
         """The dashboard as text, in French (default) or English."""
         if lang not in ("fr", "en"):
-            msg = f"lang: expected 'fr' or 'en', got {lang!r}"
-            raise InvalidInput(msg)
+            raise InvalidInput(Problem(("lang",), f"expected 'fr' or 'en', got {lang!r}"))
         return "\n".join(_report(self, lang))
 
     def __str__(self) -> str:
@@ -329,6 +330,9 @@ def dashboard(
     >>> all(len(found) <= 3 for found in board.peers.values())
     True
     """
+    others = (
+        () if cohort is None else cast("tuple[Dossier, ...]", items_of(cohort, "cohort", Dossier))
+    )
     result = assess(dossier, ruleset)
     plan = recommend(dossier, ruleset, target)
     road = roadmap(dossier, ruleset, plan.target, years=years)
@@ -342,7 +346,6 @@ def dashboard(
             initiatives[issue.id] = delivering
     found: dict[str, tuple[Peer, ...]] = {}
     if cohort is not None:
-        others = tuple(cohort)
         for step in plan.steps:
             nearest = peers(step.service, others, near=dossier, limit=PEERS_PER_STEP)
             if nearest:

@@ -18,6 +18,7 @@ __all__ = [
     "Path",
     "Problem",
     "VillesLabelError",
+    "not_a",
     "render_path",
     "unknown_id",
 ]
@@ -185,6 +186,15 @@ class InvalidInput(VillesLabelError, ValueError):
         lines = [f"{len(self.details) + self.more} problems:"]
         lines.extend(f"  - {problem}" for problem in self.problems)
         return "\n".join(lines)
+
+
+def not_a(argument: str, expected: str, value: object) -> InvalidInput:
+    """The error of an argument of the wrong type, at its path (``argument: expected ...``).
+
+    >>> print(not_a("service_id", "a service id (a str)", None))
+    service_id: expected a service id (a str), got NoneType
+    """
+    return InvalidInput(Problem((argument,), f"expected {expected}, got {type(value).__name__}"))
 
 
 def _invalid_input(details: tuple[Problem, ...], more: int) -> InvalidInput:

@@ -25,11 +25,13 @@ from itertools import chain, compress, count, repeat
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, assert_never, cast
 
+from villes_label._check import items_of
 from villes_label._conditions import AtLeast, Deployed, GradeAtLeast, MinScore
 from villes_label._conditions import conditions as conditions_of
-from villes_label._errors import InvalidInput, unknown_id
+from villes_label._errors import InvalidInput, Problem, unknown_id
 from villes_label._linear import QuantityKind, Structure
 from villes_label._scoring import check_ids, read_retired_ids
+from villes_label._taxonomy import Taxonomy
 from villes_label._territory import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -47,7 +49,6 @@ if TYPE_CHECKING:
     from pandas import DataFrame
 
     from villes_label._rules import Ruleset
-    from villes_label._taxonomy import Taxonomy
 
 __all__ = ["dossiers_frame", "grade_frame"]
 
@@ -126,14 +127,11 @@ def dossiers_frame(dossiers: Iterable[Dossier], *, taxonomy: Taxonomy | None = N
     ('deployed', (1, 34))
     """
     np, pd = _modules()
-    items = list(dossiers) if not isinstance(dossiers, (list, tuple)) else dossiers
-    problems = [
-        f"dossiers[{n}]: expected a Dossier, got {type(item).__name__}"
-        for n, item in enumerate(items)
-        if not is_instance(item, Dossier)
-    ]
-    if problems:
-        raise InvalidInput(*problems)
+    items = cast("tuple[Dossier, ...]", items_of(dossiers, "dossiers", Dossier))
+    if taxonomy is not None and not is_instance(taxonomy, Taxonomy):
+        raise InvalidInput(
+            Problem(("taxonomy",), f"expected a Taxonomy, got {type(taxonomy).__name__}")
+        )
     entries = [effective_entries(dossier) for dossier in items]
     named = set().union(*entries) if entries else set()
     if taxonomy is not None:
@@ -204,8 +202,16 @@ def grade_frame(ruleset: Ruleset, frame: DataFrame, *, territories: Any = None) 
     """Grade every territory of *frame* under *ruleset*: see `Scorer.grade_frame`."""
     np, pd = _modules()
     if not isinstance(frame, pd.DataFrame):
-        msg = f"frame: expected a pandas DataFrame, got {type(frame).__name__}"
-        raise InvalidInput(msg)
+        raise InvalidInput(
+            Problem(("frame",), f"expected a pandas DataFrame, got {type(frame).__name__}")
+        )
+    if territories is not None and not isinstance(territories, pd.DataFrame):
+        raise InvalidInput(
+            Problem(
+                ("territories",),
+                f"expected a pandas DataFrame, got {type(territories).__name__}",
+            )
+        )
     order = tuple(service.id for service in ruleset.taxonomy.services)
     if {"service", "status"} <= set(frame.columns):
         read = _read_long(np, pd, frame, territories, order)
@@ -294,13 +300,13 @@ def _status_codes(np: Any, pd: Any, column: Any) -> tuple[Any, Any]:
 
 
 def _read_wide(np: Any, pd: Any, frame: Any, order: tuple[str, ...]) -> _Read:
-    problems: list[str] = [
-        f"frame: missing column {name!r}"
+    missing = [
+        Problem(("frame",), f"missing column {name!r}")
         for name in ("code", "kind", "population")
         if name not in frame.columns
     ]
-    if problems:
-        raise InvalidInput(*problems)
+    if missing:
+        raise InvalidInput(*missing)
     codes = frame["code"].to_numpy(dtype=object)
     labels = [str(code) for code in codes]
     kind_codes, populations, problems = _territory_problems(np, pd, frame, labels)
@@ -329,16 +335,22 @@ def _read_wide(np: Any, pd: Any, frame: Any, order: tuple[str, ...]) -> _Read:
 
 def _read_long(np: Any, pd: Any, frame: Any, territories: Any, order: tuple[str, ...]) -> _Read:
     missing = [
-        f"frame: missing column {name!r}" for name in LONG_COLUMNS if name not in frame.columns
+        Problem(("frame",), f"missing column {name!r}")
+        for name in LONG_COLUMNS
+        if name not in frame.columns
     ]
     source = frame if territories is None else territories
     if territories is not None and not isinstance(territories, pd.DataFrame):
         missing.append(
-            f"territories: expected a pandas DataFrame, got {type(territories).__name__}"
+            Problem(
+                ("territories",), f"expected a pandas DataFrame, got {type(territories).__name__}"
+            )
         )
     elif not missing:
         missing.extend(
-            f"{'frame' if territories is None else 'territories'}: missing column {name!r}"
+            Problem(
+                ("frame" if territories is None else "territories",), f"missing column {name!r}"
+            )
             for name in ("code", "kind", "population")
             if name not in source.columns
         )

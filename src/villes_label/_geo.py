@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
-from villes_label._errors import InvalidInput, unknown_id
+from villes_label._errors import InvalidInput, Problem, unknown_id
 from villes_label._values import FrozenMap, is_instance
 
 if TYPE_CHECKING:
@@ -241,8 +241,9 @@ def regions(year: int = REFORM_YEAR) -> Mapping[str, str]:
 
 def _reformed(year: object) -> bool:
     if isinstance(year, bool) or not isinstance(year, int):
-        msg = f"year: expected an int, got {type(year).__name__} {year!r}"
-        raise InvalidInput(msg)
+        raise InvalidInput(
+            Problem(("year",), f"expected an int, got {type(year).__name__} {year!r}")
+        )
     return year >= REFORM_YEAR
 
 
@@ -297,6 +298,8 @@ def departement_of(insee_code: str) -> str:
     villes_label._errors.InvalidInput: '97502' is in Saint-Pierre-et-Miquelon (975), a collectivité outside the 101 départements and the 18 régions
     """
     problem = commune_departement_problem(insee_code)
+    if problem is not None and not isinstance(insee_code, str):
+        raise InvalidInput(Problem(("insee_code",), problem))
     if problem is not None:
         if is_instance(insee_code, str) and re.fullmatch(r"\d{9}", insee_code):
             problem = (
@@ -320,6 +323,8 @@ def region_of(departement: str, *, year: int = REFORM_YEAR) -> str:
     ('11', '01', '84', '82')
     """
     problem = departement_problem(departement)
+    if problem is not None and not isinstance(departement, str):
+        raise InvalidInput(Problem(("departement",), problem))
     if problem is not None:
         if is_instance(departement, str) and _COMMUNE.fullmatch(departement):
             problem += " (a commune's INSEE code? use departement_of first)"

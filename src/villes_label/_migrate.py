@@ -99,21 +99,23 @@ class Migration:
 
 def _check_renames(renames: Mapping[str, str], taxonomy: Taxonomy) -> dict[str, str]:
     if not is_instance(renames, Mapping):
-        msg = (
-            "renames: expected a mapping of old service id to new service id, "
-            f"got {type(renames).__name__}"
+        raise InvalidInput(
+            Problem(
+                ("renames",),
+                f"expected a mapping of old service id to new service id, "
+                f"got {type(renames).__name__}",
+            )
         )
-        raise InvalidInput(msg)
-    problems: list[str] = []
+    problems: list[Problem] = []
     checked: dict[str, str] = {}
     known = taxonomy.service_ids
     for old, new in renames.items():
         if not is_instance(old, str) or not old:
-            problems.append(f"renames: {old!r} is not a service id")
+            problems.append(Problem(("renames",), f"{old!r} is not a service id"))
         elif not is_instance(new, str) or not new:
-            problems.append(f"renames.{old}: {new!r} is not a service id")
+            problems.append(Problem(("renames", old), f"{new!r} is not a service id"))
         elif new not in known:
-            problems.append(f"renames.{old}: {unknown_id('service', new, known)}")
+            problems.append(Problem(("renames", old), unknown_id("service", new, known)))
         else:
             checked[old] = new
     if problems:
@@ -165,11 +167,13 @@ def migrate(
     villes_label._errors.InvalidInput: renames.fablab: unknown service 'fab-lab' (did you mean 'fablab'?)
     """
     if not is_instance(dossier, Dossier):
-        msg = f"dossier: expected a Dossier, got {type(dossier).__name__}"
-        raise InvalidInput(msg)
+        raise InvalidInput(
+            Problem(("dossier",), f"expected a Dossier, got {type(dossier).__name__}")
+        )
     if not is_instance(taxonomy, Taxonomy):
-        msg = f"taxonomy: expected a Taxonomy, got {type(taxonomy).__name__}"
-        raise InvalidInput(msg)
+        raise InvalidInput(
+            Problem(("taxonomy",), f"expected a Taxonomy, got {type(taxonomy).__name__}")
+        )
     moves = _check_renames(renames, taxonomy)
     known = taxonomy.service_ids
     dropped: set[str] = set()

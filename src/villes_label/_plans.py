@@ -161,8 +161,9 @@ def _plan_problems(plan: Plan, failed: set[str]) -> Iterator[Problem]:
 
 def _check_dossier(dossier: object) -> None:
     if not isinstance(dossier, Dossier):
-        msg = f"dossier: expected a Dossier, got {type(dossier).__name__}"
-        raise InvalidInput(msg)
+        raise InvalidInput(
+            Problem(("dossier",), f"expected a Dossier, got {type(dossier).__name__}")
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -376,28 +377,30 @@ class Plan:
 def _check_models(dossier: object, ruleset: object) -> None:
     _check_dossier(dossier)
     if not isinstance(ruleset, Ruleset):
-        msg = f"ruleset: expected a Ruleset, got {type(ruleset).__name__}"
-        raise InvalidInput(msg)
+        raise InvalidInput(
+            Problem(("ruleset",), f"expected a Ruleset, got {type(ruleset).__name__}")
+        )
 
 
-def _id_problems(dossier: Dossier, ruleset: Ruleset) -> list[str]:
+def _id_problems(dossier: Dossier, ruleset: Ruleset) -> list[Problem]:
     try:
         check_ids(dossier, ruleset)
     except InvalidInput as error:
-        return list(error.problems)
+        return list(error.details)
     return []
 
 
-def _target_problems(target: object, ruleset: Ruleset) -> list[str]:
+def _target_problems(target: object, ruleset: Ruleset) -> list[Problem]:
     if target is None:
         return []
+    where = ("target",)
     if isinstance(target, bool) or not isinstance(target, int):
-        return [f"target: expected an int or None, got {type(target).__name__} {target!r}"]
+        return [Problem(where, f"expected an int or None, got {type(target).__name__} {target!r}")]
     if not 0 <= target <= MAX_GRADE:
-        return [f"target: {target} is outside 0..{MAX_GRADE}"]
+        return [Problem(where, f"{target} is outside 0..{MAX_GRADE}")]
     if target and ruleset.grade_rule(target) is None:
         known = ", ".join(str(rule.arobases) for rule in ruleset.grades)
-        return [f"target: the ruleset has no rule for grade {target} (its grades: {known})"]
+        return [Problem(where, f"the ruleset has no rule for grade {target} (its grades: {known})")]
     return []
 
 
@@ -756,46 +759,48 @@ _PRESETS: dict[str, dict[Status, int]] = {
 }
 
 
-def _costs(prefer: object) -> tuple[dict[Status, int] | None, list[str]]:
+def _costs(prefer: object) -> tuple[dict[Status, int] | None, list[Problem]]:
     """The cost of a step by the status it starts from, or the problems of *prefer*."""
+    expected = "expected 'fewest', 'started' or costs by status"
     if isinstance(prefer, str):
         if prefer in _PRESETS:
             return _PRESETS[prefer], []
-        return None, [f"prefer: expected 'fewest', 'started' or costs by status, got {prefer!r}"]
+        return None, [Problem(("prefer",), f"{expected}, got {prefer!r}")]
     if not isinstance(prefer, Mapping):
-        return None, [
-            f"prefer: expected 'fewest', 'started' or costs by status, got {type(prefer).__name__}"
-        ]
+        return None, [Problem(("prefer",), f"{expected}, got {type(prefer).__name__}")]
     costs = dict.fromkeys(_PRESETS["fewest"], 1)
     problems = []
     for key, cost in prefer.items():
         try:
             status = Status(key)
         except ValueError:
-            problems.append(f"prefer.{key}: unknown status {key!r}")
+            problems.append(Problem(("prefer", str(key)), f"unknown status {key!r}"))
             continue
+        where = ("prefer", status.value)
         if status not in costs:
-            problems.append(f"prefer.{status.value}: a step never starts from {status.value}")
+            problems.append(Problem(where, f"a step never starts from {status.value}"))
         elif isinstance(cost, bool) or not isinstance(cost, int) or cost < 1:
-            problems.append(f"prefer.{status.value}: expected a positive int, got {cost!r}")
+            problems.append(Problem(where, f"expected a positive int, got {cost!r}"))
         else:
             costs[status] = cost
     return (None if problems else costs), problems
 
 
-def _exclusions(exclude: object, ruleset: Ruleset) -> tuple[frozenset[str], list[str]]:
+def _exclusions(exclude: object, ruleset: Ruleset) -> tuple[frozenset[str], list[Problem]]:
     if isinstance(exclude, str) or not isinstance(exclude, Iterable):
         return frozenset(), [
-            f"exclude: expected service ids (a list or set), got {type(exclude).__name__}"
+            Problem(
+                ("exclude",), f"expected service ids (a list or set), got {type(exclude).__name__}"
+            )
         ]
     known = ruleset.taxonomy.service_ids
     ids = []
     problems = []
     for n, sid in enumerate(exclude):
         if not isinstance(sid, str):
-            problems.append(f"exclude[{n}]: expected a service id, got {sid!r}")
+            problems.append(Problem(("exclude", n), f"expected a service id, got {sid!r}"))
         elif sid not in known:
-            problems.append(f"exclude[{n}]: {unknown_id('service', sid, known)}")
+            problems.append(Problem(("exclude", n), unknown_id("service", sid, known)))
         else:
             ids.append(sid)
     return frozenset(ids), problems
@@ -879,8 +884,7 @@ def recommend(
         return Plan(target=target, reachable=True, score=current.score)
     rule = ruleset.grade_rule(target)
     if rule is None:  # pragma: no cover - ruled out by _target_problems
-        msg = f"target: the ruleset has no rule for grade {target}"
-        raise InvalidInput(msg)
+        raise InvalidInput(Problem(("target",), f"the ruleset has no rule for grade {target}"))
 
     entries = effective_entries(dossier)
     structure = Structure(ruleset)
@@ -1112,9 +1116,11 @@ def next_questions(dossier: Dossier, ruleset: Ruleset, limit: int = 10) -> tuple
     _check_models(dossier, ruleset)
     problems = _id_problems(dossier, ruleset)
     if isinstance(limit, bool) or not isinstance(limit, int):
-        problems.append(f"limit: expected an int, got {type(limit).__name__} {limit!r}")
+        problems.append(
+            Problem(("limit",), f"expected an int, got {type(limit).__name__} {limit!r}")
+        )
     elif limit < 0:
-        problems.append(f"limit: must be >= 0, got {limit}")
+        problems.append(Problem(("limit",), f"must be >= 0, got {limit}"))
     if problems:
         raise InvalidInput(*problems)
     dossier, _ = read_retired_ids(dossier, ruleset)

@@ -286,9 +286,9 @@ def roadmap(
     """
     problems = []
     if not is_int(years) or years < 1:
-        problems.append(f"years: expected an int >= 1, got {years!r}")
+        problems.append(Problem(("years",), f"expected an int >= 1, got {years!r}"))
     if per_year is not None and (not is_int(per_year) or per_year < 1):
-        problems.append(f"per_year: expected an int >= 1 or None, got {per_year!r}")
+        problems.append(Problem(("per_year",), f"expected an int >= 1 or None, got {per_year!r}"))
     if problems:
         raise InvalidInput(*problems)
     plan = recommend(dossier, ruleset, target, exclude=exclude, prefer=prefer)

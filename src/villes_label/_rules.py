@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from villes_label._check import Failed, Id, finish, lenient, text_problem
-from villes_label._errors import MoreProblems, Path, Problem, unknown_id, unknown_ids
+from villes_label._errors import MoreProblems, Path, Problem, not_a, unknown_id, unknown_ids
 from villes_label._expectations import Expectation, expectation_problems
 from villes_label._taxonomy import Source, Taxonomy
 from villes_label._territory import FIRST_YEAR, LAST_YEAR, Status, Territory, TerritoryKind
@@ -89,13 +89,6 @@ def _mentions(value: Iterable[MentionRule]) -> tuple[MentionRule, ...]:
 
 def _sources(value: Iterable[Source]) -> tuple[Source, ...]:
     return lenient(tuple[Source, ...], value)  # type: ignore[no-any-return]
-
-
-def _check_unit(path: str, value: object, problems: list[str]) -> None:
-    if not isinstance(value, Fraction):
-        problems.append(f"{path}: expected a fraction, got {type(value).__name__}")
-    elif not _ZERO <= value <= _ONE:
-        problems.append(f"{path}: {value} is outside [0, 1]")
 
 
 def _taxonomy(value: Taxonomy) -> Taxonomy:
@@ -331,6 +324,8 @@ class Ruleset:
 
     def grade_rule(self, arobases: int) -> GradeRule | None:
         """The rule of grade *arobases*, or ``None`` when the ruleset has none."""
+        if isinstance(arobases, bool) or not isinstance(arobases, int):
+            raise not_a("arobases", "a grade (an int)", arobases)
         for rule in self.grades:
             if rule.arobases == arobases:
                 return rule
@@ -338,10 +333,14 @@ class Ruleset:
 
     def applicability_of(self, service_id: str) -> Applicability:
         """The applicability of a service (everywhere, no opt-out, when not given)."""
+        if not isinstance(service_id, str):
+            raise not_a("service_id", "a service id (a str)", service_id)
         return self.applicability.get(service_id, _EVERYWHERE)
 
     def concerns(self, service_id: str, territory: Territory) -> bool:
         """Whether *service_id* counts for *territory*, before any opt-out."""
+        if not isinstance(territory, Territory):
+            raise not_a("territory", "a Territory", territory)
         return self.applicability_of(service_id).concerns(territory)
 
     def expectation_for(self, territory: Territory) -> Expectation | None:
@@ -355,6 +354,8 @@ class Ruleset:
         >>> rules.expectation_for(rias).stratum
         'village'
         """
+        if not isinstance(territory, Territory):
+            raise not_a("territory", "a Territory", territory)
         for expectation in self.expectations:
             if expectation.covers(territory):
                 return expectation

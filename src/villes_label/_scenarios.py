@@ -164,19 +164,20 @@ def check_scenario(
     >>> check_scenario(attrs.evolve(scenario, expect_grade=3), default_ruleset())
     ()
     """
-    if lang not in {"fr", "en"}:
-        msg = f"lang: expected 'fr' or 'en', got {lang!r}"
-        raise InvalidInput(msg)
+    if lang not in ("fr", "en"):
+        raise InvalidInput(Problem(("lang",), f"expected 'fr' or 'en', got {lang!r}"))
     if not is_instance(scenario, Scenario):
-        msg = f"scenario: expected a Scenario, got {type(scenario).__name__}"
-        raise InvalidInput(msg)
+        raise InvalidInput(
+            Problem(("scenario",), f"expected a Scenario, got {type(scenario).__name__}")
+        )
     if not is_instance(ruleset, Ruleset):
-        msg = f"ruleset: expected a Ruleset, got {type(ruleset).__name__}"
-        raise InvalidInput(msg)
+        raise InvalidInput(
+            Problem(("ruleset",), f"expected a Ruleset, got {type(ruleset).__name__}")
+        )
     if scenario.expect_mentions is not None:
         known = [mention.id for mention in ruleset.mentions]
         unknown = [
-            f"expect_mentions: {unknown_id('mention', mention, known)}"
+            Problem(("expect_mentions",), unknown_id("mention", mention, known))
             for mention in sorted(scenario.expect_mentions)
             if mention not in known
         ]
@@ -236,15 +237,6 @@ def check_scenario(
     return tuple(lines)
 
 
-def _prefixed(prefix: str, problem: str) -> str:
-    """Put *prefix* before a problem's path (``dossier.year: ...``), or before the problem."""
-    head, separator, _ = problem.partition(": ")
-    if separator and head and " " not in head:
-        joiner = "" if head.startswith("[") else "."
-        return f"{prefix}{joiner}{problem}"
-    return f"{prefix}: {problem}"
-
-
 def scenarios_from_data(data: object) -> tuple[Scenario, ...]:
     """Structure the parsed content of a scenario file into scenarios (no I/O).
 
@@ -272,47 +264,60 @@ def scenarios_from_data(data: object) -> tuple[Scenario, ...]:
     # cattrs loads lazily: plain `import villes_label` stays light.
     from villes_label._serialize import from_dict  # noqa: PLC0415
 
-    problems: list[str] = []
+    problems: list[Problem] = []
     items: object
     if isinstance(data, Mapping):
         for key in sorted(data, key=repr):
             if key != "scenarios":
                 problems.append(
-                    f"{key}: {unknown_id('key', str(key), ['scenarios'])}; "
-                    "a scenario file holds one list, 'scenarios'"
+                    Problem(
+                        (str(key),),
+                        f"{unknown_id('key', str(key), ['scenarios'])}; "
+                        "a scenario file holds one list, 'scenarios'",
+                    )
                 )
         if "scenarios" not in data:
             problems.append(
-                "scenarios: missing; a scenario file is a JSON list, a JSON object "
-                '{"scenarios": [...]}, or TOML [[scenarios]] tables'
+                Problem(
+                    ("scenarios",),
+                    "missing; a scenario file is a JSON list, a JSON object "
+                    '{"scenarios": [...]}, or TOML [[scenarios]] tables',
+                )
             )
             raise InvalidInput(*problems)
         items = data["scenarios"]
     else:
         items = data
     if isinstance(items, str | bytes) or not isinstance(items, Sequence):
-        problems.append(f"scenarios: expected a list of scenarios, got {type(items).__name__}")
+        problems.append(
+            Problem(("scenarios",), f"expected a list of scenarios, got {type(items).__name__}")
+        )
         raise InvalidInput(*problems)
     scenarios: list[Scenario] = []
     first_of: dict[str, int] = {}
+    more = 0
     for n, item in enumerate(items):
-        path = f"scenarios[{n}]"
         if not isinstance(item, Mapping):
-            problems.append(f"{path}: expected a scenario table, got {type(item).__name__}")
+            problems.append(
+                Problem(("scenarios", n), f"expected a scenario table, got {type(item).__name__}")
+            )
             continue
         name = item.get("name")
         if isinstance(name, str):
             if name in first_of:
                 problems.append(
-                    f"{path}.name: duplicate scenario name {name!r} "
-                    f"(also scenarios[{first_of[name]}])"
+                    Problem(
+                        ("scenarios", n, "name"),
+                        f"duplicate scenario name {name!r} (also scenarios[{first_of[name]}])",
+                    )
                 )
             else:
                 first_of[name] = n
         try:
             scenarios.append(from_dict(item, Scenario))
         except InvalidInput as error:
-            problems.extend(_prefixed(path, problem) for problem in error.problems)
-    if problems:
-        raise InvalidInput(*problems)
+            problems.extend(error.within("scenarios", n).details)
+            more += error.more
+    if problems or more:
+        raise InvalidInput(*problems, more=more)
     return tuple(scenarios)

@@ -25,7 +25,7 @@ from villes_label._conditions import (
     evaluate,
     kind_of,
 )
-from villes_label._errors import MAX_PROBLEMS, InvalidInput, Path, Problem, unknown_id
+from villes_label._errors import MAX_PROBLEMS, InvalidInput, Path, Problem, not_a, unknown_id
 from villes_label._linear import LinearForm, Structure
 from villes_label._rules import MAX_GRADE, GradeRule, MentionRule, Ruleset
 from villes_label._territory import (
@@ -223,6 +223,8 @@ class Assessment:
 
     def reasons_of(self, code: str) -> tuple[Reason, ...]:
         """The reasons of one kind (``"min-score"``, ``"gate-waived"``, ...)."""
+        if not isinstance(code, str):
+            raise not_a("code", "a reason code (a str)", code)
         return tuple(reason for reason in self.reasons if reason.code == code)
 
     def __str__(self) -> str:
@@ -506,11 +508,13 @@ def assess(dossier: Dossier, ruleset: Ruleset) -> Assessment:
     (3, Fraction(29, 48))
     """
     if not is_instance(dossier, Dossier):
-        msg = f"dossier: expected a Dossier, got {type(dossier).__name__}"
-        raise InvalidInput(msg)
+        raise InvalidInput(
+            Problem(("dossier",), f"expected a Dossier, got {type(dossier).__name__}")
+        )
     if not is_instance(ruleset, Ruleset):
-        msg = f"ruleset: expected a Ruleset, got {type(ruleset).__name__}"
-        raise InvalidInput(msg)
+        raise InvalidInput(
+            Problem(("ruleset",), f"expected a Ruleset, got {type(ruleset).__name__}")
+        )
     check_ids(dossier, ruleset)
     dossier, read_as = read_retired_ids(dossier, ruleset)
     entries = effective_entries(dossier)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from villes_label._check import Failed, Id, finish, lenient, text_problem
-from villes_label._errors import InvalidInput, Path, Problem, render_path, unknown_id
+from villes_label._errors import InvalidInput, Path, Problem, not_a, render_path, unknown_id
 from villes_label._values import FrozenMap, is_instance
 
 if TYPE_CHECKING:
@@ -414,6 +414,8 @@ class Taxonomy:
         try:
             return self._themes_by_id[theme_id]
         except (KeyError, TypeError):
+            if not isinstance(theme_id, str):
+                raise not_a("theme_id", "a theme id (a str)", theme_id) from None
             raise InvalidInput(unknown_id("theme", theme_id, self._themes_by_id)) from None
 
     def issue(self, issue_id: str) -> Issue:
@@ -421,6 +423,8 @@ class Taxonomy:
         try:
             return self._issues_by_id[issue_id]
         except (KeyError, TypeError):
+            if not isinstance(issue_id, str):
+                raise not_a("issue_id", "an issue id (a str)", issue_id) from None
             raise InvalidInput(unknown_id("issue", issue_id, self._issues_by_id)) from None
 
     def service(self, service_id: str) -> Service:
@@ -435,6 +439,8 @@ class Taxonomy:
         try:
             return self._services_by_id[service_id]
         except (KeyError, TypeError):
+            if not isinstance(service_id, str):
+                raise not_a("service_id", "a service id (a str)", service_id) from None
             raise InvalidInput(unknown_id("service", service_id, self._services_by_id)) from None
 
     def resolve(self, service_id: str) -> str:
@@ -445,6 +451,8 @@ class Taxonomy:
         >>> tax.resolve("site-internet"), tax.resolve("espace-coworking")
         ('site-internet', 'teletravail-tiers-lieu')
         """
+        if not isinstance(service_id, str):
+            raise not_a("service_id", "a service id (a str)", service_id)
         if service_id in self._services_by_id:
             return service_id
         new = self.aliases.get(service_id)
@@ -459,6 +467,8 @@ class Taxonomy:
         >>> default_taxonomy().source_of("emploi").published
         True
         """
+        if not isinstance(node_id, str):
+            raise not_a("node_id", "a theme, issue or service id (a str)", node_id)
         if node_id in self._themes_by_id:
             name = self._themes_by_id[node_id].source
         elif node_id in self._issues_by_id:
@@ -472,6 +482,10 @@ class Taxonomy:
         try:
             return self._parents[issue_or_service_id][0]
         except (KeyError, TypeError):
+            if not isinstance(issue_or_service_id, str):
+                raise not_a(
+                    "issue_or_service_id", "an issue or service id (a str)", issue_or_service_id
+                ) from None
             msg = unknown_id("issue or service", issue_or_service_id, self._parents)
             raise InvalidInput(msg) from None
 
@@ -481,6 +495,8 @@ class Taxonomy:
         with contextlib.suppress(KeyError, TypeError):
             issue = self._parents[service_id][1]
         if issue is None:
+            if not isinstance(service_id, str):
+                raise not_a("service_id", "a service id (a str)", service_id)
             raise InvalidInput(unknown_id("service", service_id, self._services_by_id)) from None
         return issue
 
@@ -498,8 +514,7 @@ class Taxonomy:
         True
         """
         if not is_instance(other, Taxonomy):
-            msg = f"other: expected a Taxonomy, got {type(other).__name__}"
-            raise InvalidInput(msg)
+            raise not_a("other", "a Taxonomy", other)
         old, new = self._services_by_id, other._services_by_id
         common = old.keys() & new.keys()
         renamed = {sid for sid in common if old[sid].name != new[sid].name}

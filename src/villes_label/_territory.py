@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, cast
 
 import attrs
 
-from villes_label._check import Id, finish, lenient, text_problem
-from villes_label._errors import Problem
+from villes_label._check import Id, finish, lenient, reader, text_problem
+from villes_label._errors import InvalidInput, Problem, not_a
 from villes_label._geo import departement_of, departement_problem
 from villes_label._initiatives import Actor, Place, link_problem
 from villes_label._values import FrozenMap, plain_dict, shown
@@ -343,6 +343,8 @@ class Dossier:
 
     def status(self, service_id: str) -> Status:
         """The effective status of *service_id* (``ABSENT`` when named nowhere)."""
+        if not isinstance(service_id, str):
+            raise not_a("service_id", "a service id (a str)", service_id)
         best = self.services.get(service_id)
         for action in self.actions:
             if service_id not in action.services or not action.counts_in(self.year):
@@ -361,8 +363,14 @@ class Dossier:
         The actions are kept, so the effective status is the best of *status*
         and of the actions that deliver the service.
         """
+        # Each argument is read here, so that its problems name it (not the entry).
+        problems: list[Problem] = []
+        key = reader(Id)(service_id, ("service_id",), problems)
+        value = reader(Status)(status, ("status",), problems)
+        if problems:
+            raise InvalidInput(*problems)
         services = dict(self.services)
-        services[service_id] = status
+        services[cast("str", key)] = cast("Status", value)
         return attrs.evolve(self, services=services)
 
     def __str__(self) -> str:

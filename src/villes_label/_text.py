@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from villes_label import _vocabulary
-from villes_label._errors import InvalidInput
+from villes_label._errors import InvalidInput, Problem
 from villes_label._vocabulary import ReasonCode, Status, TerritoryKind
 
 if TYPE_CHECKING:
@@ -62,8 +62,7 @@ def check_lang(lang: object) -> Lang:
         return "fr"
     if lang == "en":
         return "en"
-    msg = f"lang: expected 'fr' or 'en', got {lang!r}"
-    raise InvalidInput(msg)
+    raise InvalidInput(Problem(("lang",), f"expected 'fr' or 'en', got {lang!r}"))
 
 
 def number(value: Fraction, lang: Lang) -> str:

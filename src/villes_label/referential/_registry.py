@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from villes_label._errors import InvalidInput
+from villes_label._errors import InvalidInput, Path, Problem
 from villes_label._rules import Ruleset
+from villes_label._territory import Dossier
 from villes_label._values import FrozenMap, is_int
 from villes_label.referential._build import derive, from_rows
 from villes_label.referential._data_2014 import RENAMES_2014_2016, THEMES_2014
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
     from villes_label._expectations import Expectation
     from villes_label._migrate import Migration
     from villes_label._taxonomy import Taxonomy
-    from villes_label._territory import Dossier
 
 __all__ = ["renames", "ruleset", "taxonomy", "upgrade", "years"]
 
@@ -104,11 +104,12 @@ def years() -> tuple[int, ...]:
     return _YEARS
 
 
-def _check_year(year: object, path: str = "year") -> int:
+def _check_year(year: object, path: Path = ("year",)) -> int:
     if not is_int(year) or year not in _YEARS:
         known = ", ".join(map(str, _YEARS))
-        msg = f"{path}: no built-in referential for {year!r} (known years: {known})"
-        raise InvalidInput(msg)
+        raise InvalidInput(
+            Problem(path, f"no built-in referential for {year!r} (known years: {known})")
+        )
     return year
 
 
@@ -208,10 +209,9 @@ def renames(old: int, new: int) -> Mapping[str, str]:
     >>> renames(2014, 2017)["coproduction-contenus"]
     'contenus-coproduits-habitants'
     """
-    start, end = _check_year(old, "old"), _check_year(new, "new")
+    start, end = _check_year(old, ("old",)), _check_year(new, ("new",))
     if end <= start:
-        msg = f"new: {end} is not after {start}: a referential is carried forward only"
-        raise InvalidInput(msg)
+        raise InvalidInput(_backwards(("new",), start, end))
     chain = {sid: sid for sid in _taxonomy(start).service_ids}
     if start == 2016:
         chain.update(ALIASES_2016)
@@ -220,6 +220,10 @@ def renames(old: int, new: int) -> Mapping[str, str]:
         step = _STEPS[before, after]
         chain = {sid: step.get(current, current) for sid, current in chain.items()}
     return FrozenMap({sid: current for sid, current in sorted(chain.items()) if sid != current})
+
+
+def _backwards(path: Path, start: int, end: int) -> Problem:
+    return Problem(path, f"{end} is not after {start}: a referential is carried forward only")
 
 
 def upgrade(dossier: Dossier, year: int, *, from_year: int | None = None) -> Migration:
@@ -239,7 +243,17 @@ def upgrade(dossier: Dossier, year: int, *, from_year: int | None = None) -> Mig
     """
     from villes_label._migrate import migrate  # noqa: PLC0415 - loaded on first use
 
-    start = dossier.year if from_year is None else from_year
+    if not isinstance(dossier, Dossier):
+        raise InvalidInput(
+            Problem(("dossier",), f"expected a Dossier, got {type(dossier).__name__}")
+        )
+    end = _check_year(year)
+    if from_year is None:
+        start = _check_year(dossier.year, ("dossier", "year"))
+    else:
+        start = _check_year(from_year, ("from_year",))
+    if end < start:
+        raise InvalidInput(_backwards(("year",), start, end))
     # Within one year, the former ids that the year's referential still reads.
     carried = renames(start, year) if start != year else taxonomy(year).aliases
     moved = migrate(dossier, taxonomy(year), carried)
