@@ -182,9 +182,38 @@ class TestBadFrames:
         with pytest.raises(InvalidInput) as raised:
             Scorer(RULES).grade_frame(frame)
         problems = raised.value.problems
-        assert any("rows[35999].kind" in p for p in problems)
-        assert any("rows[35999].site-internet: unknown status 'done'" in p for p in problems)
+        assert any("rows.35999.kind" in p for p in problems)
+        assert any("rows.35999.site-internet: unknown status 'done'" in p for p in problems)
         assert any("no-such-service" in p for p in problems)
+        # Each problem's path is data: the row's code, then the column.
+        assert sorted(problem.path for problem in raised.value.details) == [
+            ("columns", "no-such-service"),
+            ("rows", "35999", "kind"),
+            ("rows", "35999", "site-internet"),
+        ]
+
+    def test_long_frame_problems_have_paths(self) -> None:
+        long = pd.DataFrame(
+            {
+                "code": ["01001", "01001", "01002"],
+                "service": ["site-internet", "site-internet", "no-such-service"],
+                "status": ["deployed", "deployed", "done"],
+                "kind": ["commune", "commune", "commune"],
+                "population": [100, 100, 200],
+            }
+        )
+        with pytest.raises(InvalidInput) as raised:
+            Scorer(RULES).grade_frame(long)
+        assert sorted(problem.path for problem in raised.value.details) == [
+            ("rows", 1),
+            ("rows", 2, "service"),
+            ("rows", 2, "status"),
+        ]
+        absent = long.drop(columns=["kind", "population"])
+        people = pd.DataFrame({"code": ["01001"], "kind": ["commune"], "population": [100]})
+        with pytest.raises(InvalidInput) as raised:
+            Scorer(RULES).grade_frame(absent, territories=people)
+        assert [problem.path for problem in raised.value.details] == [("territories", "01002")]
 
     def test_missing_columns(self) -> None:
         with pytest.raises(InvalidInput, match="missing column 'population'"):

@@ -248,14 +248,16 @@ def grade_frame(ruleset: Ruleset, frame: DataFrame, *, territories: Any = None) 
 
 def _territory_problems(
     np: Any, pd: Any, frame: Any, labels: list[str]
-) -> tuple[Any, Any, list[str]]:
+) -> tuple[Any, Any, list[Problem]]:
     """Kind codes and populations of *frame*'s rows, and every problem found in them."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     kind_codes, _ = _codes(np, pd, frame["kind"], KIND_VALUES)
     kind_codes = kind_codes.astype(np.int64)
     raw_kinds = frame["kind"].to_numpy(dtype=object)
     for n in np.flatnonzero(kind_codes < 0):
-        problems.append(f"rows[{labels[n]}].kind: {raw_kinds[n]!r} is not a territory kind")
+        problems.append(
+            Problem(("rows", labels[n], "kind"), f"{raw_kinds[n]!r} is not a territory kind")
+        )
     population = frame["population"]
     if pd.api.types.is_bool_dtype(population) or not pd.api.types.is_integer_dtype(population):
         values = population.to_numpy(dtype=object)
@@ -263,7 +265,10 @@ def _territory_problems(
         for n, ok in enumerate(good):
             if not ok:
                 problems.append(
-                    f"rows[{labels[n]}].population: expected an int >= 0, got {values[n]!r}"
+                    Problem(
+                        ("rows", labels[n], "population"),
+                        f"expected an int >= 0, got {values[n]!r}",
+                    )
                 )
         populations = np.array(
             [v if ok else 0 for v, ok in zip(values, good, strict=True)], dtype=object
@@ -271,7 +276,9 @@ def _territory_problems(
     else:
         populations = population.to_numpy()
         for n in np.flatnonzero(populations < 0):
-            problems.append(f"rows[{labels[n]}].population: must be >= 0, got {populations[n]}")
+            problems.append(
+                Problem(("rows", labels[n], "population"), f"must be >= 0, got {populations[n]}")
+            )
     dtype = np.int64 if populations.dtype != object else object
     return kind_codes, np.asarray(populations, dtype=dtype), problems
 
@@ -319,12 +326,17 @@ def _read_wide(np: Any, pd: Any, frame: Any, order: tuple[str, ...]) -> _Read:
         values = frame[column]
         if column not in known:
             if values.notna().any():
-                problems.append(f"columns.{column}: {unknown_id('service', str(column), known)}")
+                problems.append(
+                    Problem(("columns", str(column)), unknown_id("service", str(column), known))
+                )
             continue
         column_codes, invalid = _status_codes(np, pd, values)
         raw = values.to_numpy(dtype=object)
         problems.extend(
-            f"rows[{labels[n]}].{column}: unknown status {raw[n]!r} (one of {', '.join(STATUS_VALUES)})"
+            Problem(
+                ("rows", labels[n], str(column)),
+                f"unknown status {raw[n]!r} (one of {', '.join(STATUS_VALUES)})",
+            )
             for n in invalid
         )
         statuses[:, position[column]] = column_codes
@@ -359,15 +371,18 @@ def _read_long(np: Any, pd: Any, frame: Any, territories: Any, order: tuple[str,
     # One row per territory, in order of first appearance in the long frame.
     row_of, codes = pd.factorize(frame["code"], sort=False)
     people = source.drop_duplicates(subset=["code", "kind", "population"])
-    problems: list[str] = []
+    problems: list[Problem] = []
     duplicated = people["code"].duplicated(keep=False).to_numpy()
     problems.extend(
-        f"territories[{code}]: the rows disagree on its kind or population"
+        Problem(("territories", code), "the rows disagree on its kind or population")
         for code in sorted({str(c) for c in people["code"][duplicated]})
     )
     people = people.drop_duplicates(subset=["code"]).set_index("code")
     absent = [code for code in codes if code not in people.index]
-    problems.extend(f"territories[{code}]: no kind and population for this code" for code in absent)
+    problems.extend(
+        Problem(("territories", str(code)), "no kind and population for this code")
+        for code in absent
+    )
     if problems:
         raise InvalidInput(*problems)
     people = people.loc[list(codes)].reset_index()
@@ -378,16 +393,23 @@ def _read_long(np: Any, pd: Any, frame: Any, territories: Any, order: tuple[str,
     columns = np.array([position.get(sid, -1) for sid in services], dtype=np.int64)
     known = set(order)
     for n in np.flatnonzero(columns < 0):
-        problems.append(f"rows[{n}].service: {unknown_id('service', str(services[n]), known)}")
+        problems.append(
+            Problem(("rows", int(n), "service"), unknown_id("service", str(services[n]), known))
+        )
     status_codes, invalid = _status_codes(np, pd, frame["status"])
     raw = frame["status"].to_numpy(dtype=object)
     problems.extend(
-        f"rows[{n}].status: unknown status {raw[n]!r} (one of {', '.join(STATUS_VALUES)})"
+        Problem(
+            ("rows", int(n), "status"),
+            f"unknown status {raw[n]!r} (one of {', '.join(STATUS_VALUES)})",
+        )
         for n in invalid
     )
     pairs = pd.DataFrame({"row": row_of, "column": columns})
     for n in np.flatnonzero(pairs.duplicated().to_numpy()):
-        problems.append(f"rows[{n}]: {labels[row_of[n]]} names service {services[n]!r} twice")
+        problems.append(
+            Problem(("rows", int(n)), f"{labels[row_of[n]]} names service {services[n]!r} twice")
+        )
     if problems:
         raise InvalidInput(*problems)
     statuses = np.full((len(codes), len(order)), -1, dtype=np.int8)
