@@ -633,31 +633,52 @@ def _theme_reaching(
     still be covered with it and the best of the services after it.
     """
     forced = [sid for part in parts for sid in part.forced]
-    issue_of = {sid: part for part in parts for sid in (*part.forced, *part.others)}
+    part_of = {sid: p for p, part in enumerate(parts) for sid in (*part.forced, *part.others)}
     ordered = sorted((sid for part in parts for sid in part.others), key=rank.__getitem__)
     chosen = list(forced)
+    # Per issue, the services taken and those still to decide (in taxonomy order), and
+    # their best gains by count: a step changes them for its own issue only.
+    taken: list[list[str]] = [list(part.forced) for part in parts]
+    later: list[list[str]] = [[] for _ in parts]
+    for sid in ordered:
+        later[part_of[sid]].append(sid)
+    options = [part.best_gains(taken[p], later[p]) for p, part in enumerate(parts)]
 
-    def feasible(taken: list[str], later: Sequence[str], left: int) -> bool:
+    def join(gains: Sequence[dict[int, int]], left: int) -> dict[int, int]:
+        """The best gain of the issues together, for each total count up to *left*."""
         totals: dict[int, int] = {0: 0}
-        for part in parts:
-            mine = [sid for sid in taken if issue_of[sid] is part]
-            options = part.best_gains(mine, [sid for sid in later if issue_of[sid] is part])
+        for option in gains:
             joined: dict[int, int] = {}
             for j, gain in totals.items():
-                for k, more in options.items():
+                for k, more in option.items():
                     if j + k <= left and gain + more > joined.get(j + k, -1):
                         joined[j + k] = gain + more
             totals = joined
-        return totals.get(left, -1) >= room
+        return totals
 
-    if not feasible(chosen, ordered, count - len(chosen)):
+    if join(options, count - len(chosen)).get(count - len(chosen), -1) < room:
         return None
-    for n, sid in enumerate(ordered):
+    # The join of the other issues than the current step's: the services of an issue
+    # are consecutive in taxonomy order, so it is joined again only when the issue changes.
+    rest: dict[int, int] = {}
+    rest_of = -1
+    for sid in ordered:
         left = count - len(chosen)
         if not left:
             break
-        if feasible([*chosen, sid], ordered[n + 1 :], left - 1):
+        p = part_of[sid]
+        if p != rest_of:
+            rest, rest_of = join([*options[:p], *options[p + 1 :]], left), p
+        later[p] = later[p][1:]  # sid is the first of its issue still to decide
+        with_it = parts[p].best_gains([*taken[p], sid], later[p])
+        if any(
+            gain + rest[left - 1 - k] >= room for k, gain in with_it.items() if left - 1 - k in rest
+        ):
             chosen.append(sid)
+            taken[p].append(sid)
+            options[p] = with_it
+        else:
+            options[p] = parts[p].best_gains(taken[p], later[p])
     return chosen
 
 
