@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import pickle
 from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
@@ -29,6 +30,8 @@ from villes_label import (
     default_ruleset,
     default_taxonomy,
 )
+from villes_label._values import FrozenMap
+from villes_label._vocabulary import StatusMap
 from villes_label.referential import sample_dossier, synthetic_cohort
 from villes_label.testing import dossiers, fractions, rulesets, territories
 
@@ -118,6 +121,20 @@ class TestAgreesWithAssess:
         assert scorer.scores(cohort) == scores
         # Every grade occurs, so every rule has been decided both ways.
         assert set(grades) == {1, 2, 3, 4, 5}
+
+    def test_services_that_are_not_a_status_map(self) -> None:
+        # Services put on a dossier behind its constructor's back hold no codes:
+        # the scorer then reads each entry's status itself, with the same results.
+        cohort = mixed_default_cohort(60, seed=8)
+        bare = [copy.copy(dossier) for dossier in cohort[::2]]
+        for dossier in bare:
+            object.__setattr__(dossier, "services", FrozenMap(dict(dossier.services)))
+            assert not isinstance(dossier.services, StatusMap)
+        mixed = [*bare, *cohort[1::2]]
+        grades, scores = expected(mixed, RULES)
+        scorer = Scorer(RULES)
+        assert scorer.grades(mixed) == grades
+        assert scorer.scores(mixed) == scores
 
     def test_sample_dossier(self) -> None:
         # The sample with a refused opt-out, so that the scorer meets one.

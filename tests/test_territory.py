@@ -7,7 +7,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from villes_label import Action, Dossier, InvalidInput, Status, Territory, TerritoryKind
+from villes_label import (
+    Action,
+    Dossier,
+    InvalidInput,
+    Status,
+    Territory,
+    TerritoryKind,
+    from_dict,
+    to_dict,
+)
+from villes_label._vocabulary import STATUS_CODES, StatusMap
 from villes_label.testing import dossiers, statuses, taxonomies, territories
 
 C = TerritoryKind.COMMUNE
@@ -155,3 +165,44 @@ class TestDossier:
             dossier.year = 2020  # type: ignore[misc]
         with pytest.raises(TypeError):
             dossier.services["x"] = Status.DEPLOYED  # type: ignore[index]
+
+
+def _codes_match(services: object) -> bool:
+    """Whether *services* is a `StatusMap` whose codes are those of its statuses, in order."""
+    assert isinstance(services, StatusMap)
+    return list(services.codes) == [STATUS_CODES[status] for status in services.values()]
+
+
+class TestStatusCodes:
+    """A dossier's services hold the code of each status, in order, however it was made."""
+
+    @given(st.data())
+    def test_codes_follow_the_statuses(self, data: st.DataObject) -> None:
+        dossier = data.draw(dossiers(data.draw(taxonomies())))
+        assert _codes_match(dossier.services)
+        copies = [
+            pickle.loads(pickle.dumps(dossier)),
+            attrs.evolve(dossier, year=dossier.year),
+            from_dict(to_dict(dossier), Dossier),
+        ]
+        for copy in copies:
+            assert copy == dossier
+            assert _codes_match(copy.services)
+
+    @given(st.data())
+    def test_codes_after_a_change(self, data: st.DataObject) -> None:
+        dossier = data.draw(dossiers(data.draw(taxonomies())))
+        changed = dossier.with_status("t0-i0-s0", data.draw(statuses(not_applicable=False)))
+        assert _codes_match(changed.services)
+        assert changed.services["t0-i0-s0"] in Status
+
+    def test_plain_values_are_read_as_statuses(self) -> None:
+        dossier = Dossier(
+            territory=town(), year=2016, services={"a": "deployed", "b": "not_applicable"}
+        )
+        assert _codes_match(dossier.services)
+        assert [STATUS_CODES[status] for status in dossier.services.values()] == [
+            STATUS_CODES[Status.DEPLOYED],
+            STATUS_CODES[Status.NOT_APPLICABLE],
+        ]
+        assert [STATUS_CODES[status] for status in Status] == list(range(len(Status)))

@@ -594,7 +594,7 @@ def _fast_enum_map(key_hint: object, value_hint: object) -> Callable[[object], o
     plain = _PLAIN_ID if key_hint == Id else None
 
     def read_fast(value: object) -> object:
-        if type(value) is not dict and type(value) is not FrozenMap:
+        if type(value) is not dict and not isinstance(value, FrozenMap):
             return None
         try:
             out = {key: lookup[item] for key, item in value.items()}

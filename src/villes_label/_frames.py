@@ -21,7 +21,7 @@ import operator
 import re
 from fractions import Fraction
 from functools import reduce
-from itertools import chain, compress, count, repeat
+from itertools import chain, compress, repeat
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, assert_never, cast
 
@@ -81,6 +81,12 @@ _TERRITORY = attrgetter("territory")
 _STATUS = attrgetter("status")
 _DATE = attrgetter("date")
 _ACTION_SERVICES = attrgetter("services")
+_SERVICE_DATA = attrgetter("services._data")
+_SERVICE_CODES = attrgetter("services._codes")
+_TERRITORY_KIND = attrgetter("territory.kind")
+_TERRITORY_POPULATION = attrgetter("territory.population")
+_STATUS_CODES = {status: STATUS_VALUES.index(status.value) for status in Status}
+_KIND_CODES = {kind: KIND_VALUES.index(kind.value) for kind in TerritoryKind}
 
 
 def _modules() -> tuple[Any, Any]:
@@ -484,41 +490,48 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
     """
     ruleset = plan.ruleset
     width = len(plan.order)
-    # One look-up per entry: (id, status) gives the cell's column * 8 + status code.
-    code_of = {status: STATUS_VALUES.index(status.value) for status in Status}
-    cell_of = _Lookup(
-        ((sid, status), 8 * j + code)
-        for sid, j in plan.position.items()
-        for status, code in code_of.items()
-    )
-    position = _Lookup(plan.position)
-    entries = list(map(plain_dict, map(_SERVICES, dossiers)))
-    lengths = np.fromiter(map(len, entries), dtype=np.intp, count=len(entries))
-    cells = np.fromiter(
-        map(cell_of.__getitem__, chain.from_iterable(map(dict.items, entries))),
-        dtype=np.int64,
-        count=int(lengths.sum()),
-    )
+    try:
+        # A dossier's services are a `StatusMap`: its dict, and the codes of its
+        # statuses in one join for the whole cohort. One look-up per entry, of its id.
+        entries = list(map(_SERVICE_DATA, dossiers))
+        codes = np.frombuffer(b"".join(map(_SERVICE_CODES, dossiers)), dtype=np.int8)
+        lengths = np.fromiter(map(len, entries), dtype=np.intp, count=len(entries))
+        total = int(lengths.sum())
+        columns = np.fromiter(
+            map(plan.column_of.__getitem__, chain.from_iterable(entries)),
+            dtype=np.intp,
+            count=total,
+        )
+    except AttributeError:
+        # Services that are not a `StatusMap` (put on a dossier behind its
+        # constructor's back): one look-up per entry, of its id and status.
+        entries = list(map(plain_dict, map(_SERVICES, dossiers)))
+        lengths = np.fromiter(map(len, entries), dtype=np.intp, count=len(entries))
+        total = int(lengths.sum())
+        cells = np.fromiter(
+            map(plan.cell_of.__getitem__, chain.from_iterable(map(dict.items, entries))),
+            dtype=np.intp,
+            count=total,
+        )
+        columns = np.where(cells < 0, -1, cells >> 3)
+        codes = (cells & 7).astype(np.int8)
     # Each action raises its services to its status, if it counts this year: the
     # status codes of ABSENT..DEPLOYED are in credit order, and an action never
     # delivers a service declared not applicable.
-    owners = list(compress(count(), map(_ACTIONS, dossiers)))
-    held = [dossiers[n].actions for n in owners]
+    held = list(map(_ACTIONS, dossiers))
+    per_dossier = np.fromiter(map(len, held), dtype=np.intp, count=len(held))
     actions = list(chain.from_iterable(held))
-    owner_of = np.repeat(
-        np.array(owners, dtype=np.intp),
-        np.fromiter(map(len, held), dtype=np.intp, count=len(owners)),
-    )
+    owner_of = np.repeat(np.arange(len(held), dtype=np.intp), per_dossier)
     services = list(map(_ACTION_SERVICES, actions))
     sizes = np.fromiter(map(len, services), dtype=np.intp, count=len(actions))
     delivered = np.fromiter(
-        map(position.__getitem__, chain.from_iterable(services)),
+        map(plan.column_of.__getitem__, chain.from_iterable(services)),
         dtype=np.intp,
         count=int(sizes.sum()),
     )
     unknown = set()
-    if len(cells) and cells.min() < 0:
-        unknown.update(np.repeat(np.arange(len(entries)), lengths)[cells < 0].tolist())
+    if total and columns.min() < 0:
+        unknown.update(np.repeat(np.arange(len(entries)), lengths)[columns < 0].tolist())
     if len(delivered) and delivered.min() < 0:
         unknown.update(np.repeat(owner_of, sizes)[delivered < 0].tolist())
     if unknown:
@@ -531,7 +544,7 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
             carried[n] = read_retired_ids(dossiers[n], ruleset)[0]
         return _read_dossiers(np, plan, carried)
     statuses = np.full(len(entries) * width, -1, dtype=np.int8)
-    statuses[np.repeat(np.arange(len(entries)) * width, lengths) + (cells >> 3)] = cells & 7
+    statuses[np.repeat(np.arange(len(entries)) * width, lengths) + columns] = codes
     if actions:
         # An undated action counts: only the dated ones ask their year.
         counts = np.fromiter(
@@ -540,19 +553,23 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
         for k in np.flatnonzero(~counts).tolist():
             counts[k] = actions[k].counts_in(dossiers[int(owner_of[k])].year)
         levels = np.fromiter(
-            map(code_of.__getitem__, map(_STATUS, actions)), dtype=np.int8, count=len(actions)
+            map(_STATUS_CODES.__getitem__, map(_STATUS, actions)),
+            dtype=np.int8,
+            count=len(actions),
         )
         counted = np.repeat(counts, sizes)
         at = (np.repeat(owner_of * width, sizes) + delivered)[counted]
         np.maximum.at(statuses, at, np.repeat(levels, sizes)[counted])
-    territories = list(map(_TERRITORY, dossiers))
-    kind_of = {kind: KIND_VALUES.index(kind.value) for kind in TerritoryKind}
-    populations = list(map(_POPULATION, territories))
+    populations = list(map(_TERRITORY_POPULATION, dossiers))
     wide = bool(populations) and max(populations) >= _INT64_LIMIT
     return _Read(
         None,
         None,
-        np.fromiter(map(kind_of.__getitem__, map(_KIND, territories)), dtype=np.int64),
+        np.fromiter(
+            map(_KIND_CODES.__getitem__, map(_TERRITORY_KIND, dossiers)),
+            dtype=np.int64,
+            count=len(dossiers),
+        ),
         np.array(populations, dtype=object if wide else np.int64),
         statuses.reshape(len(entries), width),
     )
@@ -796,6 +813,14 @@ class _Plan:
         order = structure.order
         self.order = order
         self.position = {sid: j for j, sid in enumerate(order)}
+        # For reading dossiers with one look-up per entry: (id, status) gives the
+        # cell's column * 8 + status code, an id its column; -1 for an unknown id.
+        self.cell_of = _Lookup(
+            ((sid, status), 8 * j + code)
+            for sid, j in self.position.items()
+            for status, code in _STATUS_CODES.items()
+        )
+        self.column_of = _Lookup(self.position)
         scale, units = structure.scale, structure.units
         self.scale = scale
         self.top = top = units[Status.DEPLOYED]

@@ -14,7 +14,7 @@ from villes_label._errors import InvalidInput, Problem, not_a
 from villes_label._geo import departement_of, departement_problem
 from villes_label._initiatives import Actor, Place, link_problem
 from villes_label._values import FrozenMap, plain_dict, shown
-from villes_label._vocabulary import Status, TerritoryKind
+from villes_label._vocabulary import Status, StatusMap, TerritoryKind
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -262,7 +262,11 @@ def _initiative_problems(action: Action, failed: set[str]) -> Iterator[Problem]:
 
 
 def _status_map(value: Mapping[str, Status | str]) -> FrozenMap[str, Status]:
-    return lenient(_STATUS_MAP, value)  # type: ignore[no-any-return]
+    read = lenient(_STATUS_MAP, value)
+    if type(read) is FrozenMap:
+        # Checked: the statuses' codes are written beside them (see `StatusMap`).
+        return StatusMap.owning(plain_dict(read))
+    return read  # type: ignore[no-any-return]
 
 
 def _actions(value: Iterable[Action]) -> tuple[Action, ...]:
