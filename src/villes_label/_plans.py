@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import heapq
 import html
+import itertools
 import math
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
@@ -604,82 +605,108 @@ class _IssuePart:
         self.id, self.adds, self.factor = issue_id, adds, factor
         self.forced, self.others, self.room, self.need = forced, others, room, need
 
-    def best_gains(self, taken: Sequence[str], available: Sequence[str]) -> dict[int, int]:
-        """For each number of extra services from *available*, the largest gain with *taken*.
+    def gain(self, added: int) -> int | None:
+        """The issue's gain in the theme's units when its services add *added*.
 
-        Gains are in the theme's units (capped at the issue's room); a count whose
-        best gain misses the issue's gate is left out.
+        Capped at the issue's room; ``None`` when it misses the issue's gate.
         """
-        base = sum(self.adds[sid] for sid in taken)
-        values = sorted((self.adds[sid] for sid in available), reverse=True)
-        best: dict[int, int] = {}
-        total = base
-        for extra in range(len(values) + 1):
-            if extra:
-                total += values[extra - 1]
-            gain = min(total, self.room)
-            if self.need is None or gain >= self.need:
-                best[extra] = gain * self.factor
-        return best
+        gain = min(added, self.room)
+        if self.need is not None and gain < self.need:
+            return None
+        return gain * self.factor
+
+    def best_after(self) -> list[list[int]]:
+        """For each open service, the best sums of the open services after it, by count.
+
+        Entry *n* lists, for each number *k* of services taken among those that
+        come after ``others[n]``, the largest credit they add (their *k* largest).
+        """
+        adds = self.adds
+        sums = []
+        for n in range(len(self.others)):
+            values = sorted((adds[sid] for sid in self.others[n + 1 :]), reverse=True)
+            sums.append([0, *itertools.accumulate(values)])
+        return sums
 
 
-def _theme_reaching(
-    parts: Sequence[_IssuePart], count: int, room: int, rank: Mapping[str, int]
-) -> list[str] | None:
-    """The *count* services of one theme that come first in taxonomy order and cover it.
+def _join_gains(left: Mapping[int, int], right: Mapping[int, int]) -> dict[int, int]:
+    """The best gain of two groups of issues together, for each total count."""
+    joined: dict[int, int] = {}
+    for j, gain in left.items():
+        for k, more in right.items():
+            if gain + more > joined.get(j + k, -1):
+                joined[j + k] = gain + more
+    return joined
+
+
+class _ThemeCover:
+    """The services of one theme that cover it first in taxonomy order, for any count.
 
     Covering: their capped gain reaches the theme's *room* and every issue gate
     holds. Each open service, in taxonomy order, is taken when the theme can
-    still be covered with it and the best of the services after it.
+    still be covered with it and the best of the services after it. The
+    services of an issue are consecutive in taxonomy order, so when a service
+    is weighed the issues before its own are decided and those after it are
+    untouched: what the count does not change is computed once per theme, not
+    once per count (the best sums after each service, and the best gains of
+    the issues after each issue, joined).
     """
-    forced = [sid for part in parts for sid in part.forced]
-    part_of = {sid: p for p, part in enumerate(parts) for sid in (*part.forced, *part.others)}
-    ordered = sorted((sid for part in parts for sid in part.others), key=rank.__getitem__)
-    chosen = list(forced)
-    # Per issue, the services taken and those still to decide (in taxonomy order), and
-    # their best gains by count: a step changes them for its own issue only.
-    taken: list[list[str]] = [list(part.forced) for part in parts]
-    later: list[list[str]] = [[] for _ in parts]
-    for sid in ordered:
-        later[part_of[sid]].append(sid)
-    options = [part.best_gains(taken[p], later[p]) for p, part in enumerate(parts)]
 
-    def join(gains: Sequence[dict[int, int]], left: int) -> dict[int, int]:
-        """The best gain of the issues together, for each total count up to *left*."""
-        totals: dict[int, int] = {0: 0}
-        for option in gains:
-            joined: dict[int, int] = {}
-            for j, gain in totals.items():
-                for k, more in option.items():
-                    if j + k <= left and gain + more > joined.get(j + k, -1):
-                        joined[j + k] = gain + more
-            totals = joined
-        return totals
+    __slots__ = ("after", "forced", "parts", "room", "suffix")
 
-    if join(options, count - len(chosen)).get(count - len(chosen), -1) < room:
-        return None
-    # The join of the other issues than the current step's: the services of an issue
-    # are consecutive in taxonomy order, so it is joined again only when the issue changes.
-    rest: dict[int, int] = {}
-    rest_of = -1
-    for sid in ordered:
+    def __init__(self, parts: Sequence[_IssuePart], room: int) -> None:
+        self.parts, self.room = parts, room
+        self.forced = [sid for part in parts for sid in part.forced]
+        self.after = [part.best_after() for part in parts]
+        # suffix[p]: the best gain of the issues from p on, untouched, by count.
+        suffix: list[dict[int, int]] = [{0: 0}]
+        for part in reversed(parts):
+            base = sum(part.adds[sid] for sid in part.forced)
+            values = sorted((part.adds[sid] for sid in part.others), reverse=True)
+            gains: dict[int, int] = {}
+            for extra, added in enumerate(itertools.accumulate(values, initial=base)):
+                gain = part.gain(added)
+                if gain is not None:
+                    gains[extra] = gain
+            suffix.append(_join_gains(gains, suffix[-1]))
+        suffix.reverse()
+        self.suffix = suffix
+
+    def earliest(self, count: int) -> list[str] | None:
+        """The *count* services that cover the theme first in taxonomy order, or ``None``."""
+        room = self.room
+        chosen = list(self.forced)
         left = count - len(chosen)
-        if not left:
-            break
-        p = part_of[sid]
-        if p != rest_of:
-            rest, rest_of = join([*options[:p], *options[p + 1 :]], left), p
-        later[p] = later[p][1:]  # sid is the first of its issue still to decide
-        with_it = parts[p].best_gains([*taken[p], sid], later[p])
-        if any(
-            gain + rest[left - 1 - k] >= room for k, gain in with_it.items() if left - 1 - k in rest
-        ):
-            chosen.append(sid)
-            taken[p].append(sid)
-            options[p] = with_it
-        else:
-            options[p] = parts[p].best_gains(taken[p], later[p])
-    return chosen
+        if self.suffix[0].get(left, -1) < room:
+            return None
+        decided = 0  # the gain of the issues before the current one, all decided
+        for p, part in enumerate(self.parts):
+            if not left:
+                break
+            rest = self.suffix[p + 1]
+            adds, factor, need, issue_room = part.adds, part.factor, part.need, part.room
+            added = sum(adds[sid] for sid in part.forced)
+            for sid, sums in zip(part.others, self.after[p], strict=True):
+                if not left:
+                    break
+                with_it = added + adds[sid]
+                for k, more in enumerate(sums[:left]):
+                    others_gain = rest.get(left - 1 - k)
+                    if others_gain is None:
+                        continue
+                    gain = min(with_it + more, issue_room)
+                    if need is not None and gain < need:
+                        continue
+                    if decided + gain * factor + others_gain >= room:
+                        chosen.append(sid)
+                        added = with_it
+                        left -= 1
+                        break
+            issue_gain = part.gain(added)
+            if issue_gain is None:  # pragma: no cover - the services taken can still cover it
+                break
+            decided += issue_gain
+        return chosen
 
 
 def _saturating_search(
@@ -753,9 +780,12 @@ def _saturating_search(
         if theme.cap is not None:
             uncapped = sum(form.issue_factor[i] * issue_numerators[i] for i in issue_ids)
             theme_room = max(0, theme.cap - uncapped)
+            cover = None
             for k, (gain, _) in list(in_theme.items()):
                 if gain > theme_room:
-                    chosen_in_theme = _theme_reaching(parts, k, theme_room, rank)
+                    if cover is None:
+                        cover = _ThemeCover(parts, theme_room)
+                    chosen_in_theme = cover.earliest(k)
                     if chosen_in_theme is None:  # pragma: no cover - the join reached the room
                         del in_theme[k]
                         continue
@@ -916,7 +946,8 @@ def recommend(
     top = units[Status.DEPLOYED]
     # A refused NOT_APPLICABLE is not DEPLOYED: it is a candidate like an ABSENT one.
     candidates = [sid for sid in scope.concerned if entries.get(sid) is not Status.DEPLOYED]
-    if any(sid in excluded for sid in candidates if sid in demands(rule, form)[1]):
+    required = demands(rule, form)[1]
+    if any(sid in excluded for sid in candidates if sid in required):
         # A required service that may not be proposed can never be deployed.
         return Plan(target=target, reachable=False, score=current.score)
     candidates = [sid for sid in candidates if sid not in excluded]
