@@ -535,6 +535,23 @@ def _join(left: _Table, right: _Table) -> _Table:
     return joined
 
 
+def _frontier(table: _Table) -> _Table:
+    """The entries of *table* that gain more than every smaller count does.
+
+    The plan is the fewest steps that reach the target: a count that gains no
+    more than a smaller one is never part of it (the smaller one reaches
+    whatever it reaches, in fewer steps), so the joins can leave it out.
+    """
+    kept: _Table = {}
+    best = -1
+    for count in sorted(table):
+        choice = table[count]
+        if choice[0] > best:
+            kept[count] = choice
+            best = choice[0]
+    return kept
+
+
 def _earliest_reaching(
     ordered: Sequence[str], adds: Mapping[str, int], count: int, room: int
 ) -> list[str]:
@@ -567,8 +584,9 @@ def _issue_options(
     """For each number of steps in one issue, the best choice: (capped credit gained, services).
 
     The issue gains ``min(Σ added, room)``: beyond *room* it is covered and more
-    brings nothing. Best: the largest capped gain, then the services first in
-    taxonomy order. *forced* (required services) are always taken.
+    brings nothing, so the counts stop at the first that covers it. Best: the
+    largest capped gain, then the services first in taxonomy order. *forced*
+    (required services) are always taken.
     """
     base = sum(adds[sid] for sid in forced)
     by_value = sorted(others, key=lambda sid: (-adds[sid], rank[sid]))
@@ -583,6 +601,8 @@ def _issue_options(
             # Covered whatever the choice that reaches the room: take the earliest.
             chosen = _earliest_reaching(ordered, adds, extra, max(0, room - base))
             options[len(forced) + extra] = (room, [*forced, *chosen])
+        if total >= room:
+            break  # more steps gain no more than this count (see `_frontier`)
     return options
 
 
@@ -775,27 +795,32 @@ def _saturating_search(
                 k: (gain * factor, sum(bit[sid] for sid in chosen))
                 for k, (gain, chosen) in options.items()
             }
-            in_theme = _join(in_theme, table)
+            in_theme = _join(in_theme, _frontier(table))
         theme = form.themes[theme_id]
         if theme.cap is not None:
             uncapped = sum(form.issue_factor[i] * issue_numerators[i] for i in issue_ids)
             theme_room = max(0, theme.cap - uncapped)
-            cover = None
-            for k, (gain, _) in list(in_theme.items()):
-                if gain > theme_room:
-                    if cover is None:
-                        cover = _ThemeCover(parts, theme_room)
-                    chosen_in_theme = cover.earliest(k)
+            capped: _Table = {}
+            best = -1
+            for k in sorted(in_theme):
+                gain = min(in_theme[k][0], theme_room)
+                if gain <= best:
+                    continue  # a smaller count gains as much (see `_frontier`)
+                if in_theme[k][0] > theme_room:
+                    chosen_in_theme = _ThemeCover(parts, theme_room).earliest(k)
                     if chosen_in_theme is None:  # pragma: no cover - the join reached the room
-                        del in_theme[k]
                         continue
                     in_theme[k] = (theme_room, sum(bit[sid] for sid in chosen_in_theme))
+                capped[k] = in_theme[k]
+                best = gain
+            in_theme = capped
         threshold = minimum.get((QuantityKind.THEME, theme_id))
         if threshold is not None:
             need = _need(threshold, theme, theme_numerators[theme_id], form)
             in_theme = {j: c for j, c in in_theme.items() if c[0] >= need}
         overall = _join(
-            overall, {k: (gain * theme_factor, mask) for k, (gain, mask) in in_theme.items()}
+            overall,
+            _frontier({k: (gain * theme_factor, mask) for k, (gain, mask) in in_theme.items()}),
         )
     need = _need(score_minimum, form.score, score, form)
     for _, (gain, mask) in sorted(overall.items()):
