@@ -660,16 +660,17 @@ def _join_gains(left: Mapping[int, int], right: Mapping[int, int]) -> dict[int, 
 
 
 class _ThemeCover:
-    """The services of one theme that cover it first in taxonomy order, for any count.
+    """The services of one theme that cover it first in taxonomy order, for a count.
 
     Covering: their capped gain reaches the theme's *room* and every issue gate
     holds. Each open service, in taxonomy order, is taken when the theme can
     still be covered with it and the best of the services after it. The
     services of an issue are consecutive in taxonomy order, so when a service
     is weighed the issues before its own are decided and those after it are
-    untouched: what the count does not change is computed once per theme, not
-    once per count (the best sums after each service, and the best gains of
-    the issues after each issue, joined).
+    untouched: what the choices do not change is computed once, before any
+    service is weighed (the best sums after each service of an issue, and the
+    best gains of the issues after each issue, joined), and weighing a
+    service reads them instead of joining the other issues again.
     """
 
     __slots__ = ("after", "forced", "parts", "room", "suffix")
@@ -743,8 +744,12 @@ def _saturating_search(
     gains, capped at what the theme lacks. For each number of steps the best
     choice of a theme is the join of its issues' best choices, unless that
     covers the theme: then it is the choice that comes first in taxonomy order
-    among those that cover it (`_theme_reaching`). Themes are then joined by
-    counts, as the score does not saturate.
+    among those that cover it (`_ThemeCover`). Themes are then joined by
+    counts, as the score does not saturate. Each table keeps only the counts
+    that gain more than every smaller count (`_frontier`): the plan is the
+    fewest steps, so a count that gains no more than a smaller one is never
+    its part, and only the first count that covers a theme asks for its
+    earliest covering choice.
     """
     minimum, required = demands(rule, form)
     score_minimum = minimum.get((QuantityKind.SCORE, ""), _ZERO)
