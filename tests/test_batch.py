@@ -363,6 +363,7 @@ class TestNothingIsSwallowed:
         monkeypatch.setattr(_batch, "_patterns", broken_patterns)
         monkeypatch.setattr(_batch._Profile, "packed", broken)
         monkeypatch.setattr(_batch, "dossier_rows", broken_arrays)
+        monkeypatch.setattr(_batch, "dossier_grades", broken_arrays)
         cohort = mixed_default_cohort(12, seed=5)
         with pytest.raises(KeyError, match="a bug"):
             getattr(Scorer(RULES), method)(cohort)

@@ -59,7 +59,13 @@ from villes_label._check import read
 from villes_label._conditions import AtLeast, Deployed, GradeAtLeast, MinScore
 from villes_label._conditions import conditions as conditions_of
 from villes_label._errors import InvalidInput, Problem
-from villes_label._frames import compile_plan, dossier_rows, numpy_or_none, plain_rows
+from villes_label._frames import (
+    compile_plan,
+    dossier_grades,
+    dossier_rows,
+    numpy_or_none,
+    plain_rows,
+)
 from villes_label._linear import CREDITED, Quantity, QuantityKind, Structure
 from villes_label._rules import Ruleset
 from villes_label._scoring import Assessment, assess, check_ids, read_retired_ids
@@ -532,8 +538,16 @@ class Scorer:
             raise self._in_cohort(cohort, error) from None
 
     def _grades(self, cohort: Sequence[Dossier]) -> list[int]:
+        np = numpy_or_none() if cohort else None
+        if np is not None and self._readable(cohort):
+            # Size-aware expectations, or a cohort that opts out: on integer arrays.
+            if self._gateless is not None or self._opted_out(cohort):
+                arrays = compile_plan(np, self.ruleset)
+                grades: list[int] = []
+                for start in range(0, len(cohort), _BLOCK):
+                    grades.extend(dossier_grades(np, arrays, cohort[start : start + _BLOCK]))
+                return grades
         if self._gateless is not None:
-            # Size-aware expectations: scored by `assess` until the tables learn saturation.
             return [row[0] for row in self._rows_apart(cohort)]
         apart = self._opted_out(cohort)
         if apart:

@@ -482,6 +482,19 @@ def dossier_rows(
     return rows
 
 
+def dossier_grades(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> list[int]:
+    """The grade of each dossier, on integer arrays: the first item of `dossier_rows`.
+
+    Raises:
+        InvalidInput: as `dossier_rows`.
+    """
+    read = _read_dossiers(np, plan, dossiers)
+    grades: list[int] = []
+    for start in range(0, len(dossiers), _BLOCK):
+        grades.extend(_evaluate(np, plan, read.rows(start, start + _BLOCK))[0].tolist())
+    return grades
+
+
 def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
     """The status matrix and territories of *dossiers*, read at C speed.
 
