@@ -539,14 +539,17 @@ class Scorer:
 
     def _grades(self, cohort: Sequence[Dossier]) -> list[int]:
         np = numpy_or_none() if cohort else None
-        if np is not None and self._readable(cohort):
-            # Size-aware expectations, or a cohort that opts out: on integer arrays.
-            if self._gateless is not None or self._opted_out(cohort):
-                arrays = compile_plan(np, self.ruleset)
-                grades: list[int] = []
-                for start in range(0, len(cohort), _BLOCK):
-                    grades.extend(dossier_grades(np, arrays, cohort[start : start + _BLOCK]))
-                return grades
+        # Size-aware expectations, or a cohort that opts out: on integer arrays.
+        if (
+            np is not None
+            and self._readable(cohort)
+            and (self._gateless is not None or self._opted_out(cohort))
+        ):
+            arrays = compile_plan(np, self.ruleset)
+            grades: list[int] = []
+            for start in range(0, len(cohort), _BLOCK):
+                grades.extend(dossier_grades(np, arrays, cohort[start : start + _BLOCK]))
+            return grades
         if self._gateless is not None:
             return [row[0] for row in self._rows_apart(cohort)]
         apart = self._opted_out(cohort)
