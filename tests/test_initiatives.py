@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import pickle
 from fractions import Fraction
 
@@ -219,6 +220,18 @@ class TestRoundTrip:
     def test_round_trip(self, dossier: Dossier) -> None:
         data = to_dict(dossier)
         assert from_dict(data, Dossier) == dossier
+
+    @given(dossiers(RULES))
+    def test_the_two_year_rule_survives_the_round_trip(self, dossier: Dossier) -> None:
+        """Dossiers of the testing kit, with actions undated, counting, expired or ongoing."""
+        data = json.loads(json.dumps(to_dict(dossier)))
+        assert [(a["date"], a["ongoing"]) for a in data["actions"]] == [
+            (None if a.date is None else a.date.isoformat(), a.ongoing) for a in dossier.actions
+        ]
+        again = from_dict(data, Dossier)
+        assert again == dossier
+        assert again.expired_actions == dossier.expired_actions
+        assert again.effective_statuses() == dossier.effective_statuses()
 
     def test_shape(self) -> None:
         a = Action(

@@ -274,7 +274,13 @@ EXAMPLES: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
         )
     ),
     "Territory": territories,
-    "Action": lambda: wild_dossiers().filter(lambda d: bool(d.actions)).map(lambda d: d.actions[0]),
+    "Action": lambda: (
+        wild_dossiers().filter(lambda d: bool(d.actions)).map(lambda d: d.actions[0])
+        # Dated, ongoing or not, from the testing kit.
+        | ruleset_and_dossier()
+        .filter(lambda pair: bool(pair[1].actions))
+        .flatmap(lambda pair: st.sampled_from(pair[1].actions))
+    ),
     "Dossier": lambda: wild_dossiers() | ruleset_and_dossier().map(lambda pair: pair[1]),
     "Applicability": applicabilities,
     "Expectation": lambda: taxonomies().flatmap(expectations).filter(bool).flatmap(st.sampled_from),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -290,6 +291,66 @@ class TestDossiersExplore:
         except NoSuchExample:
             pytest.fail(f"300 dossiers reach only the grades {sorted(reached)}")
         assert reached == {1, 2, 3, 4, 5}
+
+
+def boundary(dossier: Dossier) -> dt.date:
+    """The earliest date of an action that counts for *dossier* without running still."""
+    return dt.date(dossier.year - 2, 1, 1)
+
+
+# What `dossiers` must draw for the label's two-year rule to be met both ways.
+ACTION_DATES: dict[str, Callable[[Dossier, vl.Action], bool]] = {
+    "undated": lambda d, a: a.date is None,
+    "undated in a dated dossier": lambda d, a: (
+        a.date is None and any(b.date is not None for b in d.actions)
+    ),
+    "counting": lambda d, a: a.date is not None and a.date > boundary(d) and not a.ongoing,
+    "expired": lambda d, a: (
+        a.date is not None and a.date < boundary(d) - dt.timedelta(days=1) and not a.ongoing
+    ),
+    "on the boundary": lambda d, a: a.date == boundary(d) and not a.ongoing,
+    "the day before the boundary": lambda d, a: (
+        a.date == boundary(d) - dt.timedelta(days=1) and not a.ongoing
+    ),
+    "old but ongoing": lambda d, a: a.date is not None and a.date < boundary(d) and a.ongoing,
+    "recent and ongoing": lambda d, a: a.date is not None and a.date >= boundary(d) and a.ongoing,
+}
+
+
+class TestDossiersDateTheirActions:
+    """`dossiers` draws actions undated and dated around the dossier's year, ongoing or not.
+
+    So a property test meets actions that count, actions that have expired (dated before
+    1 January of the year − 2 and not ongoing) and actions on either side of that boundary.
+    """
+
+    @pytest.mark.parametrize("kind", ACTION_DATES, ids=str)
+    def test_each_kind_is_drawn(self, kind: str) -> None:
+        def holds_one(dossier: Dossier) -> bool:
+            return any(ACTION_DATES[kind](dossier, action) for action in dossier.actions)
+
+        found = find(dossiers(one_issue()), holds_one, settings=SEARCH)
+        assert holds_one(found)
+
+    @given(dossiers(one_issue(), max_actions=5))
+    def test_dates_around_the_dossiers_year(self, dossier: Dossier) -> None:
+        for action in dossier.actions:
+            if action.date is None:
+                continue
+            assert dt.date(dossier.year - 8, 1, 1) <= action.date <= dt.date(dossier.year, 12, 31)
+            counts = action.ongoing or action.date >= boundary(dossier)
+            assert action.counts_in(dossier.year) is counts
+            assert (action in dossier.expired_actions) is not counts
+
+    @given(dossiers(one_issue(), year=2016))
+    def test_the_year_is_kept(self, dossier: Dossier) -> None:
+        assert dossier.year == 2016
+        assert all(a.date is None or a.date.year in range(2008, 2017) for a in dossier.actions)
+
+    def test_shrinks_to_undated_actions(self) -> None:
+        shrink = settings(SEARCH, phases=[Phase.generate, Phase.shrink])
+        found = find(dossiers(one_issue()), lambda d: bool(d.actions), settings=shrink)
+        assert [(a.date, a.ongoing) for a in found.actions] == [(None, False)]
 
 
 class TestInvalidArguments:

@@ -26,6 +26,7 @@ of `assess`) and `assert_scenarios` (a file of scenarios holds). Each raises
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from fractions import Fraction
 from typing import TYPE_CHECKING, assert_never
@@ -71,6 +72,7 @@ from villes_label._conditions import (
 )
 from villes_label._linear import QuantityKind
 from villes_label._scenarios import scenarios_from_data  # also public as vl.scenarios_from_data
+from villes_label._territory import counts_from
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -641,6 +643,14 @@ def dossiers(
     hundred examples. Shrinking goes toward the weakest level. Actions never
     deliver a service that the dossier declares not applicable.
 
+    Half of the dossiers date their actions, so that the label's two-year rule
+    (`Action.counts_in`) is met both ways. Each action of such a dossier is
+    undated, or dated between 1 January of the dossier's year − 8 and the
+    end of its year: on or after 1 January of the year − 2 (it counts),
+    before it (it has expired, unless ``ongoing``), or exactly on either side
+    of that boundary; and it is ``ongoing`` or not. Shrinking goes toward
+    undated actions.
+
     Args:
         ruleset_or_taxonomy: the referential the dossiers are written for.
         territory: the territory, or a strategy of them (default: `territories`).
@@ -766,6 +776,7 @@ def _dossiers(
     required: tuple[str, ...] = (),
 ) -> Dossier:
     place = draw(where)
+    label_year = draw(year)  # first: the dates of the actions are drawn around it
     level = draw(_LEVELS)
     fewest, most = _band(level, *sizes)
     named = draw(
@@ -779,6 +790,8 @@ def _dossiers(
     available = [sid for sid in service_ids if services.get(sid) is not Status.NOT_APPLICABLE]
     actions = []
     if available and max_actions:
+        # Dated actions are the less simple case: shrinking goes to undated ones.
+        dated = draw(st.booleans())
         for n in range(draw(st.integers(0, max_actions))):
             delivered = draw(st.frozensets(st.sampled_from(available), min_size=1, max_size=4))
             actions.append(
@@ -787,9 +800,27 @@ def _dossiers(
                     title=f"Action {n}",
                     services=delivered,
                     status=draw(st.sampled_from(_CREDITED)),
+                    date=draw(_action_dates(label_year)) if dated else None,
+                    ongoing=draw(_ONGOING) if dated else False,
                 )
             )
-    return Dossier(territory=place, year=draw(year), services=services, actions=tuple(actions))
+    return Dossier(territory=place, year=label_year, services=services, actions=tuple(actions))
+
+
+# One dated action in three is still running: most old ones then expire.
+_ONGOING = st.sampled_from((False, False, True))
+
+
+def _action_dates(year: int) -> SearchStrategy[dt.date | None]:
+    """The date of an action of a dossier of *year*: none, counting, expired or on the boundary."""
+    start = counts_from(year)  # the earliest date that counts without running still
+    expired = start - dt.timedelta(days=1)
+    return st.one_of(
+        st.none(),
+        st.sampled_from((start, expired)),
+        st.dates(start, dt.date(year, 12, 31)),
+        st.dates(dt.date(year - 8, 1, 1), expired),
+    )
 
 
 # --- rule laws ---------------------------------------------------------------------------
