@@ -297,12 +297,22 @@ class Test2017:
 
     @given(dossiers(referential.ruleset(2016)))
     def test_any_2016_dossier_is_carried_whole(self, dossier: Dossier) -> None:
+        """Every entry and action follows; the statuses are those of the same dossier in 2017.
+
+        The carried dossier is one of 2017: an action dated before 1 January 2015 that is
+        not ongoing stops counting there, as it would in any dossier of 2017.
+        """
         carried = referential.upgrade(dossier, 2017, from_year=2016)
         assert carried.complete
+        assert [a.id for a in carried.dossier.actions] == [a.id for a in dossier.actions]
+        in_2017 = attrs.evolve(dossier, year=2017)
+        assert [a.id for a in carried.dossier.expired_actions] == [
+            a.id for a in in_2017.expired_actions
+        ]
         renames = referential.renames(2016, 2017)
-        for sid in dossier.declared:
+        for sid in in_2017.declared:
             new = renames.get(sid, sid)
-            before, after = dossier.status(sid), carried.dossier.status(new)
+            before, after = in_2017.status(sid), carried.dossier.status(new)
             assert after is before or after.rank >= before.rank or before is Status.NOT_APPLICABLE
         assert vl.assess(carried.dossier, referential.ruleset(2017)).year == 2017
 
