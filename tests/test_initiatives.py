@@ -334,6 +334,18 @@ class TestTwoYearRule:
         expired = attrs.evolve(recent, actions=(action(date=dt.date(2013, 1, 1)),))
         assert assess(expired, RULES).score < assess(recent, RULES).score
 
+    def test_the_order_of_the_actions_changes_nothing(self) -> None:
+        """The reasons for expired actions follow their ids, not the order of the dossier."""
+        old = (action("b-old", date=dt.date(2010, 1, 1)), action("a-old", date=dt.date(2011, 1, 1)))
+        one = Dossier(territory=VILLAGE, year=2016, actions=old)
+        other = attrs.evolve(one, actions=old[::-1])
+        assert [r.subject for r in assess(one, RULES).reasons_of("action-expired")] == [
+            "a-old",
+            "b-old",
+        ]
+        assert assess(one, RULES) == assess(other, RULES)
+        assert assess(one, RULES).explain("en") == assess(other, RULES).explain("en")
+
     def test_explained_in_both_languages(self) -> None:
         dossier = Dossier(territory=VILLAGE, year=2016,
                           actions=(action(date=dt.date(2012, 1, 1)),))  # fmt: skip
@@ -368,9 +380,9 @@ class TestTwoYearRule:
         assert (with_old.score, with_old.grade, with_old.statuses) == (
             without.score, without.grade, without.statuses,
         )  # fmt: skip
-        assert [r.subject for r in with_old.reasons_of("action-expired")] == [
+        assert [r.subject for r in with_old.reasons_of("action-expired")] == sorted(
             a.id for a in dossier.expired_actions
-        ]
+        )
         assert [r for r in with_old.reasons if r.code != "action-expired"] == list(without.reasons)
 
     @given(dossiers_with_initiatives())

@@ -476,7 +476,9 @@ def expired_reasons(dossier: Dossier) -> list[Reason]:
 
     The rule itself lives where the effective statuses are computed
     (`effective_entries`): an expired action raises no status, so the services it
-    delivered fall back to their own entries and to the other actions.
+    delivered fall back to their own entries and to the other actions. The reasons
+    follow the actions' ids (unique in a dossier), so the order of the actions changes
+    nothing.
     """
     return [
         Reason(
@@ -487,7 +489,7 @@ def expired_reasons(dossier: Dossier) -> list[Reason]:
             f"{counts_from(dossier.year)}) and is not ongoing: it does not count, and the "
             "services it delivered keep only their own entries and other actions",
         )
-        for action in dossier.expired_actions
+        for action in sorted(dossier.expired_actions, key=lambda action: action.id)
     ]
 
 
