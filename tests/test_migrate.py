@@ -164,25 +164,39 @@ def migrations(draw: st.DrawFn) -> Case:
     return old, new, d, renames
 
 
+def named(d: Dossier) -> set[str]:
+    """Every service id *d* names, as an entry or in an action, expired actions included."""
+    return set(d.services) | {sid for action in d.actions for sid in action.services}
+
+
 class TestMigrate:
-    """migrate carries every entry it can and names every one it cannot: nothing is lost."""
+    """migrate carries every entry it can and names every one it cannot: nothing is lost.
+
+    That holds for the services of expired actions too (dated more than two years before
+    the label year and not ongoing): they count for nothing this year, but are carried.
+    """
 
     @given(migrations())
     def test_nothing_lost(self, case: Case) -> None:
         _, new, d, renames = case
         m = migrate(d, new, renames)
-        carried = m.dossier.declared
+        carried = named(m.dossier)
         # Every service of the migrated dossier exists in the new referential.
         assert carried <= new.service_ids
-        # Dropped: exactly the declared ids that the new referential lacks after renaming.
+        # Dropped: exactly the named ids that the new referential lacks after renaming.
         assert m.dropped == {
-            sid for sid in d.declared if renames.get(sid, sid) not in new.service_ids
+            sid for sid in named(d) if renames.get(sid, sid) not in new.service_ids
         }
         assert m.dropped.isdisjoint(carried)
-        for sid in d.declared:
+        for sid in named(d):
             assert sid in m.dropped or renames.get(sid, sid) in carried
         # Nothing appears from nowhere.
-        assert carried == {renames.get(sid, sid) for sid in d.declared if sid not in m.dropped}
+        assert carried == {renames.get(sid, sid) for sid in named(d) if sid not in m.dropped}
+        # The same year: the same actions count.
+        assert m.dossier.year == d.year
+        assert [a.id for a in m.dossier.expired_actions] == [
+            a.id for a in d.expired_actions if a.id not in m.dropped_actions
+        ]
 
     @given(migrations())
     def test_actions(self, case: Case) -> None:
