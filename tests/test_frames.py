@@ -37,7 +37,7 @@ from villes_label import _frames as frames_module
 from villes_label._frames import numpy_or_none, plain_rows
 from villes_label.cli import main as cli_main
 from villes_label.referential import sample_dossier, synthetic_cohort
-from villes_label.testing import dossiers, rulesets
+from villes_label.testing import dossiers, rulesets, territories
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -225,6 +225,21 @@ class TestBadFrames:
         with pytest.raises(InvalidInput, match="population: must be >= 0"):
             Scorer(RULES).grade_frame(frame)
 
+    @pytest.mark.parametrize("population", [2**62, 2**63 + 7, 2**64 - 1])
+    def test_unsigned_populations_past_int64(self, population: int) -> None:
+        # An unsigned column holds populations that int64 cannot: read exactly, not wrapped.
+        dossier = sample_dossier()
+        frame = dossiers_frame([dossier])
+        frame["population"] = pd.Series([population], dtype="uint64")
+        big = attrs.evolve(
+            dossier, territory=attrs.evolve(dossier.territory, population=population)
+        )
+        result = assess(big, RULES)
+        out = Scorer(RULES).grade_frame(frame)
+        assert list(out["grade"]) == [result.grade]
+        assert list(out["score"]) == [result.score]
+        assert result.grade != assess(dossier, RULES).grade  # the population counts
+
     def test_not_a_frame(self) -> None:
         with pytest.raises(InvalidInput, match="expected a pandas DataFrame"):
             Scorer(RULES).grade_frame([1, 2])  # type: ignore[arg-type]
@@ -356,6 +371,27 @@ class TestScorerOnArrays:
         with mock.patch.object(frames_module, "_dtype", wide):
             assert Scorer(rules).scores(cohort) == [assess(d, rules).score for d in cohort]
             assert Scorer(rules).grades(cohort) == [assess(d, rules).grade for d in cohort]
+
+    @given(opted_out_cohorts())
+    def test_exclusions_written_row_by_row(self, drawn: tuple[Ruleset, list[Dossier]]) -> None:
+        """Too many profiles for templates: each excluded cell written apart, the same."""
+        rules, cohort = drawn
+        results = [assess(d, rules) for d in cohort]
+        with mock.patch.object(frames_module, "_TEMPLATE_CELLS", 0):
+            assert Scorer(rules).scores(cohort) == [r.score for r in results]
+            out = Scorer(rules).grade_frame(dossiers_frame(cohort, taxonomy=rules.taxonomy))
+        assert list(out["grade"]) == [r.grade for r in results]
+
+    @given(st.data())
+    def test_populations_beyond_int64(self, data: st.DataObject) -> None:
+        """Populations past int64 read their profiles by Python's comparisons: the same."""
+        rules = data.draw(rulesets())
+        huge = territories(min_population=2**62, max_population=10**30)
+        cohort = data.draw(st.lists(dossiers(rules, territory=huge), min_size=1, max_size=4))
+        results = [assess(d, rules) for d in cohort]
+        assert Scorer(rules).scores(cohort) == [r.score for r in results]
+        out = Scorer(rules).grade_frame(dossiers_frame(cohort, taxonomy=rules.taxonomy))
+        assert list(out["grade"]) == [r.grade for r in results]
 
     def test_dated_actions(self) -> None:
         """Expired actions raise nothing, recent or ongoing ones do: as `assess` reads them."""

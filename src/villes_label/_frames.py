@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import operator
 import re
+from bisect import bisect_right
 from fractions import Fraction
 from functools import reduce
 from itertools import chain, compress, repeat
@@ -166,11 +167,13 @@ def dossiers_frame(dossiers: Iterable[Dossier], *, taxonomy: Taxonomy | None = N
     codes[rows, cols] = values
     status_type = pd.CategoricalDtype(STATUS_VALUES)
     territories = [dossier.territory for dossier in items]
+    populations = [t.population for t in territories]
+    wide = bool(populations) and max(populations) >= _INT64_LIMIT
     data: dict[str, Any] = {
         "code": pd.Series([t.code for t in territories], dtype=object),
         "name": pd.Series([t.name for t in territories], dtype=object),
         "kind": pd.Categorical([t.kind.value for t in territories], categories=KIND_VALUES),
-        "population": np.array([t.population for t in territories], dtype=np.int64),
+        "population": np.array(populations, dtype=object if wide else np.int64),
         "year": np.array([dossier.year for dossier in items], dtype=np.int64),
     }
     for j, sid in enumerate(columns):
@@ -285,6 +288,9 @@ def _territory_problems(
             problems.append(
                 Problem(("rows", labels[n], "population"), f"must be >= 0, got {populations[n]}")
             )
+    if populations.dtype != object and len(populations) and populations.max() >= _INT64_LIMIT:
+        # Past int64's safe range (an unsigned column, say): Python integers, exactly.
+        populations = np.array(populations.tolist(), dtype=object)
     dtype = np.int64 if populations.dtype != object else object
     return kind_codes, np.asarray(populations, dtype=dtype), problems
 
@@ -805,6 +811,10 @@ _SLOTS = 7
 """Table slots per service: status codes -1 (missing) to 4, then 5, not concerned by the rules."""
 _OUT = 6
 """The slot of a service that the applicability rules exclude for the row's territory."""
+_OUT_CODE = _OUT - 1
+"""The status code whose slot is `_OUT` (the templates of the profiles write it)."""
+_TEMPLATE_CELLS = 1 << 24
+"""The most cells the profiles' templates may hold; past it, exclusions are written row by row."""
 _PACK_LIMIT = 62
 """The most bits a packed issue sum (credits and concerned weights side by side) may use."""
 
@@ -905,6 +915,41 @@ class _Plan:
             (np.array(allowed, dtype=bool), low, high, np.array(js, dtype=np.intp))
             for (allowed, low, high), js in groups.items()
         ]
+        # Profiles: a territory's kind and population bracket (between two successive
+        # bounds of the applicability rules and expectations) decide which services
+        # concern it and its stratum. Each row reads them from its profile: a row of
+        # the template (`_OUT_CODE` for an excluded service, -1 elsewhere) and a stratum.
+        bounds = {low for _, low, _ in groups} | {high for _, _, high in groups}
+        for expectation in structure.expectations:
+            bounds |= {expectation.min_population, expectation.max_population}
+        self.bounds = sorted(bound for bound in bounds if bound is not None)
+        self.bounds_array = np.array(
+            [min(bound, _INT64_LIMIT) for bound in self.bounds], dtype=np.int64
+        )
+        self.brackets = brackets = len(self.bounds) + 1
+        profiles = len(kinds) * brackets
+        self.profile_strata = np.full(profiles, -1, dtype=np.int64)
+        templates = None
+        if groups and profiles * width <= _TEMPLATE_CELLS:
+            templates = np.full((profiles, width), -1, dtype=np.int8)
+        for k, kind in enumerate(kinds):
+            for bracket in range(brackets):
+                # Any population of the bracket decides alike: its lowest, say.
+                population = self.bounds[bracket - 1] if bracket else -1
+                profile = k * brackets + bracket
+                for s, expectation in enumerate(structure.expectations):
+                    if kind in expectation.kinds and expectation.min_population <= population:
+                        top_bound = expectation.max_population
+                        if top_bound is None or population < top_bound:
+                            self.profile_strata[profile] = s
+                            break
+                if templates is None:
+                    continue
+                for (allowed, low, high), js in groups.items():
+                    inside = allowed[k] and population >= low
+                    if not inside or (high is not None and population >= high):
+                        templates[profile, js] = _OUT_CODE
+        self.templates = templates
 
         # The table: slot (j, code + 1) for codes -1..4, then slot `_OUT`.
         credit = {
@@ -996,15 +1041,19 @@ def _evaluate(
     top, dtype = plan.top, plan.dtype
     statuses = read.statuses
     populations = read.populations
+    profiles = _profiles(np, plan, read)
     # Each cell's slot in the table: its status, or `_OUT` where the rules exclude it.
-    slots = statuses + plan.base
-    for allowed, low, high, js in plan.limited:
-        inside = allowed[read.kinds] & np.asarray(populations >= low, dtype=bool)
-        if high is not None:
-            inside &= np.asarray(populations < high, dtype=bool)
-        outside = np.flatnonzero(~inside)
-        if len(outside):
-            slots[np.ix_(outside, js)] = js * _SLOTS + _OUT
+    if plan.templates is not None:
+        slots = np.maximum(statuses, plan.templates[profiles]) + plan.base
+    else:
+        slots = statuses + plan.base
+        for allowed, low, high, js in plan.limited:
+            inside = allowed[read.kinds] & np.asarray(populations >= low, dtype=bool)
+            if high is not None:
+                inside &= np.asarray(populations < high, dtype=bool)
+            outside = np.flatnonzero(~inside)
+            if len(outside):
+                slots[np.ix_(outside, js)] = js * _SLOTS + _OUT
     cells = slots
     if plan.columns is not None:
         slots = slots[:, plan.columns]
@@ -1026,7 +1075,7 @@ def _evaluate(
     # Size-aware expectations, for every row and issue at once: an issue saturates when
     # its stratum's coverage p/q is below its potential, min(q·Σ, p·top) / p. A row
     # of no stratum reads p = q = 0, which never caps.
-    strata = _strata(np, plan, read)
+    strata = plan.profile_strata[profiles]
     cover_p, cover_q = plan.cover_p[strata], plan.cover_q[strata]
     cap = cover_q * potential > cover_p
     numerator = np.where(cap, np.minimum(cover_q * raw, cover_p * top), raw)
@@ -1193,19 +1242,21 @@ class _AllScored:
         self.issues = dict.fromkeys(issues, 0)
 
 
-def _strata(np: Any, plan: _Plan, read: _Read) -> Any:
-    """The index of each row's expectation (the first that covers it), -1 when none."""
-    strata = np.full(len(read.kinds), -1, dtype=np.int64)
-    kinds = list(TerritoryKind)
-    for s, expectation in reversed(list(enumerate(plan.expectations))):
-        kind_ok = np.array([kind in expectation.kinds for kind in kinds], dtype=bool)
-        rows = kind_ok[read.kinds] & np.asarray(
-            read.populations >= expectation.min_population, dtype=bool
+def _profiles(np: Any, plan: _Plan, read: _Read) -> Any:
+    """The profile of each row: its kind's code times the brackets, plus its population's bracket."""
+    populations = read.populations
+    if populations.dtype == object or (len(populations) and populations.max() >= _INT64_LIMIT):
+        # Populations beyond int64: each bracket found by Python's comparisons.
+        bounds = plan.bounds
+        brackets = np.fromiter(
+            (bisect_right(bounds, population) for population in populations.tolist()),
+            dtype=np.int64,
+            count=len(populations),
         )
-        if expectation.max_population is not None:
-            rows &= np.asarray(read.populations < expectation.max_population, dtype=bool)
-        strata = np.where(rows, s, strata)
-    return strata
+    else:
+        # Every population is below `_INT64_LIMIT`: so are the clipped bounds it meets.
+        brackets = np.searchsorted(plan.bounds_array, populations, side="right")
+    return read.kinds * plan.brackets + brackets
 
 
 def _dtype(
