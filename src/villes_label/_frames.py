@@ -510,28 +510,29 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
     ruleset = plan.ruleset
     width = len(plan.order)
     try:
-        # A dossier's services are a `StatusMap`: its dict, and the codes of its
-        # statuses in one join for the whole cohort. One look-up per entry, of its id.
-        entries = list(map(_SERVICE_DATA, dossiers))
-        codes = np.frombuffer(b"".join(map(_SERVICE_CODES, dossiers)), dtype=np.int8)
-        lengths = np.fromiter(map(len, entries), dtype=np.intp, count=len(entries))
-        total = int(lengths.sum())
+        # A dossier's services are a `StatusMap`: the codes of its statuses, joined for
+        # the whole cohort with -1 between dossiers (which numbers each entry's row),
+        # then one look-up per entry, of its id.
+        joined = np.frombuffer(b"\xff".join(map(_SERVICE_CODES, dossiers)), dtype=np.int8)
+        entry = joined >= 0
+        codes = joined[entry]
+        rows = np.cumsum(~entry)[entry]
         columns = np.fromiter(
-            map(plan.column_of.__getitem__, chain.from_iterable(entries)),
+            map(plan.column_of.__getitem__, chain.from_iterable(map(_SERVICE_DATA, dossiers))),
             dtype=np.intp,
-            count=total,
+            count=len(codes),
         )
     except AttributeError:
         # Services that are not a `StatusMap` (put on a dossier behind its
         # constructor's back): one look-up per entry, of its id and status.
         entries = list(map(plain_dict, map(_SERVICES, dossiers)))
         lengths = np.fromiter(map(len, entries), dtype=np.intp, count=len(entries))
-        total = int(lengths.sum())
         cells = np.fromiter(
             map(plan.cell_of.__getitem__, chain.from_iterable(map(dict.items, entries))),
             dtype=np.intp,
-            count=total,
+            count=int(lengths.sum()),
         )
+        rows = np.repeat(np.arange(len(entries)), lengths)
         columns = np.where(cells < 0, -1, cells >> 3)
         codes = (cells & 7).astype(np.int8)
     # Each action raises its services to its status, if it counts this year: the
@@ -549,8 +550,8 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
         count=int(sizes.sum()),
     )
     unknown = set()
-    if total and columns.min() < 0:
-        unknown.update(np.repeat(np.arange(len(entries)), lengths)[columns < 0].tolist())
+    if len(columns) and columns.min() < 0:
+        unknown.update(rows[columns < 0].tolist())
     if len(delivered) and delivered.min() < 0:
         unknown.update(np.repeat(owner_of, sizes)[delivered < 0].tolist())
     if unknown:
@@ -562,8 +563,8 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
         for n in unknown:
             carried[n] = read_retired_ids(dossiers[n], ruleset)[0]
         return _read_dossiers(np, plan, carried)
-    statuses = np.full(len(entries) * width, -1, dtype=np.int8)
-    statuses[np.repeat(np.arange(len(entries)) * width, lengths) + columns] = codes
+    statuses = np.full(len(dossiers) * width, -1, dtype=np.int8)
+    statuses[rows * width + columns] = codes
     if actions:
         # An undated action counts: only the dated ones ask their year.
         counts = np.fromiter(
@@ -590,7 +591,7 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
             count=len(dossiers),
         ),
         np.array(populations, dtype=object if wide else np.int64),
-        statuses.reshape(len(entries), width),
+        statuses.reshape(len(dossiers), width),
     )
 
 
