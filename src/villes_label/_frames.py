@@ -17,7 +17,6 @@ proves that no value can overflow, Python integers (``object`` arrays) otherwise
 from __future__ import annotations
 
 import math
-import operator
 import re
 from bisect import bisect_right
 from fractions import Fraction
@@ -79,14 +78,13 @@ _SERVICES = attrgetter("services")
 _ACTIONS = attrgetter("actions")
 _POPULATION = attrgetter("population")
 _TERRITORY = attrgetter("territory")
-_STATUS = attrgetter("status")
-_DATE = attrgetter("date")
 _ACTION_SERVICES = attrgetter("services")
 _SERVICE_DATA = attrgetter("services._data")
 _SERVICE_CODES = attrgetter("services._codes")
 _TERRITORY_KIND = attrgetter("territory.kind")
 _TERRITORY_POPULATION = attrgetter("territory.population")
 _STATUS_CODES = {status: STATUS_VALUES.index(status.value) for status in Status}
+_DATE_AND_STATUS = attrgetter("date", "status")
 _KIND_CODES = {kind: KIND_VALUES.index(kind.value) for kind in TerritoryKind}
 
 
@@ -451,6 +449,10 @@ class _Lookup(dict[Any, int]):
         return -1
 
 
+_UNDATED_LEVELS = _Lookup(((None, status), code) for status, code in _STATUS_CODES.items())
+"""The level of an action by its (date, status): its status's code when undated, else -1."""
+
+
 def compile_plan(np: Any, ruleset: Ruleset) -> _Plan:
     """What the arrays need of *ruleset*, read once (for `dossier_rows`)."""
     return _Plan(np, ruleset)
@@ -566,17 +568,18 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
     statuses = np.full(len(dossiers) * width, -1, dtype=np.int8)
     statuses[rows * width + columns] = codes
     if actions:
-        # An undated action counts: only the dated ones ask their year.
-        counts = np.fromiter(
-            map(operator.is_, map(_DATE, actions), repeat(None)), dtype=bool, count=len(actions)
-        )
-        for k in np.flatnonzero(~counts).tolist():
-            counts[k] = actions[k].counts_in(dossiers[int(owner_of[k])].year)
+        # An undated action counts, at its status's level (one look-up of its date,
+        # None, and its status); only the dated ones (-1) ask their year.
         levels = np.fromiter(
-            map(_STATUS_CODES.__getitem__, map(_STATUS, actions)),
+            map(_UNDATED_LEVELS.__getitem__, map(_DATE_AND_STATUS, actions)),
             dtype=np.int8,
             count=len(actions),
         )
+        counts = levels >= 0
+        for k in np.flatnonzero(~counts).tolist():
+            action = actions[k]
+            counts[k] = action.counts_in(dossiers[int(owner_of[k])].year)
+            levels[k] = _STATUS_CODES[action.status]
         counted = np.repeat(counts, sizes)
         at = (np.repeat(owner_of * width, sizes) + delivered)[counted]
         np.maximum.at(statuses, at, np.repeat(levels, sizes)[counted])
