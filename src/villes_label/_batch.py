@@ -539,12 +539,9 @@ class Scorer:
 
     def _grades(self, cohort: Sequence[Dossier]) -> list[int]:
         np = numpy_or_none() if cohort else None
-        # Size-aware expectations, or a cohort that opts out: on integer arrays.
-        if (
-            np is not None
-            and self._readable(cohort)
-            and (self._gateless is not None or self._opted_out(cohort))
-        ):
+        # Size-aware expectations, or a cohort that opts out: on integer arrays (every
+        # item is a `Dossier`: `_sequence` saw to it).
+        if np is not None and (self._gateless is not None or self._opted_out(cohort)):
             arrays = compile_plan(np, self.ruleset)
             grades: list[int] = []
             for start in range(0, len(cohort), _BLOCK):

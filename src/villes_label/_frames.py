@@ -79,8 +79,8 @@ _ACTIONS = attrgetter("actions")
 _POPULATION = attrgetter("population")
 _TERRITORY = attrgetter("territory")
 _ACTION_SERVICES = attrgetter("services")
-_SERVICE_DATA = attrgetter("services._data")
-_SERVICE_CODES = attrgetter("services._codes")
+_DATA = attrgetter("_data")
+_CODES = attrgetter("_codes")
 _TERRITORY_KIND = attrgetter("territory.kind")
 _TERRITORY_POPULATION = attrgetter("territory.population")
 _STATUS_CODES = {status: STATUS_VALUES.index(status.value) for status in Status}
@@ -515,12 +515,13 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
         # A dossier's services are a `StatusMap`: the codes of its statuses, joined for
         # the whole cohort with -1 between dossiers (which numbers each entry's row),
         # then one look-up per entry, of its id.
-        joined = np.frombuffer(b"\xff".join(map(_SERVICE_CODES, dossiers)), dtype=np.int8)
+        held_services = list(map(_SERVICES, dossiers))
+        joined = np.frombuffer(b"\xff".join(map(_CODES, held_services)), dtype=np.int8)
         entry = joined >= 0
         codes = joined[entry]
         rows = np.cumsum(~entry)[entry]
         columns = np.fromiter(
-            map(plan.column_of.__getitem__, chain.from_iterable(map(_SERVICE_DATA, dossiers))),
+            map(plan.column_of.__getitem__, chain.from_iterable(map(_DATA, held_services))),
             dtype=np.intp,
             count=len(codes),
         )
