@@ -20,7 +20,6 @@ import math
 import re
 from bisect import bisect_right
 from fractions import Fraction
-from functools import reduce
 from itertools import chain, compress, repeat
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, assert_never, cast
@@ -1022,6 +1021,26 @@ class _Plan:
             )
             for rule in ruleset.grades
         ]
+        named = {
+            (atom.kind, atom.id)
+            for atoms in [
+                *(atoms for _, conditions in self.rules for _, _, atoms in conditions),
+                *(c.atoms(scored) for mention in ruleset.mentions for c in conditions_of(mention)),
+            ]
+            for atom in atoms
+            if isinstance(atom, AtLeast)
+        }
+        self.named_themes = [
+            (t, theme_id)
+            for t, (theme_id, _, _) in enumerate(theme_nodes)
+            if (QuantityKind.THEME, theme_id) in named
+        ]
+        self.named_issues = [
+            (i, issue_id)
+            for i, issue_id in enumerate(issue_ids)
+            if (QuantityKind.ISSUE, issue_id) in named
+        ]
+        self.theme_weight_row = np.array(self.theme_weights, dtype=dtype)
         self.mentions = [
             (
                 mention.id,
@@ -1076,7 +1095,6 @@ def _evaluate(
     else:
         raw = potential = np.zeros((count, n_issues), dtype=dtype)
     kept = potential > 0
-    issue_ids = plan.issue_ids
     # Size-aware expectations, for every row and issue at once: an issue saturates when
     # its stratum's coverage p/q is below its potential, min(q·Σ, p·top) / p. A row
     # of no stratum reads p = q = 0, which never caps.
@@ -1103,37 +1121,29 @@ def _evaluate(
         cap, np.minimum(breadth_q * themes_numerator, breadth_p * commons * top), themes_numerator
     )
     themes_denominator = np.where(cap, breadth_p * commons, themes_denominator)
-    theme_numerators = [themes_numerator[:, t] for t in range(len(plan.theme_nodes))]
-    theme_denominators = [themes_denominator[:, t] for t in range(len(plan.theme_nodes))]
-    theme_kept = [d > 0 for d in theme_denominators]
-    safe_themes = [np.where(k, d, 1) for k, d in zip(theme_kept, theme_denominators, strict=True)]
-    common = reduce(lcm, safe_themes, one)
-    score_numerator = sum(
-        (
-            weight * (common // d) * np.where(k, n, 0)
-            for weight, d, k, n in zip(
-                plan.theme_weights, safe_themes, theme_kept, theme_numerators, strict=True
-            )
-        ),
-        one * 0,
+    # The score: the themes brought to one common denominator, row by row.
+    theme_kept = themes_denominator > 0
+    safe_themes = np.where(theme_kept, themes_denominator, 1)
+    common = lcm.reduce(safe_themes, axis=1) if count else one
+    theme_weights = np.where(theme_kept, plan.theme_weight_row, 0)
+    score_numerator = (theme_weights * (common[:, None] // safe_themes) * themes_numerator).sum(
+        axis=1
     )
-    score_denominator = common * sum(
-        (np.where(k, weight, 0) for weight, k in zip(plan.theme_weights, theme_kept, strict=True)),
-        one * 0,
-    )
+    score_denominator = common * theme_weights.sum(axis=1)
     has_score = score_denominator > 0
 
+    # The values the conditions compare (only those they name).
     scale = plan.scale
     values: dict[tuple[QuantityKind, str], tuple[Any, Any, Any]] = {
         (QuantityKind.SCORE, ""): (score_numerator, score_denominator * scale, None),
     }
-    for t, (theme_id, _, _) in enumerate(plan.theme_nodes):
+    for t, theme_id in plan.named_themes:
         values[QuantityKind.THEME, theme_id] = (
-            theme_numerators[t],
-            theme_denominators[t] * scale,
-            theme_kept[t],
+            themes_numerator[:, t],
+            themes_denominator[:, t] * scale,
+            theme_kept[:, t],
         )
-    for i, issue_id in enumerate(issue_ids):
+    for i, issue_id in plan.named_issues:
         values[QuantityKind.ISSUE, issue_id] = (
             numerator[:, i],
             denominator[:, i] * scale,
