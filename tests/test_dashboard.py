@@ -18,14 +18,15 @@ from villes_label.cli import main
 
 if TYPE_CHECKING:
     from pathlib import Path
+    from random import Random
 
 RULES = vl.default_ruleset()
 COHORT = vl.referential.national_cohort(120, seed=7)
 
 
-def with_old_action(dossier: Dossier) -> Dossier:
+def with_old_action(dossier: Dossier, action_id: str = "ancienne") -> Dossier:
     old = Action(
-        id="ancienne",
+        id=action_id,
         title="Cybercentre de 2010",
         services={"espace-public-numerique"},
         status=Status.DEPLOYED,
@@ -65,6 +66,25 @@ class TestContents:
             for action_id in ids:
                 action = next(a for a in home.actions if a.id == action_id)
                 assert services & action.services
+
+    @settings(max_examples=20, deadline=None)
+    @given(st.sampled_from([d for d in COHORT if len(d.actions) > 1]), st.randoms())
+    def test_the_order_of_the_actions_changes_nothing(
+        self, dossier: Dossier, random: Random
+    ) -> None:
+        home = with_old_action(with_old_action(dossier, "ancienne-a"), "ancienne-b")
+        actions = list(home.actions)
+        random.shuffle(actions)
+        shuffled = Dossier(
+            territory=home.territory, year=home.year, services=home.services, actions=actions
+        )
+        board, other = dashboard(home, RULES), dashboard(shuffled, RULES)
+        assert other.initiatives == board.initiatives
+        assert other.assessment == board.assessment
+        assert other.plan == board.plan
+        for lang in ("fr", "en"):
+            assert other.report(lang) == board.report(lang)
+            assert other.to_html(lang) == board.to_html(lang)
 
     def test_no_cohort_no_peers(self) -> None:
         assert dashboard(COHORT[1], RULES).peers == {}

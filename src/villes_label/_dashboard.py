@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping
+from operator import attrgetter
 from typing import TYPE_CHECKING, Final, Literal, cast
 
 import attrs
@@ -69,7 +70,8 @@ class Dashboard:
       dashboard built by hand without one);
     - ``questions``: the undeclared services worth asking about first (`next_questions`);
     - ``initiatives``: for each enjeu, the ids of the dossier's actions that count this
-      year and deliver one of its services (an action may serve several enjeux);
+      year and deliver one of its services, in the order of the ids (an action may serve
+      several enjeux);
     - ``peers``: for each service of the plan, the territories of the cohort that
       already deploy it, nearest first (empty without a cohort);
     - ``names``: the names of the themes, enjeux and services shown, by id, so that the
@@ -291,7 +293,7 @@ def _report(board: Dashboard, lang: Literal["fr", "en"]) -> list[str]:
             titles = ", ".join(actions[i].title for i in ids)
             lines.append(f"  {board.name_of(issue)} ({len(ids)}) : {titles}" if fr else
                          f"  {board.name_of(issue)} ({len(ids)}): {titles}")  # fmt: skip
-    expired = board.dossier.expired_actions
+    expired = sorted(board.dossier.expired_actions, key=attrgetter("id"))
     if expired:
         lines.append(
             "Initiatives de plus de deux ans, qui ne comptent plus :"
@@ -341,7 +343,8 @@ def dashboard(
     initiatives: dict[str, list[str]] = {}
     for issue in taxonomy.issues:
         ids = {service.id for service in issue.services}
-        delivering = [a.id for a in dossier.counted_actions if not ids.isdisjoint(a.services)]
+        # By id, as an assessment's reasons: the order of a dossier's actions changes nothing.
+        delivering = sorted(a.id for a in dossier.counted_actions if not ids.isdisjoint(a.services))
         if delivering:
             initiatives[issue.id] = delivering
     found: dict[str, tuple[Peer, ...]] = {}
