@@ -232,7 +232,11 @@ def upgrade(dossier: Dossier, year: int, *, from_year: int | None = None) -> Mig
     *from_year* is the year of the referential the dossier uses (by default
     its own year). The built-in renames are applied with `villes_label.migrate`:
     the `Migration` names whatever could not follow (nothing, between built-in
-    years, for a dossier that only uses their ids).
+    years, for a dossier that only uses their ids). The dossier becomes one of
+    *year*, so its dated actions are counted at *year*: one more than two years
+    old by then stops counting (unless ``ongoing``), which `assess` gives as an
+    ``action-expired`` reason; the `Migration` keeps the action and says nothing
+    of it, as nothing of the dossier was lost.
 
     >>> from villes_label import Dossier, Status, Territory, TerritoryKind
     >>> t = Territory(code="48001", name="Albaret", kind=TerritoryKind.COMMUNE, population=500)
