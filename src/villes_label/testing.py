@@ -68,6 +68,7 @@ from villes_label._conditions import (
     Parameter,
     Values,
     conditions,
+    demands,
     rule_fields,
 )
 from villes_label._linear import QuantityKind
@@ -1135,28 +1136,20 @@ def _everything(ruleset: Ruleset) -> Values:
 def _asks(
     rule: GradeRule, everything: Values
 ) -> tuple[dict[tuple[QuantityKind, str], Fraction], set[str], set[str]]:
-    """What *rule* asks, read from its conditions.
+    """What *rule* asks (`demands`), and the themes and issues it gates by name.
 
-    The largest minimum on each quantity, the services it wants deployed, and
-    the themes and issues it gates by name (not through "each theme").
+    The largest minimum on each quantity and the services it wants deployed, as
+    the plan searches read them; then the ids of the themes and issues that a
+    condition names (not those reached through "each theme").
     """
-    asked: dict[tuple[QuantityKind, str], Fraction] = {}
-    deployed: set[str] = set()
-    gated: set[str] = set()
-    for condition in conditions(rule):
-        for atom in condition.atoms(everything):
-            match atom:
-                case AtLeast():
-                    key = (atom.kind, atom.id)
-                    asked[key] = max(asked.get(key, atom.threshold), atom.threshold)
-                    if atom.id and not isinstance(condition, EachTheme):
-                        gated.add(atom.id)
-                case Deployed():
-                    deployed.add(atom.service)
-                case GradeAtLeast():
-                    pass  # a mention's condition: grade rules hold none
-                case _:
-                    assert_never(atom)
+    asked, deployed = demands(rule, everything)
+    gated = {
+        atom.id
+        for condition in conditions(rule)
+        if not isinstance(condition, EachTheme)
+        for atom in condition.atoms(everything)
+        if isinstance(atom, AtLeast) and atom.id
+    }
     return asked, deployed, gated
 
 
