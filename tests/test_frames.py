@@ -382,6 +382,13 @@ class TestScorerOnArrays:
             out = Scorer(rules).grade_frame(dossiers_frame(cohort, taxonomy=rules.taxonomy))
         assert list(out["grade"]) == [r.grade for r in results]
 
+    @given(opted_out_cohorts())
+    def test_columns_past_a_byte(self, drawn: tuple[Ruleset, list[Dossier]]) -> None:
+        """Columns read as integers, not bytes (a referential of 255 services or more): the same."""
+        rules, cohort = drawn
+        with mock.patch.object(frames_module, "_UNKNOWN_BYTE", 0):
+            assert Scorer(rules).scores(cohort) == [assess(d, rules).score for d in cohort]
+
     @given(st.data())
     def test_populations_beyond_int64(self, data: st.DataObject) -> None:
         """Populations past int64 read their profiles by Python's comparisons: the same."""

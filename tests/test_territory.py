@@ -196,6 +196,23 @@ class TestStatusCodes:
         assert _codes_match(changed.services)
         assert changed.services["t0-i0-s0"] in Status
 
+    @given(st.data())
+    def test_what_the_actions_raise(self, data: st.DataObject) -> None:
+        """The statuses a dossier keeps for its actions are those `Dossier.status` finds."""
+        dossier = data.draw(dossiers(data.draw(taxonomies())))
+        raised = dossier._raised
+        assert _codes_match(raised)
+        counted = {sid for action in dossier.counted_actions for sid in action.services}
+        assert set(raised) == counted
+        for sid, status in raised.items():
+            assert status is max(
+                action.status for action in dossier.counted_actions if sid in action.services
+            )
+        effective = dossier.effective_statuses()
+        assert dict(effective) == {sid: dossier.status(sid) for sid in dossier.declared}
+        expired = {sid for action in dossier.expired_actions for sid in action.services}
+        assert dossier._expired_ids == expired - counted
+
     def test_plain_values_are_read_as_statuses(self) -> None:
         dossier = Dossier(
             territory=town(), year=2016, services={"a": "deployed", "b": "not_applicable"}

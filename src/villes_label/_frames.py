@@ -43,7 +43,7 @@ from villes_label._territory import (
 from villes_label._values import is_instance, plain_dict
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
     from pandas import DataFrame
 
@@ -72,18 +72,14 @@ _ABSENT, _PLANNED, _PARTIAL, _DEPLOYED, _NOT_APPLICABLE = (
 _INT64_LIMIT = 2**62
 _BLOCK = 2048
 """How many rows `grade_frame` evaluates at once."""
-_KIND = attrgetter("kind")
 _SERVICES = attrgetter("services")
-_ACTIONS = attrgetter("actions")
-_POPULATION = attrgetter("population")
-_TERRITORY = attrgetter("territory")
-_ACTION_SERVICES = attrgetter("services")
 _DATA = attrgetter("_data")
 _CODES = attrgetter("_codes")
+_RAISED = attrgetter("_raised")
+_EXPIRED_IDS = attrgetter("_expired_ids")
 _TERRITORY_KIND = attrgetter("territory.kind")
 _TERRITORY_POPULATION = attrgetter("territory.population")
 _STATUS_CODES = {status: STATUS_VALUES.index(status.value) for status in Status}
-_DATE_AND_STATUS = attrgetter("date", "status")
 _KIND_CODES = {kind: KIND_VALUES.index(kind.value) for kind in TerritoryKind}
 
 
@@ -448,8 +444,27 @@ class _Lookup(dict[Any, int]):
         return -1
 
 
-_UNDATED_LEVELS = _Lookup(((None, status), code) for status, code in _STATUS_CODES.items())
-"""The level of an action by its (date, status): its status's code when undated, else -1."""
+_UNKNOWN_BYTE = 255
+"""The byte column of an id the taxonomy lacks (see `_ByteLookup`)."""
+
+
+class _ByteLookup(dict[Any, int]):
+    """A table of columns below 255 whose missing keys read as `_UNKNOWN_BYTE`."""
+
+    __slots__ = ()
+
+    def __missing__(self, key: object) -> int:
+        return _UNKNOWN_BYTE
+
+
+def _columns(np: Any, plan: _Plan, ids: Iterator[str], count: int) -> Any:
+    """The column of each of the *count* ids, -1 for an id the taxonomy lacks: one look-up each."""
+    if plan.byte_column_of is not None:
+        found = np.frombuffer(bytearray(map(plan.byte_column_of.__getitem__, ids)), dtype=np.uint8)
+        columns = found.astype(np.intp)
+        columns[found == _UNKNOWN_BYTE] = -1
+        return columns
+    return np.fromiter(map(plan.column_of.__getitem__, ids), dtype=np.intp, count=count)
 
 
 def compile_plan(np: Any, ruleset: Ruleset) -> _Plan:
@@ -519,11 +534,7 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
         entry = joined >= 0
         codes = joined[entry]
         rows = np.cumsum(~entry)[entry]
-        columns = np.fromiter(
-            map(plan.column_of.__getitem__, chain.from_iterable(map(_DATA, held_services))),
-            dtype=np.intp,
-            count=len(codes),
-        )
+        columns = _columns(np, plan, chain.from_iterable(map(_DATA, held_services)), len(codes))
     except AttributeError:
         # Services that are not a `StatusMap` (put on a dossier behind its
         # constructor's back): one look-up per entry, of its id and status.
@@ -537,25 +548,23 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
         rows = np.repeat(np.arange(len(entries)), lengths)
         columns = np.where(cells < 0, -1, cells >> 3)
         codes = (cells & 7).astype(np.int8)
-    # Each action raises its services to its status, if it counts this year: the
-    # status codes of ABSENT..DEPLOYED are in credit order, and an action never
-    # delivers a service declared not applicable.
-    held = list(map(_ACTIONS, dossiers))
-    per_dossier = np.fromiter(map(len, held), dtype=np.intp, count=len(held))
-    actions = list(chain.from_iterable(held))
-    owner_of = np.repeat(np.arange(len(held), dtype=np.intp), per_dossier)
-    services = list(map(_ACTION_SERVICES, actions))
-    sizes = np.fromiter(map(len, services), dtype=np.intp, count=len(actions))
-    delivered = np.fromiter(
-        map(plan.column_of.__getitem__, chain.from_iterable(services)),
-        dtype=np.intp,
-        count=int(sizes.sum()),
-    )
+    # What each dossier's actions raise (`raised_by`, kept by the dossier): the codes,
+    # joined as the entries' are, then one look-up per raised service, of its id.
+    raised = list(map(_RAISED, dossiers))
+    expired = list(map(_EXPIRED_IDS, dossiers))
+    joined = np.frombuffer(b"\xff".join(map(_CODES, raised)), dtype=np.int8)
+    entry = joined >= 0
+    levels = joined[entry]
+    owners = np.cumsum(~entry)[entry]
+    delivered = _columns(np, plan, chain.from_iterable(map(_DATA, raised)), len(levels))
     unknown = set()
     if len(columns) and columns.min() < 0:
         unknown.update(rows[columns < 0].tolist())
     if len(delivered) and delivered.min() < 0:
-        unknown.update(np.repeat(owner_of, sizes)[delivered < 0].tolist())
+        unknown.update(owners[delivered < 0].tolist())
+    # Ids that only expired actions name raise nothing, but an unknown one is a mistake.
+    known = plan.column_of.keys()
+    unknown.update(n for n in compress(range(len(expired)), expired) if expired[n] - known)
     if unknown:
         # An id the taxonomy lacks is reported as `assess` reports it; former ids
         # are read as their successors, then the cohort is read again.
@@ -567,22 +576,10 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
         return _read_dossiers(np, plan, carried)
     statuses = np.full(len(dossiers) * width, -1, dtype=np.int8)
     statuses[rows * width + columns] = codes
-    if actions:
-        # An undated action counts, at its status's level (one look-up of its date,
-        # None, and its status); only the dated ones (-1) ask their year.
-        levels = np.fromiter(
-            map(_UNDATED_LEVELS.__getitem__, map(_DATE_AND_STATUS, actions)),
-            dtype=np.int8,
-            count=len(actions),
-        )
-        counts = levels >= 0
-        for k in np.flatnonzero(~counts).tolist():
-            action = actions[k]
-            counts[k] = action.counts_in(dossiers[int(owner_of[k])].year)
-            levels[k] = _STATUS_CODES[action.status]
-        counted = np.repeat(counts, sizes)
-        at = (np.repeat(owner_of * width, sizes) + delivered)[counted]
-        np.maximum.at(statuses, at, np.repeat(levels, sizes)[counted])
+    if len(levels):
+        # Each raised service once per dossier: its status is the better of the two.
+        at = owners * width + delivered
+        statuses[at] = np.maximum(statuses[at], levels)
     populations = list(map(_TERRITORY_POPULATION, dossiers))
     wide = bool(populations) and max(populations) >= _INT64_LIMIT
     return _Read(
@@ -848,6 +845,9 @@ class _Plan:
             for status, code in _STATUS_CODES.items()
         )
         self.column_of = _Lookup(self.position)
+        # Up to 255 services, a column fits a byte (255: an unknown id), and a bytearray
+        # of them is built faster than an integer array.
+        self.byte_column_of = _ByteLookup(self.position) if len(order) < _UNKNOWN_BYTE else None
         scale, units = structure.scale, structure.units
         self.scale = scale
         self.top = top = units[Status.DEPLOYED]

@@ -303,9 +303,17 @@ class Dossier:
     year: int
     services: Mapping[str, Status] = attrs.field(converter=_status_map, factory=FrozenMap)
     actions: tuple[Action, ...] = attrs.field(converter=_actions, default=())
+    # The services that the actions counting this year deliver, each at the best status
+    # of those actions, and the ids that only expired actions name: written once, when
+    # the dossier is built (see `raised_by`), for the batch scorer.
+    _raised: StatusMap = attrs.field(init=False, eq=False, repr=False)
+    _expired_ids: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         finish(self, self._problems)
+        raised, expired = raised_by(self.actions, self.year)
+        object.__setattr__(self, "_raised", raised)
+        object.__setattr__(self, "_expired_ids", expired)
 
     def _problems(self, failed: set[str]) -> Iterator[Problem]:
         if "year" not in failed and not FIRST_YEAR <= self.year <= LAST_YEAR:
@@ -384,27 +392,55 @@ class Dossier:
         )
 
 
-def effective_entries(dossier: Dossier) -> dict[str, Status]:
-    """The effective status of every service *dossier* declares, computed afresh.
+def raised_by(actions: tuple[Action, ...], year: int) -> tuple[StatusMap, frozenset[str]]:
+    """What *actions* raise at *year*: each service they deliver at its best status, and the rest.
 
-    Linear in the entries and the actions' services. For the package's fast
-    paths: the dict is the caller's to read (a new one when the dossier has
-    actions, the dossier's own entries otherwise, so it must not be changed).
-    Nothing is cached on the dossier.
+    An action counts if under two years old at *year* or still running
+    (`Action.counts_in`). The map is in the order of the actions, each one's
+    services sorted, so that it does not depend on the hash seed. The set holds
+    the ids that only actions which no longer count name (they raise nothing,
+    but an unknown one is still a mistake). A `Dossier` keeps both, built once
+    with the dossier and never changed, for `effective_entries` and the batch
+    scorer, which reads a whole cohort's actions through them.
     """
-    entries = plain_dict(dossier.services)
-    if not dossier.actions:
-        return entries
-    best = dict(entries)
-    year = dossier.year
-    for action in dossier.actions:
+    best: dict[str, Status] = {}
+    expired: set[str] = set()
+    for action in actions:
         # The label's rule: an action counts if under two years old or still running.
         if not action.counts_in(year):
+            expired |= action.services
             continue
         status = action.status
         rank = status.rank
-        for service in action.services:
+        for service in sorted(action.services):
             current = best.get(service)
             if current is None or rank > current.rank:
                 best[service] = status
+    return (
+        StatusMap.owning(best) if best else _NOTHING_RAISED,
+        frozenset(expired.difference(best)) if expired else frozenset(),
+    )
+
+
+_NOTHING_RAISED = StatusMap()
+"""What a dossier without an action that counts raises: nothing (one value for all of them)."""
+
+
+def effective_entries(dossier: Dossier) -> dict[str, Status]:
+    """The effective status of every service *dossier* declares.
+
+    Linear in the entries and the services its actions raise. For the
+    package's fast paths: the dict is the caller's to read (a new one when the
+    dossier's actions raise something, the dossier's own entries otherwise, so
+    it must not be changed).
+    """
+    entries = plain_dict(dossier.services)
+    raised = plain_dict(dossier._raised)  # noqa: SLF001 - the class of this module
+    if not raised:
+        return entries
+    best = dict(entries)
+    for service, status in raised.items():
+        current = best.get(service)
+        if current is None or status.rank > current.rank:
+            best[service] = status
     return best
