@@ -20,7 +20,7 @@ import math
 import re
 from bisect import bisect_right
 from fractions import Fraction
-from itertools import chain, compress, repeat
+from itertools import chain, compress, count, repeat
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, assert_never, cast
 
@@ -531,9 +531,10 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
         # then one look-up per entry, of its id.
         held_services = list(map(_SERVICES, dossiers))
         joined = np.frombuffer(b"\xff".join(map(_CODES, held_services)), dtype=np.int8)
-        entry = joined >= 0
-        codes = joined[entry]
-        rows = np.cumsum(~entry)[entry]
+        # The k-th entry at position p of the join has p - k separators before it.
+        at = np.flatnonzero(joined >= 0)
+        codes = joined[at]
+        rows = at - np.arange(len(at))
         columns = _columns(np, plan, chain.from_iterable(map(_DATA, held_services)), len(codes))
     except AttributeError:
         # Services that are not a `StatusMap` (put on a dossier behind its
@@ -552,11 +553,16 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
     # joined as the entries' are, then one look-up per raised service, of its id.
     raised = list(map(_RAISED, dossiers))
     expired = list(map(_EXPIRED_IDS, dossiers))
-    joined = np.frombuffer(b"\xff".join(map(_CODES, raised)), dtype=np.int8)
-    entry = joined >= 0
-    levels = joined[entry]
-    owners = np.cumsum(~entry)[entry]
-    delivered = _columns(np, plan, chain.from_iterable(map(_DATA, raised)), len(levels))
+    raised_codes = list(map(_CODES, raised))
+    # Only the dossiers whose actions raise something (empty codes are false).
+    holders = np.fromiter(compress(count(), raised_codes), dtype=np.intp)
+    joined = np.frombuffer(b"\xff".join(compress(raised_codes, raised_codes)), dtype=np.int8)
+    at = np.flatnonzero(joined >= 0)
+    levels = joined[at]
+    owners = holders[at - np.arange(len(at))]
+    delivered = _columns(
+        np, plan, chain.from_iterable(map(_DATA, compress(raised, raised_codes))), len(levels)
+    )
     unknown = set()
     if len(columns) and columns.min() < 0:
         unknown.update(rows[columns < 0].tolist())
