@@ -418,8 +418,12 @@ def raised_by(actions: tuple[Action, ...], year: int) -> tuple[StatusMap, frozen
                 best[service] = status
     return (
         StatusMap.owning(best) if best else _NOTHING_RAISED,
-        frozenset(expired.difference(best)) if expired else frozenset(),
+        frozenset(expired.difference(best)) or _NO_IDS,
     )
+
+
+_NO_IDS: frozenset[str] = frozenset()
+"""No id: what most dossiers' expired actions name (one value for all of them)."""
 
 
 _NOTHING_RAISED = StatusMap()
