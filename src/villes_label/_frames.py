@@ -336,14 +336,15 @@ def _read_wide(np: Any, pd: Any, frame: Any, order: tuple[str, ...]) -> _Read:
                 )
             continue
         column_codes, invalid = _status_codes(np, pd, values)
-        raw = values.to_numpy(dtype=object)
-        problems.extend(
-            Problem(
-                ("rows", labels[n], str(column)),
-                f"unknown status {raw[n]!r} (one of {', '.join(STATUS_VALUES)})",
+        if len(invalid):
+            raw = values.to_numpy(dtype=object)
+            problems.extend(
+                Problem(
+                    ("rows", labels[n], str(column)),
+                    f"unknown status {raw[n]!r} (one of {', '.join(STATUS_VALUES)})",
+                )
+                for n in invalid
             )
-            for n in invalid
-        )
         statuses[:, position[column]] = column_codes
     if problems:
         raise InvalidInput(*problems)
