@@ -211,7 +211,7 @@ class TestStatusCodes:
         effective = dossier.effective_statuses()
         assert dict(effective) == {sid: dossier.status(sid) for sid in dossier.declared}
         expired = {sid for action in dossier.expired_actions for sid in action.services}
-        assert dossier._expired_ids == expired - counted
+        assert dossier._raised.expired == expired - counted
 
     def test_plain_values_are_read_as_statuses(self) -> None:
         dossier = Dossier(

@@ -76,7 +76,7 @@ _SERVICES = attrgetter("services")
 _DATA = attrgetter("_data")
 _CODES = attrgetter("_codes")
 _RAISED = attrgetter("_raised")
-_EXPIRED_IDS = attrgetter("_expired_ids")
+_EXPIRED = attrgetter("expired")
 _TERRITORY_KIND = attrgetter("territory.kind")
 _TERRITORY_POPULATION = attrgetter("territory.population")
 _STATUS_CODES = {status: STATUS_VALUES.index(status.value) for status in Status}
@@ -553,7 +553,7 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
     # What each dossier's actions raise (`raised_by`, kept by the dossier): the codes,
     # joined as the entries' are, then one look-up per raised service, of its id.
     raised = list(map(_RAISED, dossiers))
-    expired = list(map(_EXPIRED_IDS, dossiers))
+    expired = list(map(_EXPIRED, raised))
     raised_codes = list(map(_CODES, raised))
     # Only the dossiers whose actions raise something (empty codes are false).
     holders = np.fromiter(compress(count(), raised_codes), dtype=np.intp)
@@ -588,16 +588,17 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
         at = owners * width + delivered
         statuses[at] = np.maximum(statuses[at], levels)
     populations = list(map(_TERRITORY_POPULATION, dossiers))
-    wide = bool(populations) and max(populations) >= _INT64_LIMIT
+    try:
+        read_populations = np.array(populations, dtype=np.int64)
+        wide = bool(populations) and int(read_populations.max()) >= _INT64_LIMIT
+    except OverflowError:
+        wide = True
+    kinds = bytearray(map(_KIND_CODES.__getitem__, map(_TERRITORY_KIND, dossiers)))
     return _Read(
         None,
         None,
-        np.fromiter(
-            map(_KIND_CODES.__getitem__, map(_TERRITORY_KIND, dossiers)),
-            dtype=np.int64,
-            count=len(dossiers),
-        ),
-        np.array(populations, dtype=object if wide else np.int64),
+        np.frombuffer(kinds, dtype=np.uint8).astype(np.int64),
+        np.array(populations, dtype=object) if wide else read_populations,
         statuses.reshape(len(dossiers), width),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Final, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
 
@@ -306,14 +306,11 @@ class Dossier:
     # The services that the actions counting this year deliver, each at the best status
     # of those actions, and the ids that only expired actions name: written once, when
     # the dossier is built (see `raised_by`), for the batch scorer.
-    _raised: StatusMap = attrs.field(init=False, eq=False, repr=False)
-    _expired_ids: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    _raised: Raised = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         finish(self, self._problems)
-        raised, expired = raised_by(self.actions, self.year)
-        object.__setattr__(self, "_raised", raised)
-        object.__setattr__(self, "_expired_ids", expired)
+        object.__setattr__(self, "_raised", raised_by(self.actions, self.year))
 
     def _problems(self, failed: set[str]) -> Iterator[Problem]:
         if "year" not in failed and not FIRST_YEAR <= self.year <= LAST_YEAR:
@@ -392,16 +389,36 @@ class Dossier:
         )
 
 
-def raised_by(actions: tuple[Action, ...], year: int) -> tuple[StatusMap, frozenset[str]]:
+class Raised(StatusMap):
+    """What a dossier's actions raise: a `StatusMap` of services, and ``expired``.
+
+    The map holds each service that the actions counting this year deliver, at
+    the best status of those actions; ``expired`` the ids that only actions
+    which no longer count name (they raise nothing, but an unknown one is
+    still a mistake). See `raised_by`.
+    """
+
+    __slots__ = ("expired",)
+
+    def __init__(
+        self, data: Mapping[str, Status] | None = None, expired: frozenset[str] | None = None
+    ) -> None:
+        super().__init__(data)
+        self.expired: frozenset[str] = _NO_IDS if expired is None else expired
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Raised, (self._data, self.expired))
+
+
+def raised_by(actions: tuple[Action, ...], year: int) -> Raised:
     """What *actions* raise at *year*: each service they deliver at its best status, and the rest.
 
     An action counts if under two years old at *year* or still running
     (`Action.counts_in`). The map is in the order of the actions, each one's
-    services sorted, so that it does not depend on the hash seed. The set holds
-    the ids that only actions which no longer count name (they raise nothing,
-    but an unknown one is still a mistake). A `Dossier` keeps both, built once
-    with the dossier and never changed, for `effective_entries` and the batch
-    scorer, which reads a whole cohort's actions through them.
+    services sorted, so that it does not depend on the hash seed. A `Dossier`
+    keeps it, built once with the dossier and never changed, for
+    `effective_entries` and the batch scorer, which reads a whole cohort's
+    actions through it.
     """
     best: dict[str, Status] = {}
     expired: set[str] = set()
@@ -416,17 +433,15 @@ def raised_by(actions: tuple[Action, ...], year: int) -> tuple[StatusMap, frozen
             current = best.get(service)
             if current is None or rank > current.rank:
                 best[service] = status
-    return (
-        StatusMap.owning(best) if best else _NOTHING_RAISED,
-        frozenset(expired.difference(best)) or _NO_IDS,
-    )
+    if not best and not expired:
+        return _NOTHING_RAISED
+    return Raised(best, frozenset(expired.difference(best)) or _NO_IDS)
 
 
 _NO_IDS: frozenset[str] = frozenset()
 """No id: what most dossiers' expired actions name (one value for all of them)."""
 
-
-_NOTHING_RAISED = StatusMap()
+_NOTHING_RAISED = Raised()
 """What a dossier without an action that counts raises: nothing (one value for all of them)."""
 
 
