@@ -41,6 +41,7 @@ from villes_label._territory import (
     plain_territory,
 )
 from villes_label._values import is_instance, plain_dict
+from villes_label._vocabulary import STATUS_CODES
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -79,7 +80,8 @@ _RAISED = attrgetter("_raised")
 _EXPIRED = attrgetter("expired")
 _TERRITORY_KIND = attrgetter("territory.kind")
 _TERRITORY_POPULATION = attrgetter("territory.population")
-_STATUS_CODES = {status: STATUS_VALUES.index(status.value) for status in Status}
+_STATUS_CODES = dict(STATUS_CODES)
+"""A status's code (its position in `STATUS_VALUES`), as a plain dict read at C speed."""
 _KIND_CODES = {kind: KIND_VALUES.index(kind.value) for kind in TerritoryKind}
 
 
@@ -148,7 +150,7 @@ def dossiers_frame(dossiers: Iterable[Dossier], *, taxonomy: Taxonomy | None = N
             )
         )
     position = {sid: j for j, sid in enumerate(columns)}
-    code_of = {status: STATUS_VALUES.index(status.value) for status in Status}
+    code_of = _STATUS_CODES
     rows: list[int] = []
     cols: list[int] = []
     values: list[int] = []
@@ -727,7 +729,7 @@ def _read_data(
         if (statuses[at_array] == _NOT_APPLICABLE).any():
             return None  # a service declared not applicable and delivered by an action
         np.maximum.at(statuses, at_array, np.array(levels, dtype=np.int8))
-    kind_of = {kind: KIND_VALUES.index(kind.value) for kind in TerritoryKind}
+    kind_of = _KIND_CODES
     read_territories = cast("list[tuple[TerritoryKind, int]]", territories)
     kinds = [kind for kind, _ in read_territories]
     populations = [population for _, population in read_territories]

@@ -354,12 +354,7 @@ class Dossier:
         """The effective status of *service_id* (``ABSENT`` when named nowhere)."""
         if not isinstance(service_id, str):
             raise not_a("service_id", "a service id (a str)", service_id)
-        best = self.services.get(service_id)
-        for action in self.actions:
-            if service_id not in action.services or not action.counts_in(self.year):
-                continue  # the label's rule: an action counts if recent or still running
-            if best is None or action.status.rank > best.rank:
-                best = action.status
+        best = _better(self.services.get(service_id), self._raised.get(service_id))
         return Status.ABSENT if best is None else best
 
     def effective_statuses(self) -> Mapping[str, Status]:
@@ -459,7 +454,12 @@ def effective_entries(dossier: Dossier) -> dict[str, Status]:
         return entries
     best = dict(entries)
     for service, status in raised.items():
-        current = best.get(service)
-        if current is None or status.rank > current.rank:
-            best[service] = status
+        best[service] = cast("Status", _better(best.get(service), status))
     return best
+
+
+def _better(own: Status | None, raised: Status | None) -> Status | None:
+    """A service's effective status: its own entry, or what actions raise when better."""
+    if raised is not None and (own is None or raised.rank > own.rank):
+        return raised
+    return own

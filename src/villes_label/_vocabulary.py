@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
 from villes_label._values import FrozenMap
 
@@ -150,10 +150,8 @@ class StatusMap(FrozenMap[str, Status]):
     @classmethod
     def owning(cls, data: dict[str, Status]) -> StatusMap:
         """Wrap *data* without a copy: the caller gives it up and never changes it."""
-        made = cls.__new__(cls)
-        made._data = data  # noqa: SLF001 - the class's own constructor
-        made._hash = None  # noqa: SLF001
-        made._codes = bytes(map(_CODE_OF, data.values()))  # noqa: SLF001
+        made = cast("StatusMap", super().owning(data))
+        made._codes = bytes(map(_CODE_OF, data.values()))  # noqa: SLF001 - its own constructor
         return made
 
     @property
