@@ -123,13 +123,15 @@ class TestAgreesWithAssess:
         assert set(grades) == {1, 2, 3, 4, 5}
 
     def test_services_that_are_not_a_status_map(self) -> None:
-        # Services put on a dossier behind its constructor's back hold no codes:
+        # Statuses put on a dossier behind its constructor's back hold no codes:
         # the scorer then reads each entry's status itself, with the same results.
         cohort = mixed_default_cohort(60, seed=8)
         bare = [copy.copy(dossier) for dossier in cohort[::2]]
         for dossier in bare:
-            object.__setattr__(dossier, "services", FrozenMap(dict(dossier.services)))
-            assert not isinstance(dossier.services, StatusMap)
+            for name in ("services", "_effective"):
+                object.__setattr__(dossier, name, FrozenMap(dict(getattr(dossier, name))))
+            assert not isinstance(dossier._effective, StatusMap)
+        assert any(dossier.actions for dossier in bare)
         mixed = [*bare, *cohort[1::2]]
         grades, scores = expected(mixed, RULES)
         scorer = Scorer(RULES)

@@ -197,21 +197,27 @@ class TestStatusCodes:
         assert changed.services["t0-i0-s0"] in Status
 
     @given(st.data())
-    def test_what_the_actions_raise(self, data: st.DataObject) -> None:
-        """The statuses a dossier keeps for its actions are those `Dossier.status` finds."""
+    def test_what_the_dossier_delivers(self, data: st.DataObject) -> None:
+        """The statuses a dossier keeps are its entries raised by the actions that count."""
         dossier = data.draw(dossiers(data.draw(taxonomies())))
-        raised = dossier._raised
-        assert _codes_match(raised)
+        expected = dict(dossier.services)
+        for action in dossier.counted_actions:
+            for sid in action.services:
+                own = expected.get(sid)
+                if own is None or action.status.rank > own.rank:
+                    expected[sid] = action.status
+        effective = dossier._effective
+        assert _codes_match(effective)
+        assert dict(effective) == expected
+        # The dossier's own entries first, in order; its own map when nothing is raised.
+        assert list(effective)[: len(dossier.services)] == list(dossier.services)
+        assert (effective is dossier.services) == (expected == dict(dossier.services))
+        assert dict(dossier.effective_statuses()) == expected
+        assert {sid: dossier.status(sid) for sid in expected} == expected
         counted = {sid for action in dossier.counted_actions for sid in action.services}
-        assert set(raised) == counted
-        for sid, status in raised.items():
-            assert status is max(
-                action.status for action in dossier.counted_actions if sid in action.services
-            )
-        effective = dossier.effective_statuses()
-        assert dict(effective) == {sid: dossier.status(sid) for sid in dossier.declared}
         expired = {sid for action in dossier.expired_actions for sid in action.services}
-        assert dossier._raised.expired == expired - counted
+        assert dossier._expired == expired - counted
+        assert dossier.declared == frozenset(dossier.services) | counted
 
     def test_plain_values_are_read_as_statuses(self) -> None:
         dossier = Dossier(

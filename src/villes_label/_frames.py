@@ -20,7 +20,7 @@ import math
 import re
 from bisect import bisect_right
 from fractions import Fraction
-from itertools import chain, compress, count, repeat
+from itertools import chain, compress, repeat
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, assert_never, cast
 
@@ -73,11 +73,10 @@ _ABSENT, _PLANNED, _PARTIAL, _DEPLOYED, _NOT_APPLICABLE = (
 _INT64_LIMIT = 2**62
 _BLOCK = 2048
 """How many rows `grade_frame` evaluates at once."""
-_SERVICES = attrgetter("services")
 _DATA = attrgetter("_data")
 _CODES = attrgetter("_codes")
-_RAISED = attrgetter("_raised")
-_EXPIRED = attrgetter("expired")
+_EFFECTIVE = attrgetter("_effective")
+_EXPIRED = attrgetter("_expired")
 _TERRITORY_KIND = attrgetter("territory.kind")
 _TERRITORY_POPULATION = attrgetter("territory.population")
 _STATUS_CODES = dict(STATUS_CODES)
@@ -528,21 +527,22 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
     """
     ruleset = plan.ruleset
     width = len(plan.order)
+    # What each dossier delivers this year (`effective_of`, kept by the dossier): a
+    # `StatusMap`, which holds the code of each status.
+    effective = list(map(_EFFECTIVE, dossiers))
     try:
-        # A dossier's services are a `StatusMap`: the codes of its statuses, joined for
-        # the whole cohort with -1 between dossiers (which numbers each entry's row),
-        # then one look-up per entry, of its id.
-        held_services = list(map(_SERVICES, dossiers))
-        joined = np.frombuffer(b"\xff".join(map(_CODES, held_services)), dtype=np.int8)
+        # The codes, joined for the whole cohort with -1 between dossiers (which numbers
+        # each entry's row), then one look-up per entry, of its id.
+        joined = np.frombuffer(b"\xff".join(map(_CODES, effective)), dtype=np.int8)
         # The k-th entry at position p of the join has p - k separators before it.
         at = np.flatnonzero(joined >= 0)
         codes = joined[at]
         rows = at - np.arange(len(at))
-        columns = _columns(np, plan, chain.from_iterable(map(_DATA, held_services)), len(codes))
+        columns = _columns(np, plan, chain.from_iterable(map(_DATA, effective)), len(codes))
     except AttributeError:
-        # Services that are not a `StatusMap` (put on a dossier behind its
+        # Statuses that are not a `StatusMap` (put on a dossier behind its
         # constructor's back): one look-up per entry, of its id and status.
-        entries = list(map(plain_dict, map(_SERVICES, dossiers)))
+        entries = list(map(plain_dict, effective))
         lengths = np.fromiter(map(len, entries), dtype=np.intp, count=len(entries))
         cells = np.fromiter(
             map(plan.cell_of.__getitem__, chain.from_iterable(map(dict.items, entries))),
@@ -552,26 +552,9 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
         rows = np.repeat(np.arange(len(entries)), lengths)
         columns = np.where(cells < 0, -1, cells >> 3)
         codes = (cells & 7).astype(np.int8)
-    # What each dossier's actions raise (`raised_by`, kept by the dossier): the codes,
-    # joined as the entries' are, then one look-up per raised service, of its id.
-    raised = list(map(_RAISED, dossiers))
-    expired = list(map(_EXPIRED, raised))
-    raised_codes = list(map(_CODES, raised))
-    # Only the dossiers whose actions raise something (empty codes are false).
-    holders = np.fromiter(compress(count(), raised_codes), dtype=np.intp)
-    joined = np.frombuffer(b"\xff".join(compress(raised_codes, raised_codes)), dtype=np.int8)
-    at = np.flatnonzero(joined >= 0)
-    levels = joined[at]
-    owners = holders[at - np.arange(len(at))]
-    delivered = _columns(
-        np, plan, chain.from_iterable(map(_DATA, compress(raised, raised_codes))), len(levels)
-    )
-    unknown = set()
-    if len(columns) and columns.min() < 0:
-        unknown.update(rows[columns < 0].tolist())
-    if len(delivered) and delivered.min() < 0:
-        unknown.update(owners[delivered < 0].tolist())
+    unknown = set(rows[columns < 0].tolist()) if len(columns) and columns.min() < 0 else set()
     # Ids that only expired actions name raise nothing, but an unknown one is a mistake.
+    expired = list(map(_EXPIRED, dossiers))
     known = plan.column_of.keys()
     unknown.update(n for n in compress(range(len(expired)), expired) if expired[n] - known)
     if unknown:
@@ -585,10 +568,6 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
         return _read_dossiers(np, plan, carried)
     statuses = np.full(len(dossiers) * width, -1, dtype=np.int8)
     statuses[rows * width + columns] = codes
-    if len(levels):
-        # Each raised service once per dossier: its status is the better of the two.
-        at = owners * width + delivered
-        statuses[at] = np.maximum(statuses[at], levels)
     populations = list(map(_TERRITORY_POPULATION, dossiers))
     try:
         read_populations = np.array(populations, dtype=np.int64)

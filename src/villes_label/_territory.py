@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Final, cast
 
 import attrs
 
@@ -303,14 +303,17 @@ class Dossier:
     year: int
     services: Mapping[str, Status] = attrs.field(converter=_status_map, factory=FrozenMap)
     actions: tuple[Action, ...] = attrs.field(converter=_actions, default=())
-    # The services that the actions counting this year deliver, each at the best status
-    # of those actions, and the ids that only expired actions name: written once, when
-    # the dossier is built (see `raised_by`), for the batch scorer.
-    _raised: Raised = attrs.field(init=False, eq=False, repr=False)
+    # What the dossier delivers this year: each service at its effective status, and the
+    # ids that only expired actions name. Written once, when the dossier is built (see
+    # `effective_of`), and never changed.
+    _effective: Mapping[str, Status] = attrs.field(init=False, eq=False, repr=False)
+    _expired: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         finish(self, self._problems)
-        object.__setattr__(self, "_raised", raised_by(self.actions, self.year))
+        effective, expired = effective_of(self.services, self.actions, self.year)
+        object.__setattr__(self, "_effective", effective)
+        object.__setattr__(self, "_expired", expired)
 
     def _problems(self, failed: set[str]) -> Iterator[Problem]:
         if "year" not in failed and not FIRST_YEAR <= self.year <= LAST_YEAR:
@@ -354,8 +357,7 @@ class Dossier:
         """The effective status of *service_id* (``ABSENT`` when named nowhere)."""
         if not isinstance(service_id, str):
             raise not_a("service_id", "a service id (a str)", service_id)
-        best = _better(self.services.get(service_id), self._raised.get(service_id))
-        return Status.ABSENT if best is None else best
+        return self._effective.get(service_id, Status.ABSENT)
 
     def effective_statuses(self) -> Mapping[str, Status]:
         """The effective status of every declared service."""
@@ -384,82 +386,61 @@ class Dossier:
         )
 
 
-class Raised(StatusMap):
-    """What a dossier's actions raise: a `StatusMap` of services, and ``expired``.
+def effective_of(
+    services: Mapping[str, Status], actions: tuple[Action, ...], year: int
+) -> tuple[Mapping[str, Status], frozenset[str]]:
+    """What a dossier delivers at *year*: each service at its effective status, and the rest.
 
-    The map holds each service that the actions counting this year deliver, at
-    the best status of those actions; ``expired`` the ids that only actions
-    which no longer count name (they raise nothing, but an unknown one is
-    still a mistake). See `raised_by`.
+    A service's effective status is the best of its own entry in *services* and
+    of the actions that deliver it and count at *year* (under two years old or
+    still running: `Action.counts_in`). The map is *services* itself when no
+    action raises anything, else a new `StatusMap`: the entries of *services*,
+    in order, then the services only actions deliver, in the order of the
+    actions, each one's services sorted, so that it does not depend on the hash
+    seed. The frozenset holds the ids that only actions which no longer count
+    name: they raise nothing, but an unknown one is still a mistake.
+
+    A `Dossier` keeps both, built once with it and never changed (like a
+    `Taxonomy`'s index), for `Dossier.status`, `effective_entries` and the batch
+    scorer, which reads a whole cohort through them.
+
+    >>> old = Action(id="a1", title="Borne", services={"wifi-public"}, status="deployed", date="2010-05-01")
+    >>> new = Action(id="a2", title="Portail", services={"e-services"}, status="partial")
+    >>> effective, expired = effective_of(StatusMap({"site-internet": Status.DEPLOYED}), (old, new), 2016)
+    >>> dict(effective), expired
+    ({'site-internet': <Status.DEPLOYED: 'deployed'>, 'e-services': <Status.PARTIAL: 'partial'>}, frozenset({'wifi-public'}))
     """
-
-    __slots__ = ("expired",)
-
-    def __init__(
-        self, data: Mapping[str, Status] | None = None, expired: frozenset[str] | None = None
-    ) -> None:
-        super().__init__(data)
-        self.expired: frozenset[str] = _NO_IDS if expired is None else expired
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (Raised, (self._data, self.expired))
-
-
-def raised_by(actions: tuple[Action, ...], year: int) -> Raised:
-    """What *actions* raise at *year*: each service they deliver at its best status, and the rest.
-
-    An action counts if under two years old at *year* or still running
-    (`Action.counts_in`). The map is in the order of the actions, each one's
-    services sorted, so that it does not depend on the hash seed. A `Dossier`
-    keeps it, built once with the dossier and never changed, for
-    `effective_entries` and the batch scorer, which reads a whole cohort's
-    actions through it.
-    """
-    best: dict[str, Status] = {}
+    entries = plain_dict(services)
+    best = entries
+    counted: set[str] = set()
     expired: set[str] = set()
     for action in actions:
         # The label's rule: an action counts if under two years old or still running.
         if not action.counts_in(year):
             expired |= action.services
             continue
+        counted |= action.services
         status = action.status
         rank = status.rank
         for service in sorted(action.services):
             current = best.get(service)
             if current is None or rank > current.rank:
+                if best is entries:
+                    best = dict(entries)
                 best[service] = status
-    if not best and not expired:
-        return _NOTHING_RAISED
-    return Raised(best, frozenset(expired.difference(best)) or _NO_IDS)
+    effective = services if best is entries else StatusMap.owning(best)
+    expired -= counted
+    return effective, frozenset(expired) if expired else _NO_IDS
 
 
 _NO_IDS: frozenset[str] = frozenset()
 """No id: what most dossiers' expired actions name (one value for all of them)."""
 
-_NOTHING_RAISED = Raised()
-"""What a dossier without an action that counts raises: nothing (one value for all of them)."""
-
 
 def effective_entries(dossier: Dossier) -> dict[str, Status]:
-    """The effective status of every service *dossier* declares.
+    """The effective status of every service *dossier* declares (see `effective_of`).
 
-    Linear in the entries and the services its actions raise. For the
-    package's fast paths: the dict is the caller's to read (a new one when the
-    dossier's actions raise something, the dossier's own entries otherwise, so
-    it must not be changed).
+    For the package's fast paths: the dict is the dossier's own, read without a
+    copy, so it must not be changed.
     """
-    entries = plain_dict(dossier.services)
-    raised = plain_dict(dossier._raised)  # noqa: SLF001 - the class of this module
-    if not raised:
-        return entries
-    best = dict(entries)
-    for service, status in raised.items():
-        best[service] = cast("Status", _better(best.get(service), status))
-    return best
-
-
-def _better(own: Status | None, raised: Status | None) -> Status | None:
-    """A service's effective status: its own entry, or what actions raise when better."""
-    if raised is not None and (own is None or raised.rank > own.rank):
-        return raised
-    return own
+    return plain_dict(dossier._effective)  # noqa: SLF001 - the class of this module
