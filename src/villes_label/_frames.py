@@ -71,6 +71,8 @@ _ABSENT, _PLANNED, _PARTIAL, _DEPLOYED, _NOT_APPLICABLE = (
     )
 )
 _INT64_LIMIT = 2**62
+_INT32_LIMIT = 2**31
+"""Positions in the flat status matrix below this are held in 32 bits."""
 _BLOCK = 2048
 """How many rows `grade_frame` evaluates at once."""
 _DATA = attrgetter("_data")
@@ -459,14 +461,20 @@ class _ByteLookup(dict[Any, int]):
         return _UNKNOWN_BYTE
 
 
-def _columns(np: Any, plan: _Plan, ids: Iterator[str], count: int) -> Any:
-    """The column of each of the *count* ids, -1 for an id the taxonomy lacks: one look-up each."""
+def _columns(np: Any, plan: _Plan, ids: Iterator[str], count: int) -> tuple[Any, Any]:
+    """The column of each of the *count* ids (one look-up each), and where the taxonomy lacks one.
+
+    The second item is a mask of the unknown ids, ``None`` when there is none.
+    """
     if plan.byte_column_of is not None:
-        found = np.frombuffer(bytearray(map(plan.byte_column_of.__getitem__, ids)), dtype=np.uint8)
-        columns = found.astype(np.intp)
-        columns[found == _UNKNOWN_BYTE] = -1
-        return columns
-    return np.fromiter(map(plan.column_of.__getitem__, ids), dtype=np.intp, count=count)
+        columns = np.frombuffer(
+            bytearray(map(plan.byte_column_of.__getitem__, ids)), dtype=np.uint8
+        )
+        unknown = columns == _UNKNOWN_BYTE
+    else:
+        columns = np.fromiter(map(plan.column_of.__getitem__, ids), dtype=np.intp, count=count)
+        unknown = columns < 0
+    return columns, unknown if unknown.any() else None
 
 
 def compile_plan(np: Any, ruleset: Ruleset) -> _Plan:
@@ -530,15 +538,19 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
     # What each dossier delivers this year (`effective_of`, kept by the dossier): a
     # `StatusMap`, which holds the code of each status.
     effective = list(map(_EFFECTIVE, dossiers))
+    # Positions in the flat matrix, in 32 bits when they fit (less memory to fill).
+    index = np.int32 if len(dossiers) * width < _INT32_LIMIT else np.intp
     try:
-        # The codes, joined for the whole cohort with -1 between dossiers (which numbers
-        # each entry's row), then one look-up per entry, of its id.
+        # The codes, joined for the whole cohort with -1 between dossiers, then one
+        # look-up per entry, of its id.
         joined = np.frombuffer(b"\xff".join(map(_CODES, effective)), dtype=np.int8)
-        # The k-th entry at position p of the join has p - k separators before it.
-        at = np.flatnonzero(joined >= 0)
-        codes = joined[at]
-        rows = at - np.arange(len(at))
-        columns = _columns(np, plan, chain.from_iterable(map(_DATA, effective)), len(codes))
+        present = joined >= 0
+        codes = joined[present]
+        # An entry's row is the number of separators before it.
+        rows = np.cumsum(~present, dtype=index)[present]
+        columns, unknown_at = _columns(
+            np, plan, chain.from_iterable(map(_DATA, effective)), len(codes)
+        )
     except AttributeError:
         # Statuses that are not a `StatusMap` (put on a dossier behind its
         # constructor's back): one look-up per entry, of its id and status.
@@ -549,10 +561,11 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
             dtype=np.intp,
             count=int(lengths.sum()),
         )
-        rows = np.repeat(np.arange(len(entries)), lengths)
-        columns = np.where(cells < 0, -1, cells >> 3)
+        rows = np.repeat(np.arange(len(entries), dtype=index), lengths)
+        columns = cells >> 3  # -1, an unknown id, stays -1
         codes = (cells & 7).astype(np.int8)
-    unknown = set(rows[columns < 0].tolist()) if len(columns) and columns.min() < 0 else set()
+        unknown_at = cells < 0
+    unknown = set() if unknown_at is None else set(rows[unknown_at].tolist())
     # Ids that only expired actions name raise nothing, but an unknown one is a mistake.
     expired = list(map(_EXPIRED, dossiers))
     known = plan.column_of.keys()
@@ -567,7 +580,9 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
             carried[n] = read_retired_ids(dossiers[n], ruleset)[0]
         return _read_dossiers(np, plan, carried)
     statuses = np.full(len(dossiers) * width, -1, dtype=np.int8)
-    statuses[rows * width + columns] = codes
+    at = rows * width
+    at += columns
+    statuses[at] = codes
     populations = list(map(_TERRITORY_POPULATION, dossiers))
     try:
         read_populations = np.array(populations, dtype=np.int64)
