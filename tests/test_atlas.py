@@ -193,6 +193,17 @@ class TestProblems:
             atlas(results, "region")
         assert atlas(results, "national")["FR"].territories == 2
 
+    def test_a_commune_of_no_departement(self) -> None:
+        """A commune of Saint-Pierre-et-Miquelon is counted nationally, placed in no area."""
+        results = [HAND[0], result(town("97502", 600), Fraction(0), 0)]
+        with pytest.raises(InvalidInput) as caught:
+            atlas(results, "departement")
+        assert [problem.path for problem in caught.value.details] == [
+            ("assessments", 1, "territory", "code")
+        ]
+        assert "Saint-Pierre-et-Miquelon" in caught.value.problems[0]
+        assert atlas(results, "national")["FR"].territories == 2
+
     def test_duplicates(self) -> None:
         with pytest.raises(InvalidInput, match=r"assessments\[1\]: a second assessment"):
             atlas([HAND[0], HAND[0]])

@@ -111,8 +111,9 @@ class TestRegionOf:
 
     @pytest.mark.parametrize("bad", ["20", "1", "99", "975", "92049", "", "2a"])
     def test_unknown_departements(self, bad: str) -> None:
-        with pytest.raises(InvalidInput, match="département"):
+        with pytest.raises(InvalidInput, match="département") as caught:
             region_of(bad)
+        assert [problem.path for problem in caught.value.details] == [("departement",)]
 
     def test_a_commune_code_is_pointed_to_departement_of(self) -> None:
         with pytest.raises(InvalidInput, match="departement_of"):
@@ -146,16 +147,17 @@ class TestDepartementOf:
          ("97801", "Saint-Martin"), ("98735", "Pacific"), ("98818", "Pacific")],
     )  # fmt: skip
     def test_collectivites_outside_the_departements(self, code: str, where: str) -> None:
-        with pytest.raises(InvalidInput, match=where):
+        with pytest.raises(InvalidInput, match=where) as caught:
             departement_of(code)
+        assert [problem.path for problem in caught.value.details] == [("insee_code",)]
 
     @pytest.mark.parametrize("bad", ["20004", "96001", "9204", "920490", "2C004", "abcde"])
     def test_malformed(self, bad: str) -> None:
-        with pytest.raises(InvalidInput, match="INSEE"):
+        with pytest.raises(InvalidInput, match=r"^insee_code: .*INSEE"):
             departement_of(bad)
 
     def test_a_siren_does_not_tell_its_departement(self) -> None:
-        with pytest.raises(InvalidInput, match="SIREN"):
+        with pytest.raises(InvalidInput, match=r"^insee_code: .*SIREN"):
             departement_of("200054781")
 
     def test_not_a_string(self) -> None:
@@ -163,7 +165,7 @@ class TestDepartementOf:
             departement_of(92049)  # type: ignore[arg-type]
 
     def test_agrees_with_territory_codes(self) -> None:
-        """Every commune code that `Territory` accepts has a département, and only those."""
+        """Every commune code of a département gives its territory that département."""
         for departement in EVERY_DEPARTEMENT:
             width = 5 - len(departement)
             code = f"{departement}{1:0{width}d}"
@@ -210,6 +212,21 @@ class TestTerritoryDepartement:
                 population=1,
                 departement="93",
             )
+
+    def test_a_commune_of_no_departement(self) -> None:
+        """Saint-Pierre-et-Miquelon's communes are in no département: none is known or given."""
+        commune = vl.Territory(code="97502", name="S", kind=vl.TerritoryKind.COMMUNE, population=1)
+        assert commune.known_departement is None
+        with pytest.raises(InvalidInput) as caught:
+            vl.Territory(
+                code="97502",
+                name="S",
+                kind=vl.TerritoryKind.COMMUNE,
+                population=1,
+                departement="974",
+            )
+        assert [problem.path for problem in caught.value.details] == [("departement",)]
+        assert "Saint-Pierre-et-Miquelon" in caught.value.problems[0]
 
     def test_unknown(self) -> None:
         with pytest.raises(InvalidInput) as caught:

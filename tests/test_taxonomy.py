@@ -76,10 +76,27 @@ class TestLookups:
         assert tax.theme_of("I1").id == "T1"
         assert tax.service("b").name == "B"
 
-    @pytest.mark.parametrize("method", ["theme", "issue", "service", "theme_of", "issue_of"])
-    def test_unknown_id_is_invalid_input(self, method: str) -> None:
-        with pytest.raises(InvalidInput, match="unknown"):
-            getattr(default_taxonomy(), method)("nope-nope")
+    @pytest.mark.parametrize(
+        ("method", "argument"),
+        [
+            ("theme", "theme_id"),
+            ("issue", "issue_id"),
+            ("service", "service_id"),
+            ("resolve", "service_id"),
+            ("theme_of", "issue_or_service_id"),
+            ("issue_of", "service_id"),
+            ("source_of", "node_id"),
+        ],
+    )
+    def test_unknown_id_is_invalid_input(self, method: str, argument: str) -> None:
+        """An unknown id is a problem of the argument that names it, as a wrong type is."""
+        taxonomy = default_taxonomy()
+        for value in ("nope-nope", 3):
+            with pytest.raises(InvalidInput) as caught:
+                getattr(taxonomy, method)(value)
+            assert [problem.path for problem in caught.value.details] == [(argument,)]
+        with pytest.raises(InvalidInput, match=f"^{argument}: unknown .*'nope-nope'"):
+            getattr(taxonomy, method)("nope-nope")
 
     def test_suggestions(self) -> None:
         with pytest.raises(InvalidInput, match="did you mean 'site-internet'"):

@@ -26,11 +26,11 @@ import attrs
 
 from villes_label._check import Id, finish, items_of, lenient
 from villes_label._errors import InvalidInput, Problem
-from villes_label._geo import departements, region_of, regions
+from villes_label._geo import commune_departement_problem, departements, region_of, regions
 from villes_label._initiatives import Place
 from villes_label._rules import MAX_GRADE
 from villes_label._scoring import Assessment
-from villes_label._territory import Action, Dossier, Status, Territory
+from villes_label._territory import Action, Dossier, Status, Territory, TerritoryKind
 from villes_label._values import FrozenMap, is_int
 from villes_label._vocabulary import points
 
@@ -286,6 +286,21 @@ def _area_of(territory: Territory, level: Level) -> str | None:
     return departement if level == "departement" else region_of(departement)
 
 
+def _unplaced(territory: Territory, level: Level) -> Problem:
+    """Why *territory* has no area at *level*.
+
+    An EPCI that does not say its département, or a commune of
+    Saint-Pierre-et-Miquelon, which lies in none.
+    """
+    outside = commune_departement_problem(territory.code)
+    if territory.kind is TerritoryKind.COMMUNE and outside is not None:
+        return Problem(("territory", "code"), f"{outside}: it cannot be placed by {level}")
+    return Problem(
+        ("territory", "departement"),
+        f"{territory.code} is an EPCI whose département is not given: it cannot be placed by {level}",
+    )
+
+
 def _area_name(level: Level, code: str) -> str:
     if level == "national":
         return "France"
@@ -447,13 +462,7 @@ def atlas(
         seen[key] = n
         area = _area_of(result.territory, level)
         if area is None:
-            problems.append(
-                Problem(
-                    ("assessments", n, "territory", "departement"),
-                    f"{result.territory.code} is an EPCI "
-                    f"whose département is not given: it cannot be placed by {level}",
-                )
-            )
+            problems.append(_unplaced(result.territory, level).within("assessments", n))
             continue
         grouped.setdefault(area, []).append(n)
     if problems:

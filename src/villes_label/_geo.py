@@ -295,18 +295,16 @@ def departement_of(insee_code: str) -> str:
     >>> departement_of("97502")
     Traceback (most recent call last):
     ...
-    villes_label._errors.InvalidInput: '97502' is in Saint-Pierre-et-Miquelon (975), a collectivité outside the 101 départements and the 18 régions
+    villes_label._errors.InvalidInput: insee_code: '97502' is in Saint-Pierre-et-Miquelon (975), a collectivité outside the 101 départements and the 18 régions
     """
     problem = commune_departement_problem(insee_code)
-    if problem is not None and not isinstance(insee_code, str):
-        raise InvalidInput(Problem(("insee_code",), problem))
     if problem is not None:
         if is_instance(insee_code, str) and re.fullmatch(r"\d{9}", insee_code):
             problem = (
                 f"{insee_code!r} is a SIREN (an EPCI): it does not tell the département; "
                 "set the territory's departement"
             )
-        raise InvalidInput(problem)
+        raise InvalidInput(Problem(("insee_code",), problem))
     return _departement(insee_code)
 
 
@@ -323,10 +321,8 @@ def region_of(departement: str, *, year: int = REFORM_YEAR) -> str:
     ('11', '01', '84', '82')
     """
     problem = departement_problem(departement)
-    if problem is not None and not isinstance(departement, str):
-        raise InvalidInput(Problem(("departement",), problem))
     if problem is not None:
         if is_instance(departement, str) and _COMMUNE.fullmatch(departement):
             problem += " (a commune's INSEE code? use departement_of first)"
-        raise InvalidInput(problem)
+        raise InvalidInput(Problem(("departement",), problem))
     return _REGION_OF[departement] if _reformed(year) else _OLD_REGION_OF[departement]

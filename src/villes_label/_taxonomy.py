@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping
 from fractions import Fraction
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -329,6 +330,11 @@ class _Index:
                     self.parents[service.id] = (theme, issue)
 
 
+def _unknown_service(service_id: str, known: Iterable[str]) -> Problem:
+    """The problem of an unknown service id given as the argument ``service_id``."""
+    return Problem(("service_id",), unknown_id("service", service_id, known))
+
+
 @attrs.frozen(kw_only=True)
 class Taxonomy:
     """A referential of services: themes → issues → services, with stable ids.
@@ -416,7 +422,9 @@ class Taxonomy:
         except (KeyError, TypeError):
             if not isinstance(theme_id, str):
                 raise not_a("theme_id", "a theme id (a str)", theme_id) from None
-            raise InvalidInput(unknown_id("theme", theme_id, self._themes_by_id)) from None
+            raise InvalidInput(
+                Problem(("theme_id",), unknown_id("theme", theme_id, self._themes_by_id))
+            ) from None
 
     def issue(self, issue_id: str) -> Issue:
         """Return the issue *issue_id*; an unknown id raises `InvalidInput` with the closest ids."""
@@ -425,7 +433,9 @@ class Taxonomy:
         except (KeyError, TypeError):
             if not isinstance(issue_id, str):
                 raise not_a("issue_id", "an issue id (a str)", issue_id) from None
-            raise InvalidInput(unknown_id("issue", issue_id, self._issues_by_id)) from None
+            raise InvalidInput(
+                Problem(("issue_id",), unknown_id("issue", issue_id, self._issues_by_id))
+            ) from None
 
     def service(self, service_id: str) -> Service:
         """Return the service *service_id*; an unknown id raises `InvalidInput`.
@@ -434,14 +444,14 @@ class Taxonomy:
         >>> default_taxonomy().service("wifi-publc")
         Traceback (most recent call last):
         ...
-        villes_label._errors.InvalidInput: unknown service 'wifi-publc' (did you mean 'wifi-public'?)
+        villes_label._errors.InvalidInput: service_id: unknown service 'wifi-publc' (did you mean 'wifi-public'?)
         """
         try:
             return self._services_by_id[service_id]
         except (KeyError, TypeError):
             if not isinstance(service_id, str):
                 raise not_a("service_id", "a service id (a str)", service_id) from None
-            raise InvalidInput(unknown_id("service", service_id, self._services_by_id)) from None
+            raise InvalidInput(_unknown_service(service_id, self._services_by_id)) from None
 
     def resolve(self, service_id: str) -> str:
         """The current id of *service_id*: itself, or the service a former id now reads as.
@@ -457,7 +467,7 @@ class Taxonomy:
             return service_id
         new = self.aliases.get(service_id)
         if new is None:
-            raise InvalidInput(unknown_id("service", service_id, self._services_by_id))
+            raise InvalidInput(_unknown_service(service_id, self._services_by_id))
         return new
 
     def source_of(self, node_id: str) -> Source | None:
@@ -473,8 +483,12 @@ class Taxonomy:
             name = self._themes_by_id[node_id].source
         elif node_id in self._issues_by_id:
             name = self._issues_by_id[node_id].source
+        elif node_id in self._services_by_id:
+            name = self._services_by_id[node_id].source
         else:
-            name = self.service(node_id).source
+            known = chain(self._themes_by_id, self._issues_by_id, self._services_by_id)
+            msg = unknown_id("theme, issue or service", node_id, known)
+            raise InvalidInput(Problem(("node_id",), msg))
         return next((source for source in self.sources if source.id == name), None)
 
     def theme_of(self, issue_or_service_id: str) -> Theme:
@@ -487,7 +501,7 @@ class Taxonomy:
                     "issue_or_service_id", "an issue or service id (a str)", issue_or_service_id
                 ) from None
             msg = unknown_id("issue or service", issue_or_service_id, self._parents)
-            raise InvalidInput(msg) from None
+            raise InvalidInput(Problem(("issue_or_service_id",), msg)) from None
 
     def issue_of(self, service_id: str) -> Issue:
         """Return the issue that holds a service."""
@@ -497,7 +511,7 @@ class Taxonomy:
         if issue is None:
             if not isinstance(service_id, str):
                 raise not_a("service_id", "a service id (a str)", service_id)
-            raise InvalidInput(unknown_id("service", service_id, self._services_by_id)) from None
+            raise InvalidInput(_unknown_service(service_id, self._services_by_id)) from None
         return issue
 
     def __contains__(self, node_id: object) -> bool:

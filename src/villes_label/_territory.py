@@ -11,7 +11,7 @@ import attrs
 
 from villes_label._check import Id, finish, lenient, reader, text_problem
 from villes_label._errors import InvalidInput, Problem, not_a
-from villes_label._geo import departement_of, departement_problem
+from villes_label._geo import commune_departement_problem, departement_of, departement_problem
 from villes_label._initiatives import Actor, Place, link_problem
 from villes_label._values import FrozenMap, plain_dict, shown
 from villes_label._vocabulary import Status, StatusMap, TerritoryKind
@@ -71,6 +71,9 @@ def _departement_problems(code: str, kind: TerritoryKind, departement: str | Non
     if problem is not None:
         return [Problem(("departement",), problem)]
     if kind is TerritoryKind.COMMUNE and _COMMUNE_CODE.fullmatch(code):
+        outside = commune_departement_problem(code)
+        if outside is not None:  # Saint-Pierre-et-Miquelon: a commune of no département
+            return [Problem(("departement",), f"{departement!r} is given, but {outside}")]
         own = departement_of(code)
         if own != departement:
             return [
@@ -150,10 +153,14 @@ class Territory:
 
     @property
     def known_departement(self) -> str | None:
-        """The territory's département, given or read from a commune's code (``None`` if unknown)."""
+        """The territory's département, given or read from a commune's code.
+
+        ``None`` if unknown: an intercommunal body that does not say it, or a
+        commune of Saint-Pierre-et-Miquelon, which lies in no département.
+        """
         if self.departement is not None:
             return self.departement
-        if self.kind is TerritoryKind.COMMUNE:
+        if self.kind is TerritoryKind.COMMUNE and commune_departement_problem(self.code) is None:
             return departement_of(self.code)
         return None
 
