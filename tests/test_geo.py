@@ -175,6 +175,12 @@ class TestDepartementOf:
             assert territory.known_departement == departement
 
 
+def _commune(code: str, departement: str | None = None) -> vl.Territory:
+    return vl.Territory(
+        code=code, name="M", kind=vl.TerritoryKind.COMMUNE, population=1, departement=departement
+    )
+
+
 class TestTerritoryDepartement:
     """An EPCI may say its département; a commune's must match its code."""
 
@@ -194,37 +200,15 @@ class TestTerritoryDepartement:
         assert epci.known_departement is None
 
     def test_commune_must_match(self) -> None:
-        assert (
-            vl.Territory(
-                code="92049",
-                name="M",
-                kind=vl.TerritoryKind.COMMUNE,
-                population=1,
-                departement="92",
-            ).known_departement
-            == "92"
-        )
+        assert _commune("92049", "92").known_departement == "92"
         with pytest.raises(InvalidInput, match="departement: '93' differs"):
-            vl.Territory(
-                code="92049",
-                name="M",
-                kind=vl.TerritoryKind.COMMUNE,
-                population=1,
-                departement="93",
-            )
+            _commune("92049", "93")
 
     def test_a_commune_of_no_departement(self) -> None:
         """Saint-Pierre-et-Miquelon's communes are in no département: none is known or given."""
-        commune = vl.Territory(code="97502", name="S", kind=vl.TerritoryKind.COMMUNE, population=1)
-        assert commune.known_departement is None
+        assert _commune("97502").known_departement is None
         with pytest.raises(InvalidInput) as caught:
-            vl.Territory(
-                code="97502",
-                name="S",
-                kind=vl.TerritoryKind.COMMUNE,
-                population=1,
-                departement="974",
-            )
+            _commune("97502", "974")
         assert [problem.path for problem in caught.value.details] == [("departement",)]
         assert "Saint-Pierre-et-Miquelon" in caught.value.problems[0]
 
