@@ -30,7 +30,7 @@ from villes_label import (
     default_ruleset,
     default_taxonomy,
 )
-from villes_label._values import FrozenMap
+from villes_label._values import FrozenMap, fractions_of
 from villes_label._vocabulary import StatusMap
 from villes_label.referential import sample_dossier, synthetic_cohort
 from villes_label.testing import dossiers, fractions, rulesets, territories
@@ -435,3 +435,12 @@ class TestThreads:
         assert [g for chunk in grades for g in chunk] == expected_grades
         assert [s for chunk in scores for s in chunk] == expected_scores
         assert singles == expected_grades
+
+
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(1, 50)), max_size=40))
+def test_fractions_are_built_once_per_pair(pairs: list[tuple[int, int]]) -> None:
+    """`fractions_of` gives `Fraction(n, d)` of each pair, in order, one object per distinct pair."""
+    built = fractions_of([n for n, _ in pairs], [d for _, d in pairs])
+    assert built == [Fraction(n, d) for n, d in pairs]
+    assert all(type(value) is Fraction for value in built)
+    assert len({id(value) for value in built}) == len(set(pairs))

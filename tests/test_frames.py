@@ -373,6 +373,25 @@ class TestScorerOnArrays:
             assert Scorer(rules).grades(cohort) == [assess(d, rules).grade for d in cohort]
 
     @given(opted_out_cohorts())
+    def test_percents_from_the_exact_scores(self, drawn: tuple[Ruleset, list[Dossier]]) -> None:
+        """Scores past float64's exact integers, or in Python integers: the same percents."""
+        rules, cohort = drawn
+        frame = dossiers_frame(cohort, taxonomy=rules.taxonomy)
+        expected = [float(assess(d, rules).score) * 100 for d in cohort]
+        assert list(Scorer(rules).grade_frame(frame)["score_percent"]) == expected
+
+        def wide(*args: object, **kwargs: object) -> type:
+            return object
+
+        for patch in (
+            mock.patch.object(frames_module, "_FLOAT_EXACT", 0),
+            mock.patch.object(frames_module, "_dtype", wide),
+        ):
+            with patch:
+                out = Scorer(rules).grade_frame(frame)
+            assert list(out["score_percent"]) == expected
+
+    @given(opted_out_cohorts())
     def test_exclusions_written_row_by_row(self, drawn: tuple[Ruleset, list[Dossier]]) -> None:
         """Too many profiles for templates: each excluded cell written apart, the same."""
         rules, cohort = drawn

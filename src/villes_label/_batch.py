@@ -70,7 +70,7 @@ from villes_label._linear import CREDITED, Quantity, QuantityKind, Structure
 from villes_label._rules import Ruleset
 from villes_label._scoring import Assessment, assess, check_ids, read_retired_ids
 from villes_label._territory import Dossier, Status, Territory, TerritoryKind, effective_entries
-from villes_label._values import is_instance, plain_dict
+from villes_label._values import fractions_of, is_instance, plain_dict
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
@@ -98,6 +98,7 @@ _SELECT = operator.attrgetter("select")
 _OFFSETS = operator.attrgetter("offsets")
 _GUARDS = operator.attrgetter("guards")
 _GRADES = operator.attrgetter("grade_memo")
+_DENOMINATOR = operator.attrgetter("denominator")
 _GATES = operator.attrgetter("gate_memo")
 
 _Quantity = tuple[str, str]
@@ -573,15 +574,14 @@ class Scorer:
 
     def _scores(self, cohort: Sequence[Dossier]) -> list[Fraction]:
         if self._gateless is not None:
-            return [Fraction(row[2], row[3]) for row in self._rows_apart(cohort)]
+            return _scores_of(self._rows_apart(cohort))
         apart = self._opted_out(cohort)
         if apart:
-            return [Fraction(row[2], row[3]) for row in self._mixed_rows(cohort, apart)]
+            return _scores_of(self._mixed_rows(cohort, apart))
         profiles, packed = self._pack(cohort)
-        scores = [
-            Fraction(profile.numerator(value), profile.denominator)
-            for profile, value in zip(profiles, packed, strict=True)
-        ]
+        scores = fractions_of(
+            map(_Profile.numerator, profiles, packed), map(_DENOMINATOR, profiles)
+        )
         # An opt-out changes the profile: those dossiers are scored on their own.
         apart = list(compress(count(), map(_Profile.opted_out, profiles, packed)))
         for n, row in zip(apart, self._rows_apart([cohort[n] for n in apart]), strict=True):
@@ -894,6 +894,12 @@ def _patterns(profiles: list[_Profile], packed: list[int]) -> Iterator[int]:
     selected = map(operator.and_, copies, map(_SELECT, profiles))
     shifted = map(operator.add, selected, map(_OFFSETS, profiles))
     return map(operator.and_, shifted, map(_GUARDS, profiles))
+
+
+def _scores_of(rows: Iterable[tuple[int, int, int, int]]) -> list[Fraction]:
+    """The exact score of each row of `Scorer._rows`: its numerator over its denominator."""
+    rows = list(rows)
+    return fractions_of(map(operator.itemgetter(2), rows), map(operator.itemgetter(3), rows))
 
 
 def _sequence(dossiers: object) -> Sequence[Dossier]:

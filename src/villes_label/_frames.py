@@ -40,7 +40,7 @@ from villes_label._territory import (
     effective_entries,
     plain_territory,
 )
-from villes_label._values import is_instance, plain_dict
+from villes_label._values import fractions_of, is_instance, plain_dict
 from villes_label._vocabulary import STATUS_CODES
 
 if TYPE_CHECKING:
@@ -73,6 +73,8 @@ _ABSENT, _PLANNED, _PARTIAL, _DEPLOYED, _NOT_APPLICABLE = (
 _INT64_LIMIT = 2**62
 _INT32_LIMIT = 2**31
 """Positions in the flat status matrix below this are held in 32 bits."""
+_FLOAT_EXACT = 2**53
+"""Integers below this are exact in a float64."""
 _BLOCK = 2048
 """How many rows `grade_frame` evaluates at once."""
 _DATA = attrgetter("_data")
@@ -233,8 +235,13 @@ def grade_frame(ruleset: Ruleset, frame: DataFrame, *, territories: Any = None) 
     grades, numerators, denominators = (
         np.concatenate(column) for column in zip(*(part[:3] for part in parts), strict=True)
     )
-    scores = list(map(Fraction, numerators.tolist(), denominators.tolist()))
-    percent = np.array(list(map(float, scores)), dtype=np.float64) * 100
+    scores = fractions_of(numerators.tolist(), denominators.tolist())
+    if numerators.dtype != object and len(scores) and denominators.max() < _FLOAT_EXACT:
+        # Integers below 2**53 are exact in float64, and IEEE division rounds
+        # correctly: the same float as float(Fraction(n, d)), the score is in [0, 1].
+        percent = numerators / denominators * 100
+    else:
+        percent = np.array(list(map(float, scores)), dtype=np.float64) * 100
     return cast(
         "DataFrame",
         pd.DataFrame(

@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 import re
 import reprlib
-from collections.abc import Hashable, ItemsView, Iterator, KeysView, Mapping, ValuesView
+from collections.abc import Hashable, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from fractions import Fraction
 from typing import Any, Final, Generic, TypeVar
 
 __all__ = [
     "MAX_DIGITS",
     "FrozenMap",
+    "fractions_of",
     "is_instance",
     "is_int",
     "parse_fraction",
@@ -247,3 +248,19 @@ def is_int(value: object) -> bool:
 def is_instance(value: object, cls: type[object]) -> bool:
     """``isinstance`` that a type checker does not use for narrowing."""
     return isinstance(value, cls)
+
+
+def fractions_of(numerators: Iterable[int], denominators: Iterable[int]) -> list[Fraction]:
+    """``Fraction(n, d)`` for each pair of *numerators* and *denominators*, in order.
+
+    Each distinct pair is built once and shared by the places that have it (a
+    `Fraction` never changes): a cohort's scores take few distinct values, a few
+    hundred among 34,945 communes, and building a `Fraction` costs about a
+    microsecond.
+
+    >>> fractions_of([1, 2, 1], [2, 4, 2])
+    [Fraction(1, 2), Fraction(1, 2), Fraction(1, 2)]
+    """
+    pairs = list(zip(numerators, denominators, strict=True))
+    built = {pair: Fraction(*pair) for pair in dict.fromkeys(pairs)}
+    return list(map(built.__getitem__, pairs))
