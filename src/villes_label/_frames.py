@@ -258,8 +258,20 @@ def grade_frame(ruleset: Ruleset, frame: DataFrame, *, territories: Any = None) 
     )
 
 
+class _Labels:
+    """The label of each row in the paths of problems: its code, as text, worded on demand."""
+
+    __slots__ = ("codes",)
+
+    def __init__(self, codes: Any) -> None:
+        self.codes = codes
+
+    def __getitem__(self, row: int) -> str:
+        return str(self.codes[row])
+
+
 def _territory_problems(
-    np: Any, pd: Any, frame: Any, labels: list[str]
+    np: Any, pd: Any, frame: Any, labels: _Labels
 ) -> tuple[Any, Any, list[Problem]]:
     """Kind codes and populations of *frame*'s rows, and every problem found in them."""
     problems: list[Problem] = []
@@ -330,7 +342,7 @@ def _read_wide(np: Any, pd: Any, frame: Any, order: tuple[str, ...]) -> _Read:
     if missing:
         raise InvalidInput(*missing)
     codes = frame["code"].to_numpy(dtype=object)
-    labels = [str(code) for code in codes]
+    labels = _Labels(codes)
     kind_codes, populations, problems = _territory_problems(np, pd, frame, labels)
     known = set(order)
     position = {sid: j for j, sid in enumerate(order)}
@@ -402,7 +414,7 @@ def _read_long(np: Any, pd: Any, frame: Any, territories: Any, order: tuple[str,
     if problems:
         raise InvalidInput(*problems)
     people = people.loc[list(codes)].reset_index()
-    labels = [str(code) for code in codes]
+    labels = _Labels(codes)
     kind_codes, populations, problems = _territory_problems(np, pd, people, labels)
     position = {sid: j for j, sid in enumerate(order)}
     services = frame["service"].to_numpy(dtype=object)
