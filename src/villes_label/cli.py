@@ -1368,9 +1368,20 @@ def _argparse_text(message: str, lang: Lang) -> str:
 
 
 class _Formatter(argparse.HelpFormatter):
-    """argparse's help formatter, with the usage prefix of its language (`usage_prefix`)."""
+    """argparse's help formatter, with the usage prefix of its language (`usage_prefix`).
+
+    An option that takes a value shows it once, after its last name (``-o, --output
+    FILE``), as argparse does from Python 3.13 on: the help reads the same on every
+    Python the package supports.
+    """
 
     usage_prefix = "usage: "
+
+    def _format_action_invocation(self, action: argparse.Action) -> str:
+        if not action.option_strings or action.nargs == 0:
+            return super()._format_action_invocation(action)
+        value = self._format_args(action, self._get_default_metavar_for_optional(action))
+        return f"{', '.join(action.option_strings)} {value}"
 
     def add_usage(
         self,
