@@ -117,11 +117,24 @@ def sample_dossier() -> Dossier:
     return Dossier(territory=territory, year=2016, services=services, actions=actions)
 
 
+# The first communes are numbered 1 to 99 in every département, overseas ones included
+# (their codes have two digits left); the next ones 100 to 999 in the two-digit
+# départements only. The codes of a cohort are all different up to `DISTINCT_CODES`.
+_METROPOLITAN = tuple(d for d in _DEPARTMENTS if len(d) == 2)
+_SMALL_NUMBERS = 99 * len(_DEPARTMENTS)
+DISTINCT_CODES = _SMALL_NUMBERS + 900 * len(_METROPOLITAN)
+
+
 def _commune_code(n: int) -> str:
-    department = _DEPARTMENTS[n % len(_DEPARTMENTS)]
-    number = n // len(_DEPARTMENTS) + 1
-    width = 5 - len(department)
-    return f"{department}{number % 10**width:0{width}d}"
+    """The code of the *n*-th fictional commune (0-based): distinct below `DISTINCT_CODES`."""
+    if n < _SMALL_NUMBERS:
+        department = _DEPARTMENTS[n % len(_DEPARTMENTS)]
+        number = n // len(_DEPARTMENTS) + 1
+    else:
+        m = (n - _SMALL_NUMBERS) % (DISTINCT_CODES - _SMALL_NUMBERS)
+        department = _METROPOLITAN[m % len(_METROPOLITAN)]
+        number = m // len(_METROPOLITAN) + 100
+    return f"{department}{number:0{5 - len(department)}d}"
 
 
 def synthetic_cohort(
@@ -144,8 +157,9 @@ def synthetic_cohort(
     with the logarithm of the population, as the size-aware expectations of
     the rules do (a strong village declares about 15 services, a strong city
     of 100,000 about 70), so every grade occurs in every size band. A share *epci_share* of the territories
-    are intercommunal bodies. Codes are unique within a cohort of up to 102,000
-    communes.
+    are intercommunal bodies. The communes' codes are all different within a cohort of
+    up to 96,498 communes (overseas départements have 99 codes each), the intercommunal
+    bodies' always.
 
     Three options make the cohort harder, as real ones are (the defaults
     leave them off, and the same seed then gives the same cohort as before):
