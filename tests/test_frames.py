@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from unittest import mock
 
 import attrs
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -24,6 +25,8 @@ from villes_label import (
     Ruleset,
     Scorer,
     Status,
+    Territory,
+    TerritoryKind,
     _batch,
     assess,
     default_ruleset,
@@ -34,7 +37,9 @@ from villes_label import (
     to_dict,
 )
 from villes_label import _frames as frames_module
+from villes_label._errors import MAX_PROBLEMS, unknown_id
 from villes_label._frames import numpy_or_none, plain_rows
+from villes_label._territory import code_problem
 from villes_label.cli import main as cli_main
 from villes_label.referential import sample_dossier, synthetic_cohort
 from villes_label.testing import dossiers, rulesets, territories
@@ -696,3 +701,242 @@ class TestCommandLineGrade:
         with mock.patch.object(Dossier, "__attrs_post_init__", side_effect=AssertionError("built")):
             assert cli_main(["grade", str(path)]) == 0
         assert len(capsys.readouterr().out.splitlines()) == 6
+
+
+# --- hostile frames ---------------------------------------------------------------------------
+
+
+def _one_wide(**columns: object) -> pd.DataFrame:
+    base: dict[str, object] = {
+        "code": ["01001", "01002"],
+        "kind": ["commune", "commune"],
+        "population": [800, 42_000],
+        "site-internet": ["deployed", "partial"],
+    }
+    base.update(columns)
+    return pd.DataFrame(base)
+
+
+def _one_long(**columns: object) -> pd.DataFrame:
+    base: dict[str, object] = {
+        "code": ["01001", "01002"],
+        "service": ["paiement-en-ligne", "site-internet"],
+        "status": ["partial", "planned"],
+        "kind": ["commune", "commune"],
+        "population": [800, 42_000],
+    }
+    base.update(columns)
+    return pd.DataFrame(base)
+
+
+def _paths(frame: pd.DataFrame, **kwargs: object) -> list[tuple[str | int, ...]]:
+    with pytest.raises(InvalidInput) as raised:
+        Scorer(RULES).grade_frame(frame, **kwargs)  # type: ignore[arg-type]
+    return [problem.path for problem in raised.value.details]
+
+
+class TestHostileFrames:
+    """Whatever a frame holds, `grade_frame` grades it as `assess` would or raises `InvalidInput`
+    with every problem at its path: never another exception, never a row dropped or misread."""
+
+    @pytest.mark.parametrize("missing", [None, float("nan"), pd.NA])
+    def test_long_missing_code_is_a_problem_of_its_row(self, missing: object) -> None:
+        assert _paths(_one_long(code=[missing, "01002"])) == [("rows", 0, "code")]
+
+    @pytest.mark.parametrize("dtype", ["Int64", "UInt64", "Int32"])
+    def test_nullable_population_with_a_missing_value(self, dtype: str) -> None:
+        population = pd.Series([None, 800], dtype=dtype)
+        with pytest.raises(InvalidInput) as raised:
+            Scorer(RULES).grade_frame(_one_wide(population=population))
+        assert raised.value.problems == ("rows.01001.population: expected an int >= 0, got <NA>",)
+        people = pd.DataFrame({"code": ["01001", "01002"], "kind": "commune"})
+        people["population"] = population
+        long = _one_long().drop(columns=["kind", "population"])
+        assert _paths(long, territories=people) == [("rows", "01001", "population")]
+
+    def test_nullable_population_without_missing_values_is_read(self) -> None:
+        frame = _one_wide()
+        expected = Scorer(RULES).grade_frame(frame)
+        for dtype in ("Int64", "UInt64", "Int32"):
+            out = Scorer(RULES).grade_frame(frame.astype({"population": dtype}))
+            assert list(out["score"]) == list(expected["score"])
+
+    @pytest.mark.parametrize("name", ["site-internet", "code", "kind", "population"])
+    def test_repeated_wide_column(self, name: str) -> None:
+        frame = _one_wide()
+        assert _paths(pd.concat([frame, frame[[name]]], axis=1)) == [("columns", name)]
+
+    @pytest.mark.parametrize("name", ["code", "service", "status", "kind"])
+    def test_repeated_long_column(self, name: str) -> None:
+        frame = _one_long()
+        assert _paths(pd.concat([frame, frame[[name]]], axis=1)) == [("columns", name)]
+        people = frame[["code", "kind", "population"]]
+        long = frame.drop(columns=["kind", "population"])
+        if name in people.columns:
+            doubled = pd.concat([people, people[[name]]], axis=1)
+            assert _paths(long, territories=doubled) == [("territories", "columns", name)]
+
+    @pytest.mark.parametrize("cell", [["deployed"], {"a": 1}, {"deployed"}, np.array([1, 2])])
+    def test_unhashable_cells(self, cell: object) -> None:
+        def holding(frame: pd.DataFrame, column: str, row: int) -> pd.DataFrame:
+            frame = frame.astype({column: object})
+            frame[column] = pd.Series(
+                [cell if n == row else v for n, v in enumerate(frame[column])], dtype=object
+            )
+            return frame
+
+        assert _paths(holding(_one_wide(), "site-internet", 1)) == [
+            ("rows", "01002", "site-internet")
+        ]
+        assert _paths(holding(_one_wide(), "kind", 0)) == [("rows", "01001", "kind")]
+        assert _paths(holding(_one_wide(), "code", 0)) == [("rows", 0, "code")]
+        for column in ("service", "status", "code"):
+            assert _paths(holding(_one_long(), column, 1)) == [("rows", 1, column)]
+        for column in ("kind", "population"):
+            assert _paths(holding(_one_long(), column, 1)) == [("rows", "01002", column)]
+        people = holding(_one_long()[["code", "kind", "population"]], "kind", 0)
+        long = _one_long().drop(columns=["kind", "population"])
+        assert _paths(long, territories=people) == [("rows", "01001", "kind")]
+
+    def test_long_missing_status_is_a_problem(self) -> None:
+        assert _paths(_one_long(status=[None, "planned"])) == [("rows", 0, "status")]
+
+    def test_territories_without_statuses_are_graded_absent(self) -> None:
+        long = pd.DataFrame(
+            {"code": ["01002"], "service": ["site-internet"], "status": ["deployed"]}
+        )
+        people = pd.DataFrame(
+            {"code": ["01001", "01002", "01003"], "kind": "commune", "population": [800, 900, 50]}
+        )
+        out = Scorer(RULES).grade_frame(long, territories=people)
+        assert list(out["code"]) == ["01002", "01001", "01003"]
+        for code, score in zip(out["code"], out["score"], strict=True):
+            territory = Territory(
+                code=code,
+                name="x",
+                kind="commune",
+                population=int(people.set_index("code").loc[code, "population"]),
+            )
+            statuses = {"site-internet": Status.DEPLOYED} if code == "01002" else {}
+            assert (
+                score
+                == assess(Dossier(territory=territory, year=2016, services=statuses), RULES).score
+            )
+
+    def test_ignored_columns_of_a_long_frame(self) -> None:
+        long = _one_long().drop(columns=["kind", "population"])
+        people = _one_long()[["code", "kind", "population"]]
+        # A service column beside the long form, and kind and population that disagree.
+        assert _paths(long.assign(**{"wifi-public": "deployed"}), territories=people) == [
+            ("columns", "wifi-public")
+        ]
+        assert _paths(long.assign(kind="commune"), territories=people) == [("columns", "kind")]
+        disagree = long.assign(kind="commune", population=[800, 5])
+        assert _paths(disagree, territories=people) == [("territories", "01002")]
+        agree = long.assign(kind="commune", population=[800, 42_000])
+        expected = Scorer(RULES).grade_frame(long, territories=people)
+        assert list(Scorer(RULES).grade_frame(agree, territories=people)["score"]) == list(
+            expected["score"]
+        )
+
+    def test_two_unknown_services_are_not_a_repeat(self) -> None:
+        frame = _one_long(
+            code=["01001", "01001"], service=["nope1", "nope2"], population=[800, 800]
+        )
+        assert _paths(frame) == [("rows", 0, "service"), ("rows", 1, "service")]
+
+    def test_many_unknown_services_are_worded_once(self) -> None:
+        size = 100_000
+        frame = pd.DataFrame(
+            {
+                "code": [f"{1000 + n % 900:05d}" for n in range(size)],
+                "service": "site-internte",
+                "status": "deployed",
+                "kind": "commune",
+                "population": 10,
+            }
+        )
+        with (
+            mock.patch("villes_label._frames.unknown_id", wraps=unknown_id) as word,
+            pytest.raises(InvalidInput) as raised,
+        ):
+            Scorer(RULES).grade_frame(frame)
+        assert word.call_count == 1
+        assert len(raised.value.details) == MAX_PROBLEMS
+        assert raised.value.more > 0
+        assert "did you mean 'site-internet'" in raised.value.problems[0]
+
+    @pytest.mark.parametrize(
+        ("code", "message"),
+        [
+            (None, "expected a str, got None"),
+            (float("nan"), "expected a str, got float nan"),
+            (1001, "expected a str, got int 1001"),
+            ("1001", "is not a commune's INSEE code"),
+            ("01001\x00", "is not a commune's INSEE code"),
+            ("0100١", "is not a commune's INSEE code"),
+        ],
+    )
+    def test_codes_are_checked_as_territory_checks_them(self, code: object, message: str) -> None:
+        frame = _one_wide(code=pd.Series([code, "01002"], dtype=object))
+        with pytest.raises(InvalidInput) as raised:
+            Scorer(RULES).grade_frame(frame)
+        [problem] = raised.value.details
+        label = 0 if not isinstance(code, str) else code
+        assert problem.path == ("rows", label, "code")
+        assert message in problem.message
+        long = _one_long(code=pd.Series(["01001", code], dtype=object))
+        with pytest.raises(InvalidInput) as raised:
+            Scorer(RULES).grade_frame(long)
+        assert [p.path for p in raised.value.details] == [("rows", 1, "code")]
+
+    def test_repeated_codes_are_labelled_by_position(self) -> None:
+        frame = pd.concat([_one_wide(), _one_wide()], ignore_index=True)
+        out = Scorer(RULES).grade_frame(frame)
+        assert list(out["score"][:2]) == list(out["score"][2:])
+        frame.loc[3, "kind"] = "village"
+        assert _paths(frame) == [("rows", 3, "kind")]
+
+    def test_population_past_the_digit_limit(self) -> None:
+        frame = _one_wide(population=pd.Series([10**100, 800], dtype=object))
+        with pytest.raises(
+            InvalidInput, match=r"rows\.01001\.population: expected an int of at most 100 digits"
+        ):
+            Scorer(RULES).grade_frame(frame)
+        assert len(Scorer(RULES).grade_frame(frame.assign(population=[10**100 - 1, 800]))) == 2
+
+
+_CODE_TEXTS = st.text(alphabet="0123456789AB9 \x00é٣", max_size=10) | st.sampled_from(
+    ["01001", "2A004", "2B999", "97100", "97612", "97701", "20001", "96001", "00001", "200054781"]
+)
+
+
+class TestCodesOnArrays:
+    """The byte-wise check of codes never accepts a code that `Territory` refuses."""
+
+    @given(
+        st.lists(
+            st.tuples(
+                _CODE_TEXTS | st.none() | st.integers(), st.sampled_from(list(TerritoryKind))
+            ),
+            max_size=12,
+        )
+    )
+    def test_never_more_lenient_than_territory(
+        self, rows: list[tuple[object, TerritoryKind]]
+    ) -> None:
+        codes = np.array([code for code, _ in rows] + [None], dtype=object)[:-1]
+        kinds = np.array(
+            [frames_module.KIND_VALUES.index(kind.value) for _, kind in rows], dtype=np.int64
+        )
+        sure = frames_module._surely_valid_codes(np, pd, codes, kinds)
+        for n, (code, kind) in enumerate(rows):
+            expected = code_problem(code, kind) is None
+            assert not sure[n] or expected
+            if (
+                isinstance(code, str)
+                and expected
+                and all(isinstance(c, str) for c, _ in rows)
+                and all(c.isascii() for c, _ in rows if isinstance(c, str))
+            ):
+                assert sure[n]  # the arrays decide every valid ASCII code alone

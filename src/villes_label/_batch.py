@@ -629,8 +629,13 @@ class Scorer:
         the same frame or from *territories* (a frame with ``code``, ``kind``,
         ``population``). Statuses are effective statuses: actions are not read.
 
+        A long frame's row that names a service must say its status. A territory
+        of *territories* that the long frame never names declares no service: it
+        is graded all absent, after the long frame's territories.
+
         The result has one row per territory (the wide frame's index; for a long
-        frame, one row per code in order of first appearance) and the columns
+        frame, one row per code in order of first appearance, then those of
+        *territories* alone, in their order) and the columns
         ``code``, ``grade``, ``score`` (an exact `Fraction`), ``score_numerator``
         and ``score_denominator`` (integers: ``score == numerator / denominator``)
         and ``score_percent`` (a float, for display). The whole frame is
@@ -640,9 +645,12 @@ class Scorer:
         Needs the extra ``frames`` (numpy, pandas).
 
         Raises:
-            InvalidInput: every problem of the frame (a missing column, an
-                unknown kind, service id or status, a negative population...),
-                with its row.
+            InvalidInput: every problem of the frame (a missing or repeated
+                column, a column holding data that would be ignored, a code that
+                `Territory` refuses, an unknown kind, service id or status, a
+                missing or negative population...), with its row; a wide row
+                whose code is not a str or is another row's too is named by its
+                position.
             ImportError: numpy or pandas is missing.
 
         >>> from villes_label import default_ruleset, dossiers_frame, referential

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, assert_never, cast
 from villes_label._check import items_of
 from villes_label._conditions import AtLeast, Deployed, GradeAtLeast, MinScore
 from villes_label._conditions import conditions as conditions_of
-from villes_label._errors import InvalidInput, Problem, unknown_id
+from villes_label._errors import MAX_PROBLEMS, InvalidInput, MoreProblems, Problem, unknown_id
 from villes_label._linear import QuantityKind, Structure
 from villes_label._scoring import check_ids, read_retired_ids
 from villes_label._taxonomy import Taxonomy
@@ -37,10 +37,11 @@ from villes_label._territory import (
     Dossier,
     Status,
     TerritoryKind,
+    code_problem,
     effective_entries,
     plain_territory,
 )
-from villes_label._values import fractions_of, is_instance, plain_dict
+from villes_label._values import MAX_DIGITS, fractions_of, is_instance, plain_dict, too_big
 from villes_label._vocabulary import STATUS_CODES
 
 if TYPE_CHECKING:
@@ -86,6 +87,10 @@ _TERRITORY_POPULATION = attrgetter("territory.population")
 _STATUS_CODES = dict(STATUS_CODES)
 """A status's code (its position in `STATUS_VALUES`), as a plain dict read at C speed."""
 _KIND_CODES = {kind: KIND_VALUES.index(kind.value) for kind in TerritoryKind}
+_COMMUNE = KIND_VALUES.index(TerritoryKind.COMMUNE.value)
+_EPCI_KINDS = tuple(KIND_VALUES.index(kind.value) for kind in TerritoryKind if kind.is_epci)
+_CODE_BYTES = 10
+"""Codes are checked on this many bytes: a valid code has 5 or 9."""
 
 
 def _modules() -> tuple[Any, Any]:
@@ -219,6 +224,11 @@ def grade_frame(ruleset: Ruleset, frame: DataFrame, *, territories: Any = None) 
                 f"expected a pandas DataFrame, got {type(territories).__name__}",
             )
         )
+    repeated = _repeated_columns(frame, ())
+    if territories is not None:
+        repeated.extend(_repeated_columns(territories, ("territories",)))
+    if repeated:
+        raise InvalidInput(*repeated)
     order = tuple(service.id for service in ruleset.taxonomy.services)
     if {"service", "status"} <= set(frame.columns):
         read = _read_long(np, pd, frame, territories, order)
@@ -259,15 +269,122 @@ def grade_frame(ruleset: Ruleset, frame: DataFrame, *, territories: Any = None) 
 
 
 class _Labels:
-    """The label of each row in the paths of problems: its code, as text, worded on demand."""
+    """The label of each row in the paths of problems: its code, as text, worded on demand.
 
-    __slots__ = ("codes",)
+    With *positions*, a row whose code is not a str or is also another row's
+    code is labelled by its position instead (an int): each path names one row.
+    """
 
-    def __init__(self, codes: Any) -> None:
+    __slots__ = ("codes", "positions", "unclear")
+
+    def __init__(self, codes: Any, *, positions: bool = False) -> None:
         self.codes = codes
+        self.positions = positions
+        self.unclear: Any = None
 
-    def __getitem__(self, row: int) -> str:
-        return str(self.codes[row])
+    def __getitem__(self, row: int) -> str | int:
+        code = self.codes[row]
+        if not self.positions:
+            return str(code)
+        if self.unclear is None:
+            # Only a frame with problems gets here: a pass in Python is fine.
+            _, pd = _modules()
+            values = _hashable(self.codes)
+            self.unclear = pd.Series(values, dtype=object).duplicated(keep=False).to_numpy() | [
+                not isinstance(value, str) for value in values
+            ]
+        return int(row) if self.unclear[row] else str(code)
+
+
+class _Unhashable:
+    """Stands for a cell that cannot be hashed (a list, a dict...): equal to nothing else."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+def _hashable(values: Any) -> Any:
+    """*values* (an object array), each cell that cannot be hashed in an `_Unhashable`."""
+    safe = values.copy()
+    for n, value in enumerate(values.tolist()):
+        try:
+            hash(value)
+        except TypeError:
+            safe[n] = _Unhashable(value)
+    return safe
+
+
+def _unwrapped(value: object) -> object:
+    return value.value if isinstance(value, _Unhashable) else value
+
+
+def _repeated_columns(frame: Any, prefix: tuple[str, ...]) -> list[Problem]:
+    """One problem per column name that *frame* holds more than once."""
+    columns = frame.columns
+    if columns.is_unique:
+        return []
+    return [
+        Problem(
+            (*prefix, "columns", str(name)),
+            f"{int((columns == name).sum())} columns are named {name!r}: "
+            "the column would be read ambiguously",
+        )
+        for name in columns[columns.duplicated()].unique()
+    ]
+
+
+def _surely_valid_codes(np: Any, pd: Any, codes: Any, kind_codes: Any) -> Any:
+    """Which of *codes* (an object array) `code_problem` surely accepts, on arrays.
+
+    A row is marked when its code is a str of ASCII characters that matches its
+    kind's pattern, checked byte by byte: the patterns of `Territory`, kept
+    together with `villes_label._territory._COMMUNE_CODE` and ``_SIREN``. A row
+    not marked is checked by `code_problem` itself, so this may only err by
+    leaving a row unmarked (tested against `code_problem`).
+    """
+    count = len(codes)
+    if not count or pd.api.types.infer_dtype(codes, skipna=False) != "string":
+        return np.zeros(count, dtype=bool)
+    try:
+        raw = codes.astype(f"S{_CODE_BYTES}")
+    except UnicodeEncodeError:  # a non-ASCII character: left to `code_problem`
+        return np.zeros(count, dtype=bool)
+    lengths = np.fromiter(map(len, codes), dtype=np.intp, count=count)
+    cells = raw.view(np.uint8).reshape(count, _CODE_BYTES)
+    digit = (cells >= ord("0")) & (cells <= ord("9"))
+    first, second, third = cells[:, 0], cells[:, 1], cells[:, 2]
+    tail = digit[:, 2:5].all(axis=1)
+    department = (first.astype(np.int64) - ord("0")) * 10 + second - ord("0")
+    commune = (lengths == 5) & (
+        (digit[:, 0] & digit[:, 1] & (department >= 1) & (department <= 95) & (department != 20))
+        & tail
+        | (first == ord("2")) & ((second == ord("A")) | (second == ord("B"))) & tail
+        | (first == ord("9"))
+        & (second == ord("7"))
+        & (third >= ord("1"))
+        & (third <= ord("6"))
+        & digit[:, 3:5].all(axis=1)
+    )
+    siren = (lengths == 9) & digit[:, :9].all(axis=1)
+    return (kind_codes == _COMMUNE) & commune | np.isin(kind_codes, _EPCI_KINDS) & siren
+
+
+def _code_problems(np: Any, pd: Any, codes: Any, kind_codes: Any, where: Any) -> list[Problem]:
+    """What `Territory` says of each bad code of *codes*, at ``where(n) + ("code",)``."""
+    problems: list[Problem] = []
+    for n in np.flatnonzero(~_surely_valid_codes(np, pd, codes, kind_codes)):
+        kind = int(kind_codes[n])
+        problem = code_problem(
+            _unwrapped(codes[n]), TerritoryKind(KIND_VALUES[kind]) if kind >= 0 else None
+        )
+        if problem is not None:
+            problems.append(Problem((*where(int(n)), "code"), problem))
+    return problems
 
 
 def _territory_problems(
@@ -280,23 +397,49 @@ def _territory_problems(
     raw_kinds = frame["kind"].to_numpy(dtype=object)
     for n in np.flatnonzero(kind_codes < 0):
         problems.append(
-            Problem(("rows", labels[n], "kind"), f"{raw_kinds[n]!r} is not a territory kind")
+            Problem(
+                ("rows", labels[n], "kind"),
+                f"{_unwrapped(raw_kinds[n])!r} is not a territory kind",
+            )
         )
     population = frame["population"]
-    if pd.api.types.is_bool_dtype(population) or not pd.api.types.is_integer_dtype(population):
+    # A nullable integer column (Int64, UInt64...) is read in its numpy type, each
+    # missing value reported: not through float NaN, which casts to -2**63.
+    numpy_type = getattr(population.dtype, "numpy_dtype", None)
+    if (
+        pd.api.types.is_bool_dtype(population)
+        or not pd.api.types.is_integer_dtype(population)
+        or (
+            isinstance(population.dtype, pd.api.extensions.ExtensionDtype)
+            and (numpy_type is None or not pd.api.types.is_integer_dtype(numpy_type))
+        )
+    ):
         values = population.to_numpy(dtype=object)
-        good = [is_instance(v, int) and not isinstance(v, bool) and v >= 0 for v in values]
+        good = [
+            is_instance(v, int) and not isinstance(v, bool) and v >= 0 and not too_big(v)
+            for v in values
+        ]
         for n, ok in enumerate(good):
             if not ok:
+                value = _unwrapped(values[n])
                 problems.append(
                     Problem(
                         ("rows", labels[n], "population"),
-                        f"expected an int >= 0, got {values[n]!r}",
+                        f"expected an int of at most {MAX_DIGITS} digits"
+                        if isinstance(value, int) and not isinstance(value, bool) and value >= 0
+                        else f"expected an int >= 0, got {value!r}",
                     )
                 )
         populations = np.array(
             [v if ok else 0 for v, ok in zip(values, good, strict=True)], dtype=object
         )
+    elif isinstance(population.dtype, pd.api.extensions.ExtensionDtype):
+        missing = population.isna().to_numpy()
+        problems.extend(
+            Problem(("rows", labels[n], "population"), f"expected an int >= 0, got {pd.NA!r}")
+            for n in np.flatnonzero(missing)
+        )
+        populations = population.to_numpy(dtype=numpy_type, na_value=0)
     else:
         populations = population.to_numpy()
         for n in np.flatnonzero(populations < 0):
@@ -323,7 +466,12 @@ def _codes(np: Any, pd: Any, column: Any, categories: tuple[str, ...]) -> tuple[
         found = mapped[codes]
         invalid = np.flatnonzero((found < 0) & (codes >= 0))
         return found.astype(np.int8), invalid
-    found = pd.Index(categories).get_indexer(column.to_numpy(dtype=object)).astype(np.int8)
+    values = column.to_numpy(dtype=object)
+    try:
+        found = pd.Index(categories).get_indexer(values)
+    except TypeError:  # a cell that cannot be hashed (a list...): an unknown value
+        found = pd.Index(categories).get_indexer(_hashable(values))
+    found = found.astype(np.int8)
     invalid = np.flatnonzero((found < 0) & column.notna().to_numpy())
     return found, invalid
 
@@ -342,28 +490,24 @@ def _read_wide(np: Any, pd: Any, frame: Any, order: tuple[str, ...]) -> _Read:
     if missing:
         raise InvalidInput(*missing)
     codes = frame["code"].to_numpy(dtype=object)
-    labels = _Labels(codes)
+    labels = _Labels(codes, positions=True)
     kind_codes, populations, problems = _territory_problems(np, pd, frame, labels)
+    problems[:0] = _code_problems(np, pd, codes, kind_codes, lambda n: ("rows", labels[n]))
     known = set(order)
     position = {sid: j for j, sid in enumerate(order)}
     statuses = np.full((len(frame), len(order)), -1, dtype=np.int8)
+    problems.extend(_unread_columns(frame, {*TERRITORY_COLUMNS, *known}, known))
     for column in frame.columns:
-        if column in TERRITORY_COLUMNS:
+        if column in TERRITORY_COLUMNS or column not in known:
             continue
         values = frame[column]
-        if column not in known:
-            if values.notna().any():
-                problems.append(
-                    Problem(("columns", str(column)), unknown_id("service", str(column), known))
-                )
-            continue
         column_codes, invalid = _status_codes(np, pd, values)
         if len(invalid):
             raw = values.to_numpy(dtype=object)
             problems.extend(
                 Problem(
                     ("rows", labels[n], str(column)),
-                    f"unknown status {raw[n]!r} (one of {', '.join(STATUS_VALUES)})",
+                    f"unknown status {_unwrapped(raw[n])!r} (one of {', '.join(STATUS_VALUES)})",
                 )
                 for n in invalid
             )
@@ -371,6 +515,33 @@ def _read_wide(np: Any, pd: Any, frame: Any, order: tuple[str, ...]) -> _Read:
     if problems:
         raise InvalidInput(*problems)
     return _Read(frame.index, codes, kind_codes, populations, statuses)
+
+
+def _unread_columns(
+    frame: Any, read: Iterable[object], known: set[str], *, long: bool = False
+) -> list[Problem]:
+    """A problem for each column of *frame* that holds data but would not be read."""
+    read = set(read)
+    problems: list[Problem] = []
+    for column in frame.columns:
+        if column in read or not frame[column].notna().any():
+            continue
+        name = str(column)
+        if long and column in known:
+            message = (
+                f"a long frame names its services in the column 'service': "
+                f"the column {name!r} would be ignored"
+            )
+        elif long and column in {"kind", "population"}:
+            message = (
+                "the kind and population are read from `territories` "
+                f"(or from both columns 'kind' and 'population'): the column {name!r} "
+                "would be ignored"
+            )
+        else:
+            message = unknown_id("service", name, known)
+        problems.append(Problem(("columns", name), message))
+    return problems
 
 
 def _read_long(np: Any, pd: Any, frame: Any, territories: Any, order: tuple[str, ...]) -> _Read:
@@ -396,54 +567,147 @@ def _read_long(np: Any, pd: Any, frame: Any, territories: Any, order: tuple[str,
         )
     if missing:
         raise InvalidInput(*missing)
-    # One row per territory, in order of first appearance in the long frame.
-    row_of, codes = pd.factorize(frame["code"], sort=False)
-    people = source.drop_duplicates(subset=["code", "kind", "population"])
-    problems: list[Problem] = []
+    known = set(order)
+    # A long frame's own kind and population are read beside `territories` (they must agree).
+    own = {"kind", "population"} <= set(frame.columns)
+    read = {*LONG_COLUMNS, "name", "year"}
+    if territories is None or own:
+        read |= {"kind", "population"}
+    problems = _unread_columns(frame, read, known, long=True)
+    # One row per territory, in order of first appearance in the long frame. A
+    # missing code (or one that cannot be hashed) is a problem of its row, never
+    # a territory of its own.
+    code_values = frame["code"].to_numpy(dtype=object)
+    try:
+        row_of, codes = pd.factorize(code_values, sort=False)
+    except TypeError:
+        keys = _hashable(code_values)
+        keys[[isinstance(key, _Unhashable) for key in keys]] = None
+        row_of, codes = pd.factorize(keys, sort=False)
+    problems.extend(
+        Problem(("rows", int(n), "code"), code_problem(code_values[n], None) or "missing code")
+        for n in np.flatnonzero(row_of < 0)
+    )
+    parts = [
+        part[["code", "kind", "population"]].reset_index(drop=True)
+        for part in ([] if territories is None else [territories])
+        + ([frame] if territories is None or own else [])
+    ]
+    source = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+    try:
+        people = source.drop_duplicates(subset=["code", "kind", "population"])
+    except TypeError:  # a cell that cannot be hashed: read as a value equal to no other
+        source = source.assign(
+            **{
+                name: _hashable(source[name].to_numpy(dtype=object))
+                for name in ("code", "kind", "population")
+            }
+        )
+        people = source.drop_duplicates(subset=["code", "kind", "population"])
+    # A territory given only in `territories` is graded too: it declares no service.
+    extra_at = np.zeros(0, dtype=np.intp)
+    if territories is not None:
+        given = pd.Index(source["code"].to_numpy(dtype=object)[: len(territories)])
+        nulls = given.isna()
+        problems.extend(
+            Problem(("territories", int(n), "code"), code_problem(None, None) or "")
+            for n in np.flatnonzero(nulls)
+        )
+        extra_at = np.flatnonzero(~given.isin(codes) & ~given.duplicated() & ~nulls)
+        codes = np.concatenate([np.asarray(codes, dtype=object), given[extra_at]])
     duplicated = people["code"].duplicated(keep=False).to_numpy()
     problems.extend(
         Problem(("territories", code), "the rows disagree on its kind or population")
-        for code in sorted({str(c) for c in people["code"][duplicated]})
+        for code in sorted({str(c) for c in people["code"][duplicated] if not pd.isna(c)})
     )
     people = people.drop_duplicates(subset=["code"]).set_index("code")
-    absent = [code for code in codes if code not in people.index]
+    found = people.index.get_indexer(codes)
     problems.extend(
-        Problem(("territories", str(code)), "no kind and population for this code")
-        for code in absent
+        Problem(("territories", str(codes[j])), "no kind and population for this code")
+        for j in np.flatnonzero(found < 0)
     )
     if problems:
         raise InvalidInput(*problems)
-    people = people.loc[list(codes)].reset_index()
+    people = people.iloc[found].reset_index()
     labels = _Labels(codes)
     kind_codes, populations, problems = _territory_problems(np, pd, people, labels)
+    firsts: list[Any] = []
+
+    def where(j: int) -> tuple[str, int]:
+        if j >= len(codes) - len(extra_at):
+            return ("territories", int(extra_at[j - len(codes) + len(extra_at)]))
+        if not firsts:
+            firsts.append(np.unique(row_of, return_index=True)[1][int(row_of.min() < 0) :])
+        return ("rows", int(firsts[0][j]))
+
+    problems[:0] = _code_problems(np, pd, codes, kind_codes, where)
     position = {sid: j for j, sid in enumerate(order)}
     services = frame["service"].to_numpy(dtype=object)
-    columns = np.array([position.get(sid, -1) for sid in services], dtype=np.int64)
-    known = set(order)
-    for n in np.flatnonzero(columns < 0):
-        problems.append(
-            Problem(("rows", int(n), "service"), unknown_id("service", str(services[n]), known))
+    try:
+        columns = np.array([position.get(sid, -1) for sid in services], dtype=np.int64)
+    except TypeError:  # a cell that cannot be hashed: an unknown service
+        services = _hashable(services)
+        columns = np.array([position.get(sid, -1) for sid in services], dtype=np.int64)
+    # Each distinct unknown id is worded once, and only for the problems listed.
+    worded: dict[object, str] = {}
+    problems.extend(
+        _bounded(
+            np.flatnonzero(columns < 0),
+            lambda n: Problem(
+                ("rows", n, "service"),
+                worded.get(services[n])
+                or worded.setdefault(services[n], unknown_id("service", str(services[n]), known)),
+            ),
         )
-    status_codes, invalid = _status_codes(np, pd, frame["status"])
-    raw = frame["status"].to_numpy(dtype=object)
+    )
+    status_column = frame["status"]
+    status_codes, invalid = _status_codes(np, pd, status_column)
+    raw = status_column.to_numpy(dtype=object)[invalid[:MAX_PROBLEMS]] if len(invalid) else []
     problems.extend(
         Problem(
             ("rows", int(n), "status"),
-            f"unknown status {raw[n]!r} (one of {', '.join(STATUS_VALUES)})",
+            f"unknown status {_unwrapped(value)!r} (one of {', '.join(STATUS_VALUES)})",
         )
-        for n in invalid
+        for n, value in zip(invalid, raw, strict=False)
+    )
+    if len(invalid) > MAX_PROBLEMS:
+        problems.append(MoreProblems((), "", len(invalid) - MAX_PROBLEMS))
+    # A row that names a service says its status: a missing one is not read as absent.
+    unsaid = (status_codes < 0) & frame["service"].notna().to_numpy()
+    unsaid[invalid] = False
+    problems.extend(
+        _bounded(
+            np.flatnonzero(unsaid),
+            lambda n: Problem(
+                ("rows", n, "status"), "a row that names a service must say its status"
+            ),
+        )
     )
     pairs = pd.DataFrame({"row": row_of, "column": columns})
-    for n in np.flatnonzero(pairs.duplicated().to_numpy()):
-        problems.append(
-            Problem(("rows", int(n)), f"{labels[row_of[n]]} names service {services[n]!r} twice")
+    # Rows of no territory or of an unknown service are reported above, not as twice the same.
+    twice = pairs.duplicated().to_numpy() & (row_of >= 0) & (columns >= 0)
+    problems.extend(
+        _bounded(
+            np.flatnonzero(twice),
+            lambda n: Problem(
+                ("rows", n), f"{labels[row_of[n]]} names service {services[n]!r} twice"
+            ),
         )
+    )
     if problems:
         raise InvalidInput(*problems)
     statuses = np.full((len(codes), len(order)), -1, dtype=np.int8)
     statuses[row_of, columns] = status_codes
     index = pd.RangeIndex(len(codes))
     return _Read(index, np.asarray(codes, dtype=object), kind_codes, populations, statuses)
+
+
+def _bounded(rows: Any, problem: Any) -> list[Problem]:
+    """``problem(n)`` for the first `MAX_PROBLEMS` of *rows*, the others only counted."""
+    found: list[Problem] = [problem(int(n)) for n in rows[:MAX_PROBLEMS]]
+    if len(rows) > MAX_PROBLEMS:
+        found.append(MoreProblems((), "", len(rows) - MAX_PROBLEMS))
+    return found
 
 
 # --- dossiers straight to integer arrays ------------------------------------------------

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Final, cast
 
 import attrs
 
-from villes_label._check import Id, finish, lenient, reader, text_problem
+from villes_label._check import FAILED, Id, finish, lenient, reader, text_problem
 from villes_label._errors import InvalidInput, Problem, not_a
 from villes_label._geo import commune_departement_problem, departement_of, departement_problem
 from villes_label._initiatives import Actor, Place, link_problem
@@ -47,20 +47,41 @@ def _territory_problems(territory: Territory, failed: set[str]) -> Iterator[Prob
     elif "name" not in failed and (problem := text_problem(territory.name, "name")):
         yield Problem(("name",), problem)
     code, kind = territory.code, territory.kind
-    if "code" in failed or "kind" in failed:
-        pass
-    elif kind is TerritoryKind.COMMUNE and not _COMMUNE_CODE.fullmatch(code):
-        yield Problem(
-            ("code",),
-            f"{shown(code)} is not a commune's INSEE code "
-            "(5 characters: department 01-95, 2A/2B or 971-976, then the commune)",
-        )
-    elif kind.is_epci and not _SIREN.fullmatch(code):
-        yield Problem(("code",), f"{shown(code)} is not an EPCI's SIREN (9 digits)")
+    if not failed & {"code", "kind"} and (problem := _pattern_problem(code, kind)):
+        yield Problem(("code",), problem)
     if "population" not in failed and territory.population < 0:
         yield Problem(("population",), f"must be >= 0, got {territory.population}")
     if not failed & {"code", "kind", "departement"}:
         yield from _departement_problems(code, kind, territory.departement)
+
+
+def _pattern_problem(code: str, kind: TerritoryKind) -> str | None:
+    """Why *code* is not the code of a territory of *kind* (an INSEE code, a SIREN), if so."""
+    if kind is TerritoryKind.COMMUNE and not _COMMUNE_CODE.fullmatch(code):
+        return (
+            f"{shown(code)} is not a commune's INSEE code "
+            "(5 characters: department 01-95, 2A/2B or 971-976, then the commune)"
+        )
+    if kind.is_epci and not _SIREN.fullmatch(code):
+        return f"{shown(code)} is not an EPCI's SIREN (9 digits)"
+    return None
+
+
+def code_problem(code: object, kind: TerritoryKind | None) -> str | None:
+    """Why *code* cannot be the code of a `Territory` of *kind*, in the words of `Territory`.
+
+    *kind* is ``None`` when the kind could not be read: only the type is checked
+    then (as `Territory` does). For readers of plain values (`villes_label._frames`).
+
+    >>> code_problem("35999", TerritoryKind.COMMUNE), code_problem(None, None)
+    (None, 'expected a str, got None')
+    """
+    problems: list[Problem] = []
+    if reader(str)(code, (), problems) is FAILED or problems:
+        return problems[0].message if problems else f"expected a str, got {type(code).__name__}"
+    if kind is None:
+        return None
+    return _pattern_problem(cast("str", code), kind)
 
 
 def _departement_problems(code: str, kind: TerritoryKind, departement: str | None) -> list[Problem]:
