@@ -929,7 +929,7 @@ class TestCodesOnArrays:
         kinds = np.array(
             [frames_module.KIND_VALUES.index(kind.value) for _, kind in rows], dtype=np.int64
         )
-        sure = frames_module._surely_valid_codes(np, pd, codes, kinds)
+        sure = frames_module._surely_valid_codes(np, codes, kinds)
         for n, (code, kind) in enumerate(rows):
             expected = code_problem(code, kind) is None
             assert not sure[n] or expected

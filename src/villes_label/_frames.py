@@ -89,7 +89,7 @@ _STATUS_CODES = dict(STATUS_CODES)
 _KIND_CODES = {kind: KIND_VALUES.index(kind.value) for kind in TerritoryKind}
 _COMMUNE = KIND_VALUES.index(TerritoryKind.COMMUNE.value)
 _EPCI_KINDS = tuple(KIND_VALUES.index(kind.value) for kind in TerritoryKind if kind.is_epci)
-_CODE_BYTES = 10
+_CODE_BYTES = 9
 """Codes are checked on this many bytes: a valid code has 5 or 9."""
 
 
@@ -338,7 +338,7 @@ def _repeated_columns(frame: Any, prefix: tuple[str, ...]) -> list[Problem]:
     ]
 
 
-def _surely_valid_codes(np: Any, pd: Any, codes: Any, kind_codes: Any) -> Any:
+def _surely_valid_codes(np: Any, codes: Any, kind_codes: Any) -> Any:
     """Which of *codes* (an object array) `code_problem` surely accepts, on arrays.
 
     A row is marked when its code is a str of ASCII characters that matches its
@@ -348,14 +348,23 @@ def _surely_valid_codes(np: Any, pd: Any, codes: Any, kind_codes: Any) -> Any:
     leaving a row unmarked (tested against `code_problem`).
     """
     count = len(codes)
-    if not count or pd.api.types.infer_dtype(codes, skipna=False) != "string":
-        return np.zeros(count, dtype=bool)
+    values = codes.tolist()
     try:
-        raw = codes.astype(f"S{_CODE_BYTES}")
-    except UnicodeEncodeError:  # a non-ASCII character: left to `code_problem`
+        # One text of every code, each ended by a NUL byte: read as bytes at C speed.
+        text = "\x00".join(values).encode("ascii")
+    except (TypeError, UnicodeEncodeError):  # not all str, or not ASCII: `code_problem`
         return np.zeros(count, dtype=bool)
-    lengths = np.fromiter(map(len, codes), dtype=np.intp, count=count)
-    cells = raw.view(np.uint8).reshape(count, _CODE_BYTES)
+    if not count:
+        return np.zeros(0, dtype=bool)
+    cells_of = np.frombuffer(text + bytes(_CODE_BYTES + 1), dtype=np.uint8)
+    ends = np.flatnonzero(cells_of[: len(text) + 1] == 0)
+    if len(ends) == count:
+        starts = np.concatenate(([0], ends[:-1] + 1))
+        lengths = ends - starts
+    else:  # a code holds a NUL byte itself: its length says where the next one starts
+        lengths = np.fromiter(map(len, values), dtype=np.intp, count=count)
+        starts = np.cumsum(lengths + 1) - (lengths + 1)
+    cells = cells_of[starts[:, None] + np.arange(_CODE_BYTES)]
     digit = (cells >= ord("0")) & (cells <= ord("9"))
     first, second, third = cells[:, 0], cells[:, 1], cells[:, 2]
     tail = digit[:, 2:5].all(axis=1)
@@ -374,10 +383,10 @@ def _surely_valid_codes(np: Any, pd: Any, codes: Any, kind_codes: Any) -> Any:
     return (kind_codes == _COMMUNE) & commune | np.isin(kind_codes, _EPCI_KINDS) & siren
 
 
-def _code_problems(np: Any, pd: Any, codes: Any, kind_codes: Any, where: Any) -> list[Problem]:
+def _code_problems(np: Any, codes: Any, kind_codes: Any, where: Any) -> list[Problem]:
     """What `Territory` says of each bad code of *codes*, at ``where(n) + ("code",)``."""
     problems: list[Problem] = []
-    for n in np.flatnonzero(~_surely_valid_codes(np, pd, codes, kind_codes)):
+    for n in np.flatnonzero(~_surely_valid_codes(np, codes, kind_codes)):
         kind = int(kind_codes[n])
         problem = code_problem(
             _unwrapped(codes[n]), TerritoryKind(KIND_VALUES[kind]) if kind >= 0 else None
@@ -492,7 +501,7 @@ def _read_wide(np: Any, pd: Any, frame: Any, order: tuple[str, ...]) -> _Read:
     codes = frame["code"].to_numpy(dtype=object)
     labels = _Labels(codes, positions=True)
     kind_codes, populations, problems = _territory_problems(np, pd, frame, labels)
-    problems[:0] = _code_problems(np, pd, codes, kind_codes, lambda n: ("rows", labels[n]))
+    problems[:0] = _code_problems(np, codes, kind_codes, lambda n: ("rows", labels[n]))
     known = set(order)
     position = {sid: j for j, sid in enumerate(order)}
     statuses = np.full((len(frame), len(order)), -1, dtype=np.int8)
@@ -640,7 +649,7 @@ def _read_long(np: Any, pd: Any, frame: Any, territories: Any, order: tuple[str,
             firsts.append(np.unique(row_of, return_index=True)[1][int(row_of.min() < 0) :])
         return ("rows", int(firsts[0][j]))
 
-    problems[:0] = _code_problems(np, pd, codes, kind_codes, where)
+    problems[:0] = _code_problems(np, codes, kind_codes, where)
     position = {sid: j for j, sid in enumerate(order)}
     services = frame["service"].to_numpy(dtype=object)
     try:
