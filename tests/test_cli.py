@@ -966,6 +966,22 @@ class TestManyProblems:
         assert lines[-1] == last
         assert sum("unknown service 'zz-" in line for line in lines) == MAX_PROBLEMS - 1
 
+    def test_the_count_of_nested_problems(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        # 3 actions of 300 service ids that are not text: 900 problems, 100 listed.
+        actions = [
+            {"id": f"a{a}", "title": "t", "services": list(range(300)), "status": "deployed"}
+            for a in range(3)
+        ]
+        path = tmp_path / "d.json"
+        path.write_text(text(dossier_data((("actions",), actions))), encoding="utf-8")
+        code, out, err = run(capsys, "score", path, "--lang", "en")
+        assert (code, out) == (2, "")
+        lines = err.splitlines()
+        assert len(lines) == MAX_PROBLEMS + 1
+        assert lines[-1] == "error: and 800 more problems"
+
     def test_a_repeated_key_in_a_cohort_list_names_its_file(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path
     ) -> None:

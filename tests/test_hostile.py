@@ -332,6 +332,42 @@ class TestBoundedReports:
         assert len(caught.value.problems) <= MAX_PROBLEMS + 1
         assert caught.value.problems[-1].endswith("more problems")
 
+    def test_nested_counts_are_kept(self) -> None:
+        """A dossier's own unlisted problems count for what they are, not for one."""
+        data = to_dict(sample_dossier())
+        data["services"] = {f"s{n}": "done" for n in range(300)}
+        with pytest.raises(InvalidInput) as caught:
+            from_dict([data], tuple[Dossier, ...])
+        assert len(caught.value.details) + caught.value.more == 300
+        assert caught.value.problems[-1] == "and 200 more problems"
+
+    @settings(max_examples=25, deadline=None)
+    @given(
+        st.lists(
+            st.tuples(st.integers(0, 250), st.lists(st.integers(0, 150), max_size=3)),
+            min_size=1,
+            max_size=4,
+        ).filter(lambda shape: any(bad or any(ids) for bad, ids in shape))
+    )
+    def test_every_bad_value_is_listed_or_counted(self, shape: list[tuple[int, list[int]]]) -> None:
+        """For nested data with k bad values, the problems listed plus those counted are k."""
+        base = to_dict(sample_dossier())
+        cohort = []
+        for bad_statuses, bad_ids in shape:
+            data = dict(base)
+            data["services"] = {f"s{n}": "done" for n in range(bad_statuses)}
+            data["actions"] = [
+                {"id": f"a{a}", "title": "t", "services": list(range(count)), "status": "deployed"}
+                for a, count in enumerate(bad_ids)
+                if count
+            ]
+            cohort.append(data)
+        k = sum(bad + sum(ids) for bad, ids in shape)
+        with pytest.raises(InvalidInput) as caught:
+            from_dict(cohort, tuple[Dossier, ...])
+        assert len(caught.value.details) <= MAX_PROBLEMS
+        assert len(caught.value.details) + caught.value.more == k
+
     def test_a_megabyte_unknown_id(self) -> None:
         dossier = Dossier(
             territory=sample_dossier().territory, year=2016, services={"x" * 1_000_000: "deployed"}

@@ -410,12 +410,23 @@ def _read_items(
     out: list[object] = []
     for n, item in enumerate(items):
         out.append(read_item(item, (*path, n if indexed else _key_text(item)), problems))
-        if len(problems) > limit:
-            overflow += len(problems) - limit
-            del problems[limit:]
+        overflow += _trim(problems, limit)
     if overflow:
         problems.append(MoreProblems(path, f"and {overflow} more problems", overflow))
     return out
+
+
+def _trim(problems: list[Problem], limit: int) -> int:
+    """Drop the problems past *limit*; return how many they stand for.
+
+    A dropped `MoreProblems` (the count of an item's own unlisted problems)
+    stands for its ``count``, not for one problem.
+    """
+    if len(problems) <= limit:
+        return 0
+    dropped = sum(p.count if isinstance(p, MoreProblems) else 1 for p in problems[limit:])
+    del problems[limit:]
+    return dropped
 
 
 def _sequence(item_hint: object, build: type[tuple[Any, ...] | list[Any]]) -> Reader:
@@ -627,9 +638,7 @@ def _mapping(
         failed = False
         limit, overflow = len(problems) + MAX_PROBLEMS, 0
         for raw_key, raw_value in value.items():
-            if len(problems) > limit:
-                overflow += len(problems) - limit
-                del problems[limit:]
+            overflow += _trim(problems, limit)
             where = (*path, _key_text(raw_key))
             key = read_key(raw_key, where, problems)
             item = read_value(raw_value, where, problems)
@@ -640,9 +649,8 @@ def _mapping(
                 failed = True
             else:
                 out[key] = item
-        if overflow or len(problems) > limit:
-            overflow += max(0, len(problems) - limit)
-            del problems[limit:]
+        overflow += _trim(problems, limit)
+        if overflow:
             problems.append(MoreProblems(path, f"and {overflow} more problems", overflow))
         return FAILED if failed else build(out)
 
