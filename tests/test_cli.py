@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import copy
+import errno
+import io
 import json
+import os
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import pytest
 
@@ -29,9 +34,6 @@ from villes_label import (
 from villes_label._errors import MAX_PROBLEMS
 from villes_label.cli import main
 from villes_label.referential import sample_dossier
-
-if TYPE_CHECKING:
-    import subprocess
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCENARIO_FILES = (EXAMPLES / "scenarios_2016.json", EXAMPLES / "scenarios_2016.toml")
@@ -1072,3 +1074,125 @@ class TestFromAnotherProcess:
         done = self.command("score", tmp_path / "d.json")
         assert (done.returncode, done.stdout) == (2, "")
         assert done.stderr == f"erreur : {tmp_path / 'd.json'}: JSON imbriqué trop profondément\n"
+
+
+class _FullDevice(io.StringIO):
+    """A standard output on a full disk: every write fails."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+class TestOutputErrors:
+    """Output that cannot be written is the user's problem (status 2, in --lang), not a bug."""
+
+    @pytest.mark.parametrize(
+        ("where", "french", "english"),
+        [
+            (
+                "missing/x.csv",
+                "impossible d'écrire (le répertoire {tmp}/missing n'existe pas)",
+                "cannot be written (there is no folder {tmp}/missing)",
+            ),
+            (
+                ".",
+                "impossible d'écrire (c'est un répertoire, pas un fichier)",
+                "cannot be written (it is a folder, not a file)",
+            ),
+        ],
+    )
+    def test_grade_to_a_bad_path(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        tmp_path: Path,
+        where: str,
+        french: str,
+        english: str,
+    ) -> None:
+        cohort = tmp_path / "c.json"
+        cohort.write_text("[" + SAMPLE + "]", encoding="utf-8")
+        output = tmp_path / where
+        for lang, start, said in (("fr", "erreur : ", french), ("en", "error: ", english)):
+            code, out, err = run(capsys, "grade", cohort, "-o", output, "--lang", lang)
+            assert (code, out) == (2, "")
+            assert err == f"{start}{output}: {said.format(tmp=tmp_path)}\n"
+
+    @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+    def test_grade_to_a_full_device(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        cohort = tmp_path / "c.json"
+        cohort.write_text("[" + SAMPLE + "]", encoding="utf-8")
+        code, out, err = run(capsys, "grade", cohort, "-o", "/dev/full", "--lang", "en")
+        assert (code, out) == (2, "")
+        assert err == "error: /dev/full: cannot be written (no space left on the device)\n"
+
+    @pytest.mark.parametrize(
+        "argv",
+        [
+            ["demo"],
+            ["taxonomy"],
+            ["score", "{dossier}"],
+            ["score", "{dossier}", "--json"],
+            ["plan", "{dossier}"],
+            ["roadmap", "{dossier}"],
+            ["questions", "{dossier}"],
+            ["dashboard", "{dossier}"],
+            ["grade", "{cohort}"],
+            ["grade", "{cohort}", "-o", "-"],
+            ["check", str(SCENARIO_FILES[0])],
+            ["--help"],
+            ["--version"],
+        ],
+    )
+    def test_a_full_standard_output(
+        self,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+        tmp_path: Path,
+        argv: list[str],
+    ) -> None:
+        (tmp_path / "d.json").write_text(SAMPLE, encoding="utf-8")
+        (tmp_path / "c.json").write_text("[" + SAMPLE + "]", encoding="utf-8")
+        words = [
+            word.format(dossier=tmp_path / "d.json", cohort=tmp_path / "c.json") for word in argv
+        ]
+        full = _FullDevice()
+        monkeypatch.setattr(sys, "stdout", full)
+        for lang, said in (
+            (
+                "fr",
+                (
+                    "erreur : impossible d'écrire sur la sortie standard "
+                    "(plus de place sur le périphérique)"
+                ),
+            ),
+            ("en", "error: cannot write to standard output (no space left on the device)"),
+        ):
+            code = main([*words, "--lang", lang])
+            assert sys.stdout is full  # given back as it was
+            err = capsys.readouterr().err
+            assert code == 2
+            assert err.splitlines()[-1] == said
+            assert "bug" not in err
+            assert "bogue" not in err
+
+    @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+    def test_a_full_device_from_another_process(self, tmp_path: Path) -> None:
+        (tmp_path / "d.json").write_text(SAMPLE, encoding="utf-8")
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        with Path("/dev/full").open("w") as full:
+            done = subprocess.run(
+                [sys.executable, "-m", "villes_label", "score", tmp_path / "d.json"],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+                check=False,
+            )
+        assert done.returncode == 2
+        # Nothing more when Python flushes standard output on exit.
+        assert done.stderr.splitlines()[-1] == (
+            "erreur : impossible d'écrire sur la sortie standard (plus de place sur le périphérique)"
+        )
+        assert "Exception" not in done.stderr

@@ -5,8 +5,8 @@ plan | roadmap | questions | grade | check | dashboard``, every text in one
 language (``--lang fr``, the default, or ``en``): the reports, the help and
 argparse's own words, the warnings and the errors. Without ``--rules``, each
 dossier is assessed with the built-in rules of its own year. Bad input prints
-its problems on stderr and exits with status 2; a failing scenario exits with
-status 1. A JSON object that gives a key twice is bad input: a JSON reader
+its problems on stderr and exits with status 2, and so does output that cannot be
+written; a failing scenario exits with status 1. A JSON object that gives a key twice is bad input: a JSON reader
 would keep one of the values and drop the others silently.
 """
 
@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import argparse
 import csv
+import errno
 import fractions
 import io
 import json
+import os
 import re
 import sys
 import tomllib
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar, cast
 
 from villes_label import _text, referential
 from villes_label._errors import MAX_PROBLEMS, InvalidInput, MoreProblems, Problem, unknown_id
@@ -76,6 +78,20 @@ _SAY: dict[str, tuple[str, str]] = {
         "the input is too large for the memory of this machine",
     ),
     "no-file": ("{path}: aucun fichier de ce nom", "{path}: no such file"),
+    "unwritable": ("{path}: impossible d'écrire ({why})", "{path}: cannot be written ({why})"),
+    "stdout-unwritable": (
+        "impossible d'écrire sur la sortie standard ({why})",
+        "cannot write to standard output ({why})",
+    ),
+    "no-folder": ("le répertoire {folder} n'existe pas", "there is no folder {folder}"),
+    "is-folder": ("c'est un répertoire, pas un fichier", "it is a folder, not a file"),
+    "not-folder": (
+        "un élément du chemin n'est pas un répertoire",
+        "a part of the path is not a folder",
+    ),
+    "denied": ("permission refusée", "permission denied"),
+    "full": ("plus de place sur le périphérique", "no space left on the device"),
+    "read-only": ("système de fichiers en lecture seule", "read-only file system"),
     "unreadable": ("{path}: illisible ({why})", "{path}: cannot be read ({why})"),
     "not-utf8": (
         "{path}: ce n'est pas du texte UTF-8 (octet {byte})",
@@ -304,6 +320,82 @@ def _read_text(path: str, lang: Lang) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InvalidInput(_say(lang, "not-utf8", path=path, byte=error.start)) from None
+
+
+class _OutputError(Exception):
+    """Standard output could not be written (the disk is full, the device refuses)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+class _GuardedOutput:
+    """Standard output, whose failures to write are `_OutputError`s: the user's, not a bug.
+
+    A reader that has gone (``| head``) is no failure: `BrokenPipeError` passes as it is.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise _OutputError(error) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise _OutputError(error) from None
+
+    def __getattr__(self, name: str) -> Any:  # noqa: ANN401 - any attribute of the stream
+        return getattr(self._stream, name)
+
+
+_OS_REASONS = {
+    errno.EISDIR: "is-folder",
+    errno.ENOTDIR: "not-folder",
+    errno.EACCES: "denied",
+    errno.EPERM: "denied",
+    errno.ENOSPC: "full",
+    errno.EROFS: "read-only",
+}
+
+
+def _unwritable(path: str, error: OSError, lang: Lang) -> str:
+    """Why the output *path* (``-``: standard output) could not be written, in *lang*."""
+    if error.errno == errno.ENOENT and path != "-":
+        why = _say(lang, "no-folder", folder=Path(path).parent)
+    elif error.errno in _OS_REASONS:
+        why = _say(lang, _OS_REASONS[error.errno])
+    else:
+        why = str(error.strerror or error)
+    if path == "-":
+        return _say(lang, "stdout-unwritable", why=why)
+    return _say(lang, "unwritable", path=path, why=why)
+
+
+def _silence_stdout() -> None:
+    """Send what is left of the process's standard output to the null device.
+
+    Python flushes standard output once more on exit: output that could not
+    be written would then fail again, with a traceback-like message.
+    """
+    real = sys.__stdout__
+    if real is None or sys.stdout is not real:
+        return  # a stream that a caller has put there (a test): theirs to handle
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, real.fileno())
+    except (OSError, ValueError):
+        return
 
 
 def _looks_like_yaml(path: str, text: str) -> bool:
@@ -1078,8 +1170,11 @@ def _write_grades(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
     text = _grade_text(rows, args.format)
     if out is not None:
         out.write(text)
-    else:
+        return
+    try:
         Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise InvalidInput(_unwritable(args.output, error, args.lang)) from None
 
 
 def _grade_text(rows: list[dict[str, Any]], format_: str) -> str:
@@ -1582,18 +1677,42 @@ def _version() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``); return the exit status.
 
-    0: done; 1: a scenario failed; 2: bad input (the problems are on stderr);
-    3: an error of villes_label itself (a bug: please report it), never a traceback.
+    0: done; 1: a scenario failed; 2: bad input (the problems are on stderr), or
+    output that cannot be written; 3: an error of villes_label itself (a bug:
+    please report it), never a traceback.
     """
     _tolerant_streams()
     arguments = list(sys.argv[1:] if argv is None else argv)
-    parser = _parser(_lang_of(arguments))
+    lang = _lang_of(arguments)
+    stdout = sys.stdout
+    if stdout is not None:  # None: the process was started without one
+        sys.stdout = cast("TextIO", _GuardedOutput(stdout))
+    try:
+        status = _main(arguments, lang)
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except _OutputError as error:
+        # A full disk or a device that refuses: the user's output, not a bug.
+        sys.stdout = stdout
+        print(_say(lang, "error") + _unwritable("-", error.error, lang), file=sys.stderr)
+        _silence_stdout()
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        sys.stderr.close()
+        return EXIT_OK
+    finally:
+        sys.stdout = stdout
+    return status
+
+
+def _main(arguments: list[str], lang: Lang) -> int:
+    parser = _parser(lang)
     try:
         args = parser.parse_args(arguments)
     except SystemExit as stop:
         # argparse has printed the usage and the error (status 2), or the help (0).
         return stop.code if isinstance(stop.code, int) else EXIT_BAD_INPUT
-    lang: Lang = args.lang
+    lang = args.lang
     error_word = _say(lang, "error")
     try:
         status: int = args.run(args)
@@ -1604,10 +1723,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             key = "more-problem" if error.more == 1 else "more-problems"
             print(error_word + _say(lang, key, count=error.more), file=sys.stderr)
         return EXIT_BAD_INPUT
-    except BrokenPipeError:
-        # The reader (``| head``) has gone: not an error of ours.
-        sys.stderr.close()
-        return EXIT_OK
+    except (BrokenPipeError, _OutputError):
+        raise  # said by `main`
     except RecursionError:
         print(error_word + _say(lang, "too-deep"), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -1661,8 +1778,11 @@ referential of the default rules, or of `--rules`.
 ## Exit status
 
 0 when all went well, 1 when a scenario of `check` fails, 2 on bad input (every problem
-on standard error, one a line, with its file and path) or a usage error, 3 on an error
-of villes_label itself (a bug, never a traceback). A file of the wrong kind is named as
+on standard error, one a line, with its file and path), a usage error or output that
+cannot be written (`grade -o` into a folder that does not exist or onto a folder, a full
+disk, standard output on a device that refuses: `impossible d'écrire` / `cannot be
+written`, with the reason in the chosen language), 3 on an error of villes_label itself
+(a bug, never a traceback). A file of the wrong kind is named as
 such (`this file holds a dossier; --rules expects a ruleset`), and so are an empty file
 and a YAML file.
 
