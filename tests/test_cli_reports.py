@@ -348,6 +348,34 @@ class TestGrade:
             "(one dossier a line)\n"
         )
 
+    @pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+    def test_a_line_separator_inside_a_name(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, separator: str
+    ) -> None:
+        """JSON Lines are split at "\\n" only: JSON strings may hold U+2028, U+2029 and
+        U+0085 unescaped (``json.dumps(ensure_ascii=False)`` writes them so)."""
+        named = attrs.evolve(
+            self.COHORT[1],
+            territory=attrs.evolve(self.COHORT[1].territory, name=f"Saint{separator}Denis"),
+        )
+        cohort = (self.COHORT[0], named, self.COHORT[2])
+        bad: dict[str, Any] = to_dict(self.COHORT[3])
+        bad["territory"]["population"] = -1
+        lines = [json.dumps(to_dict(d), ensure_ascii=False) for d in cohort]
+        path = tmp_path / "c.jsonl"
+        path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+        code, out, err = run(capsys, "grade", path, "--format", "jsonl")
+        assert (code, err) == (0, "")
+        rows = [json.loads(line) for line in out.split("\n") if line]
+        assert [row["name"] for row in rows] == [d.territory.name for d in cohort]
+        # A bad entry after the separator is reported at its own line.
+        path.write_text(
+            "\n".join([*lines, json.dumps(bad, ensure_ascii=False)]) + "\n", encoding="utf-8"
+        )
+        code, out, err = run(capsys, "grade", path, "--lang", "en")
+        assert (code, out) == (2, "")
+        assert err == f"error: {path}:4: territory.population: must be >= 0, got -1\n"
+
     def test_an_empty_cohort_file(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         (tmp_path / "c.json").write_text("\n", encoding="utf-8")
         code, _, err = run(capsys, "grade", tmp_path / "c.json", "--lang", "en")

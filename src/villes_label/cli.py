@@ -995,7 +995,7 @@ def _cohort_entries(path: str, lang: Lang) -> tuple[list[tuple[str, Any]], list[
             raise InvalidInput(wrong or _say(lang, "list-expected", path=path))
         entries = [("", data)]
     else:
-        for number, line in enumerate(text.splitlines(), 1):
+        for number, line in enumerate(_lines(text), 1):
             if not line.strip():
                 continue
             try:
@@ -1011,13 +1011,23 @@ def _cohort_entries(path: str, lang: Lang) -> tuple[list[tuple[str, Any]], list[
 _ENTRY = ("dossier", "COHORT")
 
 
+def _lines(text: str) -> list[str]:
+    r"""The lines of JSON Lines *text*: split at ``\n`` only (a ``\r`` before it is blank).
+
+    `str.splitlines` also splits at U+2028, U+2029, U+0085 and other separators,
+    which JSON strings may hold unescaped (``json.dumps(ensure_ascii=False)``
+    writes them as they are).
+    """
+    return text.split("\n")
+
+
 def _one_document(path: str, text: str, lang: Lang) -> tuple[Any, list[str]] | None:
     """The data of *text* when it is one JSON document over several lines (else None).
 
     JSON Lines of two dossiers or more is not one document: its parsing stops
     at the second line.
     """
-    if sum(1 for line in text.splitlines() if line.strip()) < 2:
+    if sum(1 for line in _lines(text) if line.strip()) < 2:
         return None
     try:
         return _parse_json(path, text, lang)
@@ -1821,7 +1831,8 @@ One row per dossier, in the cohort's order, with the columns `code`, `name`, `gr
 `score` (the exact fraction, such as `295/576`), `score_percent` (the score in points out
 of 100, a float rounded to 2 decimals) and `mentions` (the ids of the mentions awarded,
 separated by spaces). The cohort is a JSON list of dossiers or JSON Lines (one dossier a
-line); `-` reads standard input. A file that holds one dossier, even over several lines,
+line, lines ending at a line feed, `\\n` or `\\r\\n`, and nothing else: a name may hold
+U+2028 or U+0085 unescaped, as JSON allows); `-` reads standard input. A file that holds one dossier, even over several lines,
 is a cohort of one; a file that holds another document is named as such. Without `--rules`, each dossier is graded with the
 built-in rules of its own year, so a cohort may mix years (see *Which rules* above).
 Every bad entry is reported with its index or line number, and nothing is written. See
