@@ -1196,3 +1196,88 @@ class TestOutputErrors:
             "erreur : impossible d'écrire sur la sortie standard (plus de place sur le périphérique)"
         )
         assert "Exception" not in done.stderr
+
+
+class TestNumbersAsWritten:
+    """A JSON or TOML number is read as the float it writes, or refused at its path.
+
+    ``1e-400`` is no 0, ``1e400`` no infinity, ``0.58333333333333333333`` no
+    0.5833333333333334: each is a problem, said once, and nothing is computed from it.
+    """
+
+    @pytest.mark.parametrize(
+        ("literal", "read_as"),
+        [
+            ("1e-400", "0.0"),
+            ("-1e-400", "-0.0"),
+            ("1e400", "inf"),
+            ("1e999999999999", "inf"),
+            ("0.58333333333333333333", "0.5833333333333334"),
+            ("0." + "0" * 400 + "1", "0.0"),
+        ],
+    )
+    def test_refused_in_rules(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, literal: str, read_as: str
+    ) -> None:
+        rules = tmp_path / "r.json"
+        rules.write_text(
+            text(rules_data()).replace('"min_score": "7/12"', f'"min_score": {literal}', 1),
+            encoding="utf-8",
+        )
+        assert literal in rules.read_text(encoding="utf-8")
+        (tmp_path / "d.json").write_text(SAMPLE, encoding="utf-8")
+        code, out, err = run(capsys, "score", tmp_path / "d.json", "--rules", rules, "--lang", "en")
+        assert (code, out) == (2, "")
+        (line,) = err.splitlines()
+        assert line.startswith(f"error: {rules}: grades[")
+        shown = literal if len(literal) <= 60 else literal[:40] + "..."
+        assert f"min_score: the number {shown} cannot be read as written" in line
+        assert f"(a float would make it {read_as})" in line
+        code, _, err = run(capsys, "score", tmp_path / "d.json", "--rules", rules)
+        assert code == 2
+        assert f"le nombre {shown} ne peut être lu tel qu'il est écrit" in err
+
+    @pytest.mark.parametrize("literal", ["0.5833333333333334", "0.35", "35e-2", "1e-90", "-0.0"])
+    def test_a_float_as_written_is_read(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, literal: str
+    ) -> None:
+        rules = tmp_path / "r.json"
+        rules.write_text(
+            text(rules_data()).replace('"min_score": "0"', f'"min_score": {literal}', 1),
+            encoding="utf-8",
+        )
+        assert literal in rules.read_text(encoding="utf-8")
+        (tmp_path / "d.json").write_text(SAMPLE, encoding="utf-8")
+        code, _, err = run(capsys, "score", tmp_path / "d.json", "--rules", rules, "--lang", "en")
+        assert "cannot be read as written" not in err
+        # Above the next grade's threshold, 0.5833333333333334 makes the rules non-monotone.
+        assert code == (2 if literal.startswith("0.58") else 0)
+
+    def test_refused_in_a_scenario_file(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        path = tmp_path / "s.toml"
+        path.write_text(
+            SCENARIO_FILES[1]
+            .read_text(encoding="utf-8")
+            .replace('expect_score = "1/2"', "expect_score = 1e-400", 1),
+            encoding="utf-8",
+        )
+        code, out, err = run(capsys, "check", path, "--lang", "en")
+        assert (code, out) == (2, "")
+        assert err.startswith(f"error: {path}: scenarios[0].expect_score: the number 1e-400 ")
+
+    def test_refused_in_a_dossier_line(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        path = tmp_path / "c.jsonl"
+        bad = SAMPLE.replace('"population": 12400', '"population": 1.24e4000', 1)
+        assert bad != SAMPLE
+        path.write_text(SAMPLE + "\n" + bad + "\n", encoding="utf-8")
+        code, out, err = run(capsys, "grade", path, "--lang", "en")
+        assert (code, out) == (2, "")
+        assert err.splitlines()[0] == (
+            f"error: {path}:2: territory.population: the number 1.24e4000 cannot be read as "
+            "written (a float would make it inf); an exact fraction is written as a string, such "
+            'as "7/12" or "0.35"'
+        )

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import argparse
 import csv
+import decimal
 import errno
 import fractions
 import io
 import json
+import math
 import os
 import re
 import sys
@@ -119,6 +121,16 @@ _SAY: dict[str, tuple[str, str]] = {
     ),
     "bad-toml": ("{path}: TOML invalide ({why})", "{path}: not valid TOML ({why})"),
     "digits": ("un nombre a trop de chiffres", "a number has too many digits"),
+    "inexact": (
+        (
+            "le nombre {text} ne peut être lu tel qu'il est écrit (un flottant le ferait "
+            '{value}) ; une fraction exacte s\'écrit entre guillemets, comme "7/12" ou "0.35"'
+        ),
+        (
+            "the number {text} cannot be read as written (a float would make it {value}); "
+            'an exact fraction is written as a string, such as "7/12" or "0.35"'
+        ),
+    ),
     "nested": (
         "{path}: {format} imbriqué trop profondément",
         "{path}: {format} nested too deeply",
@@ -295,6 +307,61 @@ def _repeated_keys(data: object, lang: Lang) -> list[str]:
     return sorted(problems)
 
 
+class _Inexact(float):
+    """A number of a file that no float holds as written.
+
+    ``1e-400`` (read as 0.0), ``1e400`` (infinity), ``0.58333333333333333333``
+    (0.5833333333333334). Its value is NaN, which the library refuses at its
+    path: nothing is computed from it (a rule "laxer" than the one before).
+    """
+
+    __slots__ = ("read_as", "text")
+    read_as: str
+    text: str
+
+
+def _read_float(text: str) -> float:
+    """The float of the number *text* of a JSON or TOML file, marked `_Inexact` if not as written.
+
+    A float is read through its shortest repr (``0.1`` is ``1/10``): a number
+    is accepted only when that repr is the number written, so that nothing
+    turns silently into zero, infinity or a rounded neighbour. TOML's ``inf``
+    and ``nan`` are left to the library, which refuses them.
+    """
+    value = float(text)
+    if text.lstrip("+-").lower() in {"inf", "nan"}:
+        return value
+    try:
+        exact = math.isfinite(value) and decimal.Decimal(text) == decimal.Decimal(repr(value))
+    except decimal.InvalidOperation:  # an exponent beyond any Decimal's
+        exact = False
+    if exact:
+        return value
+    marked = _Inexact("nan")
+    marked.text, marked.read_as = text, repr(value)
+    return marked
+
+
+def _inexact_numbers(data: object, lang: Lang) -> list[Problem]:
+    """A problem for each number of *data* that is not read as written, at its path."""
+    problems: list[Problem] = []
+    stack: list[tuple[tuple[str | int, ...], object]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, _Inexact):
+            text = node.text if len(node.text) <= _LONGEST_NUMBER else node.text[:40] + "..."
+            message = _say(lang, "inexact", text=text, value=node.read_as)
+            problems.append(Problem(path, message))
+        elif isinstance(node, dict):
+            stack.extend(((*path, key), value) for key, value in node.items())
+        elif isinstance(node, list):
+            stack.extend(((*path, n), item) for n, item in enumerate(node))
+    return sorted(problems, key=str)
+
+
+_LONGEST_NUMBER = 60
+
+
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
@@ -409,11 +476,21 @@ def _looks_like_yaml(path: str, text: str) -> bool:
     )
 
 
-def _parse_json(path: str, text: str, lang: Lang) -> tuple[Any, list[str]]:
-    """Parse JSON *text* of *path*: its data and the keys it repeats (see `_read`)."""
+def _parse_json(path: str, text: str, lang: Lang) -> tuple[Any, list[str | Problem]]:
+    """Parse JSON *text* of *path*: its data, the keys it repeats and its inexact numbers.
+
+    See `_read`.
+    """
     if not text.strip():
         raise InvalidInput(_say(lang, "empty", path=path, format="JSON"))
     marked: list[_Repeated] = []
+    inexact: list[float] = []
+
+    def read_float(number: str) -> float:
+        value = _read_float(number)
+        if type(value) is _Inexact:
+            inexact.append(value)
+        return value
 
     def json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         # json.loads keeps the last value of a repeated key and drops the others
@@ -424,7 +501,7 @@ def _parse_json(path: str, text: str, lang: Lang) -> tuple[Any, list[str]]:
         return marked[-1]
 
     try:
-        data = json.loads(text, object_pairs_hook=json_object)
+        data = json.loads(text, object_pairs_hook=json_object, parse_float=read_float)
     except json.JSONDecodeError as error:
         if _looks_like_yaml(path, text):
             raise InvalidInput(_say(lang, "yaml", path=path)) from None
@@ -436,23 +513,32 @@ def _parse_json(path: str, text: str, lang: Lang) -> tuple[Any, list[str]]:
         raise InvalidInput(_say(lang, "bad-json", path=path, why=why)) from None
     except RecursionError:
         raise InvalidInput(_say(lang, "nested", path=path, format="JSON")) from None
-    return data, _repeated_keys(data, lang) if marked else []
+    problems: list[str | Problem] = []
+    if marked:
+        problems.extend(_repeated_keys(data, lang))
+    if inexact:
+        problems.extend(_inexact_numbers(data, lang))
+    return data, problems
 
 
-def _read(path: str, lang: Lang) -> tuple[Any, list[str]]:
-    """Read a JSON (or, by its suffix, TOML) file: its data and the keys it repeats.
+def _read(path: str, lang: Lang) -> tuple[Any, list[str | Problem]]:
+    """Read a JSON (or, by its suffix, TOML) file: its data and the problems of its text.
 
     A file that cannot be read or parsed raises `InvalidInput`; an empty file
     and a YAML file are named as such. A JSON object that repeats a key keeps
     its last value in the data, and each repeated key is a problem, so that
-    the problems of the data are reported beside them.
+    the problems of the data are reported beside them. So is a number that no
+    float holds as written (``1e-400``, ``1e400``, ``0.58333333333333333333``),
+    at its path: the library would read the float, zero, infinity or a rounded
+    neighbour.
     """
     text = _read_text(path, lang)
     if Path(path).suffix.lower() == ".toml":
         if not text.strip():
             raise InvalidInput(_say(lang, "empty", path=path, format="TOML"))
         try:
-            return tomllib.loads(text), []
+            data = tomllib.loads(text, parse_float=_read_float)
+            return data, list(_inexact_numbers(data, lang))
         except tomllib.TOMLDecodeError as error:
             # tomllib's own message (English) is quoted as it is.
             raise InvalidInput(_say(lang, "bad-toml", path=path, why=error)) from None
@@ -521,13 +607,15 @@ def _load(
     """
     data, repeated = _read(path, lang)
     problems: list[str | Problem] = list(repeated)
+    # An inexact number is said once: not again as the library's problem of its value.
+    inexact = {problem.path for problem in repeated if isinstance(problem, Problem)}
     try:
         value = build(data)
     except InvalidInput as error:
         wrong = None if expected is None else _wrong_kind(path, data, expected, lang)
         if wrong is not None:
             raise InvalidInput(wrong) from None
-        problems.extend(_carried(error))
+        problems.extend(p for p in _carried(error) if not (p.path and p.path in inexact))
     if problems:
         raise InvalidInput(*_under(f"{path}: ", problems))
     return value
@@ -1021,7 +1109,7 @@ def _lines(text: str) -> list[str]:
     return text.split("\n")
 
 
-def _one_document(path: str, text: str, lang: Lang) -> tuple[Any, list[str]] | None:
+def _one_document(path: str, text: str, lang: Lang) -> tuple[Any, list[str | Problem]] | None:
     """The data of *text* when it is one JSON document over several lines (else None).
 
     JSON Lines of two dossiers or more is not one document: its parsing stops
@@ -1771,7 +1859,10 @@ path of the value (`d.json: services.wifi: unknown service 'wifi' (did you mean
 compilers write it, so that editors and scripts can find it. A value that an option
 gives and the library refuses is named by its option (`--target: 9 is outside 0..5`,
 `--exclude: unknown service 'budget-participati' (did you mean 'budget-participatif'?)`).
-The messages of Python's TOML reader are quoted as they are.
+The messages of Python's TOML reader are quoted as they are. A number of a JSON or TOML
+file is read as the float it writes, or refused at its path when no float holds it as
+written (`1e-400`, which a float makes 0; `1e400`, infinity; `0.58333333333333333333`,
+more digits than a float holds): an exact fraction is written as a string (`"7/12"`).
 
 ## Which rules
 
