@@ -1281,3 +1281,31 @@ class TestNumbersAsWritten:
             "written (a float would make it inf); an exact fraction is written as a string, such "
             'as "7/12" or "0.35"'
         )
+
+
+class TestQuestionsLimit:
+    """`questions --limit 0` says that none was shown, not that the dossier answers everything."""
+
+    def test_limit_zero(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        path = tmp_path / "d.json"
+        path.write_text(SAMPLE, encoding="utf-8")
+        assert run(capsys, "questions", path, "--limit", "0")[:2] == (
+            0,
+            "Aucune question affichée (--limit 0).\n",
+        )
+        assert run(capsys, "questions", path, "--limit", "0", "--lang", "en")[:2] == (
+            0,
+            "No question shown (--limit 0).\n",
+        )
+        assert run(capsys, "questions", path, "--limit", "0", "--json")[:2] == (0, "[]\n")
+        # The sample dossier has questions left: with a limit, some are asked.
+        assert "1. " in run(capsys, "questions", path, "--limit", "1")[1]
+
+    def test_a_negative_limit_is_refused(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        path = tmp_path / "d.json"
+        path.write_text(SAMPLE, encoding="utf-8")
+        code, out, err = run(capsys, "questions", path, "--limit", "-1", "--lang", "en")
+        assert (code, out) == (2, "")
+        assert err == "error: --limit: must be >= 0, got -1\n"

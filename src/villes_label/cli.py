@@ -1014,6 +1014,14 @@ def _questions(args: argparse.Namespace) -> int:
     if args.json:
         print(_json_text([{"id": sid, "name": taxonomy.service(sid).name} for sid in asked]))
         return EXIT_OK
+    if not asked and args.limit == 0:
+        # Not "no question": none was asked for (the library takes a limit of 0).
+        print(
+            "Aucune question affichée (--limit 0)."
+            if args.lang == "fr"
+            else "No question shown (--limit 0)."
+        )
+        return EXIT_OK
     if not asked:
         print(
             "Aucune question : le dossier répond pour chaque service concerné."
