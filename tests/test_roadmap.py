@@ -18,6 +18,7 @@ from villes_label import (
     RoadmapYear,
     Ruleset,
     assess,
+    dashboard,
     default_ruleset,
     from_dict,
     recommend,
@@ -116,6 +117,30 @@ class TestSpread:
     def test_bad_arguments(self, kwargs: dict[str, Any], match: str) -> None:
         with pytest.raises(InvalidInput, match=match):
             roadmap(sample_dossier(), default_ruleset(), 4, **kwargs)
+
+
+class TestHorizon:
+    """The horizon is at most 100 years: each year is assessed, so the work is bounded."""
+
+    def test_a_hundred_years(self) -> None:
+        road = roadmap(sample_dossier(), default_ruleset(), 5, years=100)
+        assert [entry.year for entry in road.years] == list(range(2017, 2117))
+        # Once every step is taken, the later years repeat the last one.
+        assert road.years[-1].grade == road.years[3].grade == 5
+
+    @pytest.mark.parametrize(
+        "years", [101, 20_000, 10**6, 10**10_000], ids=["101", "20k", "1e6", "huge"]
+    )
+    def test_a_longer_horizon_is_refused(self, years: int) -> None:
+        with pytest.raises(InvalidInput) as info:
+            roadmap(sample_dossier(), default_ruleset(), 5, years=years)
+        assert [problem.path for problem in info.value.details] == [("years",)]
+        assert str(info.value).startswith("years: at most 100 years, got ")
+        assert len(str(info.value)) < 200
+
+    def test_through_the_dashboard(self) -> None:
+        with pytest.raises(InvalidInput, match="years: at most 100 years"):
+            dashboard(sample_dossier(), default_ruleset(), years=10**6)
 
 
 class TestRoadmapModel:

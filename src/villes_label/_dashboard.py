@@ -321,10 +321,12 @@ def dashboard(
             looked for (nearest first: same département, then région); the dossier's
             own territory is left out.
         target: the grade the plan aims at (default: the next grade).
-        years: the horizon of the roadmap (4: the next municipal elections).
+        years: the horizon of the roadmap (4: the next municipal elections), at
+            most 100 (see `roadmap`).
 
     Raises:
-        InvalidInput: as `assess` and `recommend`, or a cohort item that is not a `Dossier`.
+        InvalidInput: as `assess`, `recommend` and `roadmap`, or a cohort item that is
+            not a `Dossier`.
 
     >>> import villes_label as vl
     >>> cohort = vl.referential.national_cohort(80, seed=1)

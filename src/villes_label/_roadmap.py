@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import math
 from fractions import Fraction
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 import attrs
 
@@ -18,7 +18,7 @@ from villes_label._errors import InvalidInput, Problem
 from villes_label._plans import Plan, Step, recommend
 from villes_label._rules import MAX_GRADE
 from villes_label._scoring import assess
-from villes_label._values import is_int
+from villes_label._values import is_int, shown
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
@@ -26,7 +26,10 @@ if TYPE_CHECKING:
     from villes_label._rules import Ruleset
     from villes_label._territory import Dossier, Status
 
-__all__ = ["Roadmap", "RoadmapYear", "roadmap"]
+__all__ = ["MAX_YEARS", "Roadmap", "RoadmapYear", "roadmap"]
+
+MAX_YEARS: Final = 100
+"""The longest horizon `roadmap` accepts, in years (each year is assessed)."""
 
 
 def _step_tuple(value: Iterable[Step]) -> tuple[Step, ...]:
@@ -263,14 +266,16 @@ def roadmap(
         dossier: what the territory declares.
         ruleset: the rules to reach the grade under.
         target: the grade to reach (default: the next grade).
-        years: the horizon, in years (4: the next municipal elections).
+        years: the horizon, in years (4: the next municipal elections), at
+            most `MAX_YEARS` (100): each year of the roadmap is assessed.
         per_year: the most steps a year can take (default: as few as reach the
             target at the horizon).
         exclude: services never to propose.
         prefer: how steps are weighed (see `recommend`).
 
     Raises:
-        InvalidInput: as `recommend`, or *years* / *per_year* not an int >= 1.
+        InvalidInput: as `recommend`, *years* not an int in 1..100 (`MAX_YEARS`),
+            or *per_year* not an int >= 1.
 
     >>> from villes_label import default_ruleset, referential
     >>> road = roadmap(referential.sample_dossier(), default_ruleset(), 5, years=4)
@@ -286,9 +291,13 @@ def roadmap(
     """
     problems = []
     if not is_int(years) or years < 1:
-        problems.append(Problem(("years",), f"expected an int >= 1, got {years!r}"))
+        problems.append(Problem(("years",), f"expected an int >= 1, got {shown(years)}"))
+    elif years > MAX_YEARS:
+        problems.append(Problem(("years",), f"at most {MAX_YEARS} years, got {shown(years)}"))
     if per_year is not None and (not is_int(per_year) or per_year < 1):
-        problems.append(Problem(("per_year",), f"expected an int >= 1 or None, got {per_year!r}"))
+        problems.append(
+            Problem(("per_year",), f"expected an int >= 1 or None, got {shown(per_year)}")
+        )
     if problems:
         raise InvalidInput(*problems)
     plan = recommend(dossier, ruleset, target, exclude=exclude, prefer=prefer)
