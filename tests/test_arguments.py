@@ -259,3 +259,78 @@ class TestWithStatus:
     def test_a_status_by_name_is_read(self) -> None:
         dossier = sample_dossier().with_status("site-internet", "absent")  # type: ignore[arg-type]
         assert dossier.services["site-internet"] is Status.ABSENT
+
+
+def _nested(depth: int) -> list[object]:
+    value: list[object] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+HOSTILE: dict[str, object] = {
+    "huge int": 10**10_000,
+    "huge negative int": -(10**10_000),
+    "list nested 100,000 deep": _nested(100_000),
+    "string of a megabyte": "x" * 1_000_000,
+}
+"""Values that no message may show in full: Python cannot even write the ints in decimal
+(more than 4,300 digits), nor repr the list (deeper than the recursion limit)."""
+
+LONGEST_MESSAGE = 1_000
+
+INSIDE = [
+    Case("recommend", "exclude", lambda v: vl.recommend(D(), R(), exclude=[v])),
+    Case("recommend", "prefer", lambda v: vl.recommend(D(), R(), prefer={Status.ABSENT: v})),
+    Case("calibrate", "target", lambda v: vl.calibrate(R(), C(), {5: v})),
+    Case("migrate", "renames", lambda v: vl.migrate(D(), T(), {"site-internet": v})),
+]
+"""Hostile values inside an argument: an item or a value of a mapping."""
+
+KEYS = [
+    Case("recommend", "prefer", lambda v: vl.recommend(D(), R(), prefer={v: 1})),
+    Case("calibrate", "target", lambda v: vl.calibrate(R(), C(), {v: 1})),
+    # Renaming an id the dossier does not name changes nothing.
+    Case("migrate", "renames", lambda v: vl.migrate(D(), T(), {v: "site-internet"}), (str,)),
+]
+"""Hostile keys of a mapping argument (a list, unhashable, cannot be one)."""
+
+SWEEP = [
+    pytest.param(case, hostile, id=f"{case}-{case.argument}-{hostile}")
+    for cases, values in (
+        (CASES + INSIDE, HOSTILE),
+        (KEYS, [h for h in HOSTILE if "list" not in h]),
+    )
+    for case in cases
+    for hostile in values
+]
+
+
+class TestHostileArguments:
+    """An argument too big or too deep to show raises `InvalidInput`, whose problems are
+    short and at the argument, or is accepted when it is of a type the argument takes;
+    never another exception (``ValueError`` of int-to-str, ``RecursionError``)."""
+
+    @pytest.mark.parametrize(("case", "hostile"), SWEEP)
+    def test_refused_briefly(self, case: Case, hostile: str) -> None:
+        value = HOSTILE[hostile]
+        accepted = isinstance(value, case.accepts) and not isinstance(value, bool)
+        try:
+            case.call(value)
+        except InvalidInput as error:
+            problems = error.details
+            text = str(error)
+        else:
+            assert accepted, f"{case} accepted the {hostile}"
+            return
+        assert len(text) <= LONGEST_MESSAGE, f"{case}: {len(text)} characters"
+        assert all(problem.path[:1] == (case.argument,) for problem in problems), text
+
+    @pytest.mark.parametrize(
+        "step", [10**10_000, -(10**10_000), "x" * 1_000_000], ids=["int", "negative", "str"]
+    )
+    def test_a_problem_at_a_hostile_path(self, step: str | int) -> None:
+        text = str(vl.Problem(("services", step, "status"), "unknown status"))
+        assert len(text) <= LONGEST_MESSAGE
+        assert text.startswith("services[")
+        assert text.endswith("].status: unknown status")

@@ -31,7 +31,7 @@ from villes_label._initiatives import Place
 from villes_label._rules import MAX_GRADE
 from villes_label._scoring import Assessment
 from villes_label._territory import Action, Dossier, Status, Territory, TerritoryKind
-from villes_label._values import FrozenMap, is_int
+from villes_label._values import FrozenMap, is_int, shown
 from villes_label._vocabulary import points
 
 if TYPE_CHECKING:
@@ -437,7 +437,9 @@ def atlas(
     """
     if level not in LEVELS:
         raise InvalidInput(
-            Problem(("level",), f"expected one of {', '.join(map(repr, LEVELS))}, got {level!r}")
+            Problem(
+                ("level",), f"expected one of {', '.join(map(repr, LEVELS))}, got {shown(level)}"
+            )
         )
     results = [
         item
@@ -615,9 +617,9 @@ def peers(
     problems: list[Problem] = []
     service: object = service_id
     if not isinstance(service, str) or not service:
-        problems.append(Problem(("service_id",), f"expected a service id, got {service_id!r}"))
+        problems.append(Problem(("service_id",), f"expected a service id, got {shown(service_id)}"))
     if limit is not None and (not is_int(limit) or limit < 0):
-        problems.append(Problem(("limit",), f"expected an int >= 0 or None, got {limit!r}"))
+        problems.append(Problem(("limit",), f"expected an int >= 0 or None, got {shown(limit)}"))
     where: object = near
     if where is not None and not isinstance(where, Territory | Dossier | Place):
         problems.append(

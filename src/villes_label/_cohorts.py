@@ -28,7 +28,7 @@ from villes_label._rules import MAX_GRADE, GradeRule, Ruleset
 from villes_label._scoring import Assessment, assess
 from villes_label._taxonomy import Taxonomy
 from villes_label._territory import Dossier, Territory
-from villes_label._values import FrozenMap, is_instance, is_int
+from villes_label._values import MAX_DIGITS, FrozenMap, is_instance, is_int, shown, too_big
 from villes_label._vocabulary import arobases, points
 
 if TYPE_CHECKING:
@@ -437,12 +437,15 @@ def _target(value: Mapping[int, int], size: int) -> dict[int, int]:
     counts = dict.fromkeys(GRADES, 0)
     for grade, count in value.items():
         if not is_int(grade) or grade not in GRADES:
-            problems.append(Problem(("target", repr(grade)), f"expected a grade 0..{MAX_GRADE}"))
+            problems.append(Problem(("target", shown(grade)), f"expected a grade 0..{MAX_GRADE}"))
         elif not is_int(count):
             where = ("target", str(grade))
             problems.append(Problem(where, f"expected a count (int), got {type(count).__name__}"))
+        elif too_big(count):
+            where = ("target", str(grade))
+            problems.append(Problem(where, f"expected an int of at most {MAX_DIGITS} digits"))
         elif count < 0:
-            problems.append(Problem(("target", str(grade)), f"a count is >= 0, got {count}"))
+            problems.append(Problem(("target", str(grade)), f"a count is >= 0, got {shown(count)}"))
         else:
             counts[grade] = count
     if problems:

@@ -27,7 +27,7 @@ from villes_label._roadmap import Roadmap, roadmap
 from villes_label._rules import MAX_GRADE, Ruleset
 from villes_label._scoring import Assessment, assess
 from villes_label._territory import Dossier
-from villes_label._values import FrozenMap
+from villes_label._values import FrozenMap, shown
 from villes_label._vocabulary import points_in
 
 if TYPE_CHECKING:
@@ -139,7 +139,7 @@ class Dashboard:
     def report(self, lang: Literal["fr", "en"] = "fr") -> str:
         """The dashboard as text, in French (default) or English."""
         if lang not in ("fr", "en"):
-            raise InvalidInput(Problem(("lang",), f"expected 'fr' or 'en', got {lang!r}"))
+            raise InvalidInput(Problem(("lang",), f"expected 'fr' or 'en', got {shown(lang)}"))
         return "\n".join(_report(self, lang))
 
     def __str__(self) -> str:

@@ -39,7 +39,7 @@ def render_path(path: Path) -> str:
     parts: list[str] = []
     for step in path:
         if isinstance(step, int):
-            parts.append(f"[{step}]")
+            parts.append(f"[{shown(step)}]")  # a huge index is cut, not written in full
         elif not step or not step.isprintable():  # an empty or invisible key is quoted
             parts.append(f"[{shown(step)}]")
         elif len(step) > _LONGEST_KEY:  # a huge key is cut in the middle

@@ -24,7 +24,7 @@ import re
 from typing import TYPE_CHECKING, Final
 
 from villes_label._errors import InvalidInput, Problem, unknown_id
-from villes_label._values import FrozenMap, is_instance
+from villes_label._values import FrozenMap, is_instance, shown
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -242,7 +242,7 @@ def regions(year: int = REFORM_YEAR) -> Mapping[str, str]:
 def _reformed(year: object) -> bool:
     if isinstance(year, bool) or not isinstance(year, int):
         raise InvalidInput(
-            Problem(("year",), f"expected an int, got {type(year).__name__} {year!r}")
+            Problem(("year",), f"expected an int, got {type(year).__name__} {shown(year)}")
         )
     return year >= REFORM_YEAR
 
@@ -250,7 +250,7 @@ def _reformed(year: object) -> bool:
 def departement_problem(code: object) -> str | None:
     """Why *code* is not one of the 101 département codes, or ``None`` when it is."""
     if not isinstance(code, str):
-        return f"expected a département code (a str), got {type(code).__name__} {code!r}"
+        return f"expected a département code (a str), got {type(code).__name__} {shown(code)}"
     if code in _NAMES:
         return None
     return unknown_id("département", code, _NAMES)
@@ -259,16 +259,16 @@ def departement_problem(code: object) -> str | None:
 def commune_departement_problem(code: object) -> str | None:
     """Why *code* is not the INSEE code of a commune of a département, or ``None``."""
     if not isinstance(code, str):
-        return f"expected a commune's INSEE code (a str), got {type(code).__name__} {code!r}"
+        return f"expected a commune's INSEE code (a str), got {type(code).__name__} {shown(code)}"
     for prefix, name in _OUTSIDE:
         if code.startswith(prefix) and _COMMUNE.fullmatch(code):
             return (
-                f"{code!r} is in {name} ({prefix}), a collectivité outside the 101 "
+                f"{shown(code)} is in {name} ({prefix}), a collectivité outside the 101 "
                 "départements and the 18 régions"
             )
     if not _COMMUNE.fullmatch(code) or _departement(code) not in _NAMES:
         return (
-            f"{code!r} is not a commune's INSEE code (5 characters: département 01-95, "
+            f"{shown(code)} is not a commune's INSEE code (5 characters: département 01-95, "
             "2A/2B or 971-976, then the commune)"
         )
     return None
@@ -301,7 +301,7 @@ def departement_of(insee_code: str) -> str:
     if problem is not None:
         if is_instance(insee_code, str) and re.fullmatch(r"\d{9}", insee_code):
             problem = (
-                f"{insee_code!r} is a SIREN (an EPCI): it does not tell the département; "
+                f"{shown(insee_code)} is a SIREN (an EPCI): it does not tell the département; "
                 "set the territory's departement"
             )
         raise InvalidInput(Problem(("insee_code",), problem))

@@ -16,7 +16,7 @@ from villes_label._check import Id, finish, lenient
 from villes_label._errors import InvalidInput, Problem, unknown_id
 from villes_label._taxonomy import Taxonomy
 from villes_label._territory import Action, Dossier, Status
-from villes_label._values import FrozenMap, is_instance
+from villes_label._values import FrozenMap, is_instance, shown
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -111,9 +111,9 @@ def _check_renames(renames: Mapping[str, str], taxonomy: Taxonomy) -> dict[str, 
     known = taxonomy.service_ids
     for old, new in renames.items():
         if not is_instance(old, str) or not old:
-            problems.append(Problem(("renames",), f"{old!r} is not a service id"))
+            problems.append(Problem(("renames",), f"{shown(old)} is not a service id"))
         elif not is_instance(new, str) or not new:
-            problems.append(Problem(("renames", old), f"{new!r} is not a service id"))
+            problems.append(Problem(("renames", old), f"{shown(new)} is not a service id"))
         elif new not in known:
             problems.append(Problem(("renames", old), unknown_id("service", new, known)))
         else:

@@ -40,6 +40,7 @@ from villes_label._linear import LinearForm, Progress, Quantity, QuantityKind, S
 from villes_label._rules import MAX_GRADE, GradeRule, Ruleset
 from villes_label._scoring import assess, check_ids, check_rule, read_retired_ids
 from villes_label._territory import Dossier, Status, effective_entries
+from villes_label._values import MAX_DIGITS, shown, too_big
 from villes_label._vocabulary import ReasonCode, points
 
 if TYPE_CHECKING:
@@ -396,9 +397,11 @@ def _target_problems(target: object, ruleset: Ruleset) -> list[Problem]:
         return []
     where = ("target",)
     if isinstance(target, bool) or not isinstance(target, int):
-        return [Problem(where, f"expected an int or None, got {type(target).__name__} {target!r}")]
+        return [
+            Problem(where, f"expected an int or None, got {type(target).__name__} {shown(target)}")
+        ]
     if not 0 <= target <= MAX_GRADE:
-        return [Problem(where, f"{target} is outside 0..{MAX_GRADE}")]
+        return [Problem(where, f"{shown(target)} is outside 0..{MAX_GRADE}")]
     if target and ruleset.grade_rule(target) is None:
         known = ", ".join(str(rule.arobases) for rule in ruleset.grades)
         return [Problem(where, f"the ruleset has no rule for grade {target} (its grades: {known})")]
@@ -846,7 +849,7 @@ def _costs(prefer: object) -> tuple[dict[Status, int] | None, list[Problem]]:
     if isinstance(prefer, str):
         if prefer in _PRESETS:
             return _PRESETS[prefer], []
-        return None, [Problem(("prefer",), f"{expected}, got {prefer!r}")]
+        return None, [Problem(("prefer",), f"{expected}, got {shown(prefer)}")]
     if not isinstance(prefer, Mapping):
         return None, [Problem(("prefer",), f"{expected}, got {type(prefer).__name__}")]
     costs = dict.fromkeys(_PRESETS["fewest"], 1)
@@ -855,13 +858,16 @@ def _costs(prefer: object) -> tuple[dict[Status, int] | None, list[Problem]]:
         try:
             status = Status(key)
         except ValueError:
-            problems.append(Problem(("prefer", str(key)), f"unknown status {key!r}"))
+            where = ("prefer", key if isinstance(key, str) else shown(key))
+            problems.append(Problem(where, f"unknown status {shown(key)}"))
             continue
         where = ("prefer", status.value)
         if status not in costs:
             problems.append(Problem(where, f"a step never starts from {status.value}"))
         elif isinstance(cost, bool) or not isinstance(cost, int) or cost < 1:
-            problems.append(Problem(where, f"expected a positive int, got {cost!r}"))
+            problems.append(Problem(where, f"expected a positive int, got {shown(cost)}"))
+        elif too_big(cost):
+            problems.append(Problem(where, f"expected an int of at most {MAX_DIGITS} digits"))
         else:
             costs[status] = cost
     return (None if problems else costs), problems
@@ -879,7 +885,7 @@ def _exclusions(exclude: object, ruleset: Ruleset) -> tuple[frozenset[str], list
     problems = []
     for n, sid in enumerate(exclude):
         if not isinstance(sid, str):
-            problems.append(Problem(("exclude", n), f"expected a service id, got {sid!r}"))
+            problems.append(Problem(("exclude", n), f"expected a service id, got {shown(sid)}"))
         elif sid not in known:
             problems.append(Problem(("exclude", n), unknown_id("service", sid, known)))
         else:
@@ -1199,10 +1205,10 @@ def next_questions(dossier: Dossier, ruleset: Ruleset, limit: int = 10) -> tuple
     problems = _id_problems(dossier, ruleset)
     if isinstance(limit, bool) or not isinstance(limit, int):
         problems.append(
-            Problem(("limit",), f"expected an int, got {type(limit).__name__} {limit!r}")
+            Problem(("limit",), f"expected an int, got {type(limit).__name__} {shown(limit)}")
         )
     elif limit < 0:
-        problems.append(Problem(("limit",), f"must be >= 0, got {limit}"))
+        problems.append(Problem(("limit",), f"must be >= 0, got {shown(limit)}"))
     if problems:
         raise InvalidInput(*problems)
     dossier, _ = read_retired_ids(dossier, ruleset)

@@ -21,7 +21,7 @@ from villes_label._errors import InvalidInput, Problem, unknown_id
 from villes_label._rules import MAX_GRADE, Ruleset
 from villes_label._scoring import Assessment, assess
 from villes_label._territory import Dossier
-from villes_label._values import is_instance
+from villes_label._values import is_instance, shown
 from villes_label._vocabulary import arobases, points
 
 Lang = Literal["fr", "en"]
@@ -165,7 +165,7 @@ def check_scenario(
     ()
     """
     if lang not in ("fr", "en"):
-        raise InvalidInput(Problem(("lang",), f"expected 'fr' or 'en', got {lang!r}"))
+        raise InvalidInput(Problem(("lang",), f"expected 'fr' or 'en', got {shown(lang)}"))
     if not is_instance(scenario, Scenario):
         raise InvalidInput(
             Problem(("scenario",), f"expected a Scenario, got {type(scenario).__name__}")

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from villes_label import _vocabulary
 from villes_label._errors import InvalidInput, Problem
+from villes_label._values import shown
 from villes_label._vocabulary import ReasonCode, Status, TerritoryKind
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def check_lang(lang: object) -> Lang:
         return "fr"
     if lang == "en":
         return "en"
-    raise InvalidInput(Problem(("lang",), f"expected 'fr' or 'en', got {lang!r}"))
+    raise InvalidInput(Problem(("lang",), f"expected 'fr' or 'en', got {shown(lang)}"))
 
 
 def number(value: Fraction, lang: Lang) -> str:

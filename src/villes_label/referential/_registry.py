@@ -15,7 +15,7 @@ import attrs
 from villes_label._errors import InvalidInput, Path, Problem
 from villes_label._rules import Ruleset
 from villes_label._territory import Dossier
-from villes_label._values import FrozenMap, is_int
+from villes_label._values import FrozenMap, is_int, shown
 from villes_label.referential._build import derive, from_rows
 from villes_label.referential._data_2014 import RENAMES_2014_2016, THEMES_2014
 from villes_label.referential._data_2016 import ALIASES_2016, NODE_SOURCES_2016, THEMES_2016
@@ -108,7 +108,7 @@ def _check_year(year: object, path: Path = ("year",)) -> int:
     if not is_int(year) or year not in _YEARS:
         known = ", ".join(map(str, _YEARS))
         raise InvalidInput(
-            Problem(path, f"no built-in referential for {year!r} (known years: {known})")
+            Problem(path, f"no built-in referential for {shown(year)} (known years: {known})")
         )
     return year
 
