@@ -377,6 +377,78 @@ class TestBoundedReports:
         assert len(caught.value.problems[0]) < 400
 
 
+def _typos(count: int) -> list[str]:
+    """*count* unknown service ids, each a typo of a known one (a search finds a suggestion)."""
+    return [f"site-internet-{n}" for n in range(count)]
+
+
+def _taxonomy_with_aliases(targets: list[str]) -> dict[str, Any]:
+    data = to_dict(vl.default_taxonomy())
+    return {**data, "aliases": {f"old-{n:06d}": target for n, target in enumerate(targets)}}
+
+
+def _ruleset_with_mention_sources(sources: list[str]) -> dict[str, Any]:
+    data = to_dict(vl.default_ruleset())
+    mention = data["mentions"][0]
+    data["mentions"] = [
+        {**mention, "id": f"m{n}", "source": source} for n, source in enumerate(sources)
+    ]
+    return data
+
+
+def _taxonomy_with_service_sources(sources: list[str]) -> dict[str, Any]:
+    data = to_dict(vl.default_taxonomy())
+    issue = data["themes"][0]["issues"][0]
+    service = issue["services"][0]
+    issue["services"] = [
+        {**service, "id": f"svc-{n}", "source": source} for n, source in enumerate(sources)
+    ]
+    return data
+
+
+UNKNOWN_IDS: dict[str, Callable[[list[str]], object]] = {
+    "recommend(exclude=...)": lambda ids: vl.recommend(
+        sample_dossier(), vl.default_ruleset(), exclude=ids
+    ),
+    "migrate(renames=...)": lambda ids: vl.migrate(
+        sample_dossier(), vl.default_taxonomy(), {f"old-{n}": new for n, new in enumerate(ids)}
+    ),
+    "Taxonomy(aliases=...)": lambda ids: from_dict(_taxonomy_with_aliases(ids), vl.Taxonomy),
+    "Taxonomy: services' sources": lambda ids: from_dict(
+        _taxonomy_with_service_sources(ids), vl.Taxonomy
+    ),
+    "Ruleset: mentions' sources": lambda ids: from_dict(
+        _ruleset_with_mention_sources(ids), vl.Ruleset
+    ),
+}
+
+
+class TestSuggestionsOnlyForListedProblems:
+    """However many unknown ids an argument or a document holds, the closest known ids are
+    searched for the problems listed only (at most `MAX_PROBLEMS`); the others are counted."""
+
+    @pytest.mark.parametrize("call", UNKNOWN_IDS.values(), ids=UNKNOWN_IDS)
+    def test_searches_are_bounded(
+        self, call: Callable[[list[str]], object], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        searches = 0
+        search = vl._errors.closest
+
+        def counted(*args: Any, **kwargs: Any) -> list[str]:
+            nonlocal searches
+            searches += 1
+            return search(*args, **kwargs)
+
+        monkeypatch.setattr(vl._errors, "closest", counted)
+        count = 3 * MAX_PROBLEMS
+        with pytest.raises(InvalidInput) as caught:
+            call(_typos(count))
+        assert searches <= MAX_PROBLEMS
+        assert len(caught.value.details) == MAX_PROBLEMS
+        assert len(caught.value.details) + caught.value.more == count
+        assert "did you mean" in caught.value.problems[0]
+
+
 # --- the command line ---------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ import attrs
 from villes_label._values import shown
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
 __all__ = [
     "MAX_PROBLEMS",
@@ -18,9 +18,11 @@ __all__ = [
     "Path",
     "Problem",
     "VillesLabelError",
+    "more_unknown_ids",
     "not_a",
     "render_path",
     "unknown_id",
+    "unknown_ids_at",
 ]
 
 Path = tuple[str | int, ...]
@@ -303,3 +305,32 @@ def unknown_ids(
         for key in missing[:MAX_PROBLEMS]
     ]
     return found, len(missing) - len(found)
+
+
+def unknown_ids_at(
+    kind: str, found: Iterable[tuple[Path, object]], known: Iterable[str]
+) -> Iterator[Problem]:
+    """A problem at each *path* of *found* for its unknown id, as `unknown_ids` words them.
+
+    For ids that are not the last key of their path (an alias's target, an
+    excluded service given by its index). Only the first `MAX_PROBLEMS` are
+    worded with their closest ids; the others are counted in one `MoreProblems`.
+
+    >>> [str(p) for p in unknown_ids_at("service", [(("aliases", "old"), "wifi-publc")],
+    ...                                 ["wifi-public"])]
+    ["aliases.old: unknown service 'wifi-publc' (did you mean 'wifi-public'?)"]
+    """
+    known_set = known if isinstance(known, (set, frozenset, dict)) else frozenset(known)
+    more = 0
+    for n, (path, value) in enumerate(found):
+        if n < MAX_PROBLEMS:
+            yield Problem(path, unknown_id(kind, value, known_set))
+        else:
+            more += 1
+    if more:
+        yield more_unknown_ids(more)
+
+
+def more_unknown_ids(count: int) -> MoreProblems:
+    """Stands for *count* unknown ids found past those listed (no closest id is searched)."""
+    return MoreProblems((), f"and {count} more unknown ids", count)

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 import attrs
 
 from villes_label._check import Id, finish, lenient
-from villes_label._errors import InvalidInput, Problem, unknown_id
+from villes_label._errors import (
+    MAX_PROBLEMS,
+    InvalidInput,
+    Problem,
+    more_unknown_ids,
+    unknown_id,
+)
 from villes_label._taxonomy import Taxonomy
 from villes_label._territory import Action, Dossier, Status
 from villes_label._values import FrozenMap, is_instance, shown
@@ -109,15 +115,21 @@ def _check_renames(renames: Mapping[str, str], taxonomy: Taxonomy) -> dict[str, 
     problems: list[Problem] = []
     checked: dict[str, str] = {}
     known = taxonomy.service_ids
+    unknown = 0
     for old, new in renames.items():
         if not is_instance(old, str) or not old:
             problems.append(Problem(("renames",), f"{shown(old)} is not a service id"))
         elif not is_instance(new, str) or not new:
             problems.append(Problem(("renames", old), f"{shown(new)} is not a service id"))
         elif new not in known:
-            problems.append(Problem(("renames", old), unknown_id("service", new, known)))
+            unknown += 1
+            # Only the problems listed get the search for the closest ids.
+            if unknown <= MAX_PROBLEMS:
+                problems.append(Problem(("renames", old), unknown_id("service", new, known)))
         else:
             checked[old] = new
+    if unknown > MAX_PROBLEMS:
+        problems.append(more_unknown_ids(unknown - MAX_PROBLEMS))
     if problems:
         raise InvalidInput(*problems)
     return checked

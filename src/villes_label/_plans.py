@@ -35,7 +35,13 @@ from villes_label._conditions import (
     evaluate,
 )
 from villes_label._costs import cheapest
-from villes_label._errors import InvalidInput, Problem, unknown_id
+from villes_label._errors import (
+    MAX_PROBLEMS,
+    InvalidInput,
+    Problem,
+    more_unknown_ids,
+    unknown_id,
+)
 from villes_label._linear import LinearForm, Progress, Quantity, QuantityKind, Structure
 from villes_label._rules import MAX_GRADE, GradeRule, Ruleset
 from villes_label._scoring import assess, check_ids, check_rule, read_retired_ids
@@ -882,14 +888,20 @@ def _exclusions(exclude: object, ruleset: Ruleset) -> tuple[frozenset[str], list
         ]
     known = ruleset.taxonomy.service_ids
     ids = []
-    problems = []
+    problems: list[Problem] = []
+    unknown = 0
     for n, sid in enumerate(exclude):
         if not isinstance(sid, str):
             problems.append(Problem(("exclude", n), f"expected a service id, got {shown(sid)}"))
         elif sid not in known:
-            problems.append(Problem(("exclude", n), unknown_id("service", sid, known)))
+            unknown += 1
+            # Only the problems listed get the search for the closest ids.
+            if unknown <= MAX_PROBLEMS:
+                problems.append(Problem(("exclude", n), unknown_id("service", sid, known)))
         else:
             ids.append(sid)
+    if unknown > MAX_PROBLEMS:
+        problems.append(more_unknown_ids(unknown - MAX_PROBLEMS))
     return frozenset(ids), problems
 
 

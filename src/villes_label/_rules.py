@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from villes_label._check import Failed, Id, finish, lenient, text_problem
-from villes_label._errors import MoreProblems, Path, Problem, not_a, unknown_id, unknown_ids
+from villes_label._errors import MoreProblems, Path, Problem, not_a, unknown_ids, unknown_ids_at
 from villes_label._expectations import Expectation, expectation_problems
 from villes_label._taxonomy import Source, Taxonomy
 from villes_label._territory import FIRST_YEAR, LAST_YEAR, Status, Territory, TerritoryKind
@@ -488,6 +488,7 @@ def _rule_source_problems(rules: Ruleset) -> Iterator[Problem]:
         (("grades", n, "source"), rule.source) for n, rule in enumerate(rules.grades)
     ]
     named.extend((("mentions", n, "source"), rule.source) for n, rule in enumerate(rules.mentions))
-    for path, name in named:
-        if name and name not in known:
-            yield Problem(path, unknown_id("source", name, known))
+    # Only the problems listed get the search for the closest ids.
+    yield from unknown_ids_at(
+        "source", ((path, name) for path, name in named if name and name not in known), known
+    )

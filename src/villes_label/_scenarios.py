@@ -17,7 +17,7 @@ import attrs
 
 from villes_label._check import Id, finish, lenient, text_problem
 from villes_label._conditions import GRADE_KINDS
-from villes_label._errors import InvalidInput, Problem, unknown_id
+from villes_label._errors import InvalidInput, Problem, unknown_id, unknown_ids_at
 from villes_label._rules import MAX_GRADE, Ruleset
 from villes_label._scoring import Assessment, assess
 from villes_label._territory import Dossier
@@ -176,11 +176,17 @@ def check_scenario(
         )
     if scenario.expect_mentions is not None:
         known = [mention.id for mention in ruleset.mentions]
-        unknown = [
-            Problem(("expect_mentions",), unknown_id("mention", mention, known))
-            for mention in sorted(scenario.expect_mentions)
-            if mention not in known
-        ]
+        unknown = list(
+            unknown_ids_at(
+                "mention",
+                (
+                    (("expect_mentions",), mention)
+                    for mention in sorted(scenario.expect_mentions)
+                    if mention not in known
+                ),
+                known,
+            )
+        )
         if unknown:
             raise InvalidInput(*unknown)
     result = assess(scenario.dossier, ruleset)

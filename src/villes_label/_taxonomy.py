@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from villes_label._check import Failed, Id, finish, lenient, text_problem
-from villes_label._errors import InvalidInput, Path, Problem, not_a, render_path, unknown_id
+from villes_label._errors import (
+    InvalidInput,
+    Path,
+    Problem,
+    not_a,
+    render_path,
+    unknown_id,
+    unknown_ids_at,
+)
 from villes_label._values import FrozenMap, is_instance
 
 if TYPE_CHECKING:
@@ -280,6 +288,7 @@ def _source_problems(taxonomy: Taxonomy) -> Iterator[Problem]:
         if source.id in known:
             yield Problem(("sources", n, "id"), f"duplicate source id {source.id!r}")
         known.add(source.id)
+    unknown: list[tuple[Path, str]] = []
     for t, theme in enumerate(taxonomy.themes):
         nodes: list[tuple[Path, Theme | Issue | Service]] = [(("themes", t), theme)]
         for i, issue in enumerate(theme.issues):
@@ -288,18 +297,25 @@ def _source_problems(taxonomy: Taxonomy) -> Iterator[Problem]:
                 (("themes", t, "issues", i, "services", s), service)
                 for s, service in enumerate(issue.services)
             )
-        for path, node in nodes:
-            if node.source and node.source not in known:
-                yield Problem((*path, "source"), unknown_id("source", node.source, known))
+        unknown.extend(
+            ((*path, "source"), node.source)
+            for path, node in nodes
+            if node.source and node.source not in known
+        )
+    # Only the problems listed get the search for the closest ids.
+    yield from unknown_ids_at("source", unknown, known)
 
 
 def _alias_problems(taxonomy: Taxonomy) -> Iterator[Problem]:
     services = {service.id for issue in taxonomy.issues for service in issue.services}
+    unknown: list[tuple[Path, str]] = []
     for old, new in sorted(taxonomy.aliases.items()):
         if old in taxonomy:
             yield Problem(("aliases", old), f"{old!r} is still an id of the taxonomy")
         elif new not in services:
-            yield Problem(("aliases", old), unknown_id("service", new, services))
+            unknown.append((("aliases", old), new))
+    # Only the problems listed get the search for the closest ids.
+    yield from unknown_ids_at("service", unknown, services)
 
 
 class _Index:
