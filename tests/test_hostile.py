@@ -24,6 +24,7 @@ import villes_label as vl
 from helpers import run_python
 from villes_label import Dossier, GradeRule, InvalidInput, from_dict, to_dict
 from villes_label._errors import MAX_PROBLEMS
+from villes_label._initiatives import link_problem
 from villes_label._values import MAX_DIGITS
 from villes_label.cli import main
 from villes_label.referential import sample_dossier
@@ -447,6 +448,88 @@ class TestSuggestionsOnlyForListedProblems:
         assert len(caught.value.details) == MAX_PROBLEMS
         assert len(caught.value.details) + caught.value.more == count
         assert "did you mean" in caught.value.problems[0]
+
+
+MEGABYTE = "x" * 1_000_000
+
+
+def _with(data: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    return {**data, **changes}
+
+
+def _action(**changes: Any) -> dict[str, Any]:
+    action = {"id": "a1", "title": "Portail", "services": ["site-internet"], "status": "deployed"}
+    return _with(action, **changes)
+
+
+def _dossier_data(**changes: Any) -> dict[str, Any]:
+    return _with(to_dict(sample_dossier()), **changes)
+
+
+def _taxonomy_data() -> dict[str, Any]:
+    data = to_dict(vl.default_taxonomy())
+    issue = data["themes"][0]["issues"][0]
+    issue["services"] = [*issue["services"], {**issue["services"][0], "id": MEGABYTE}] * 2
+    return data
+
+
+def _ruleset_data(field: str) -> dict[str, Any]:
+    data = to_dict(vl.default_ruleset())
+    if field == "mentions":
+        data["mentions"] = [{**data["mentions"][0], "id": MEGABYTE}] * 2
+    elif field == "expectations":
+        data["expectations"] = [{**data["expectations"][0], "stratum": MEGABYTE}] * 2
+    else:
+        data["sources"] = [{**data["sources"][0], "id": MEGABYTE}] * 2
+    return data
+
+
+def _plan_data() -> dict[str, Any]:
+    data = to_dict(vl.recommend(sample_dossier(), vl.default_ruleset(), 5))
+    step = {**data["steps"][0], "service": MEGABYTE}
+    return {**data, "steps": [step, step]}
+
+
+LONG_VALUES: dict[str, tuple[type, Callable[[], object]]] = {
+    "a link with a space": (vl.Action, lambda: _action(links=[f"https://{MEGABYTE} x"])),
+    "a link that is not http(s)": (vl.Action, lambda: _action(links=[f"ftp://{MEGABYTE}"])),
+    "a postal code": (vl.Place, lambda: {"commune": "07208", "postal_code": MEGABYTE}),
+    "a département given": (
+        vl.Territory,
+        lambda: _with(to_dict(sample_dossier().territory), code="07208", departement=MEGABYTE),
+    ),
+    "an action id twice": (vl.Dossier, lambda: _dossier_data(actions=[_action(id=MEGABYTE)] * 2)),
+    "a delivered opt-out": (
+        vl.Dossier,
+        lambda: _dossier_data(
+            services={"site-internet": "not_applicable"}, actions=[_action(id=MEGABYTE)]
+        ),
+    ),
+    "a service id twice": (vl.Taxonomy, _taxonomy_data),
+    "a mention id twice": (vl.Ruleset, lambda: _ruleset_data("mentions")),
+    "a stratum twice": (vl.Ruleset, lambda: _ruleset_data("expectations")),
+    "a source id twice": (vl.Ruleset, lambda: _ruleset_data("sources")),
+    "a step twice": (vl.Plan, _plan_data),
+}
+
+
+class TestShortProblems:
+    """A problem shows a text of the input cut in the middle, never a megabyte of it."""
+
+    @pytest.mark.parametrize(("cls", "data"), LONG_VALUES.values(), ids=LONG_VALUES)
+    def test_a_megabyte_of_text(self, cls: type, data: Callable[[], object]) -> None:
+        with pytest.raises(InvalidInput) as caught:
+            from_dict(data(), cls)
+        assert all(len(problem) < 1_000 for problem in caught.value.problems)
+
+    def test_a_duplicate_scenario_name(self) -> None:
+        scenario = {"name": MEGABYTE, "dossier": to_dict(sample_dossier()), "expect_grade": 3}
+        with pytest.raises(InvalidInput) as caught:
+            vl.scenarios_from_data({"scenarios": [scenario, scenario]})
+        assert all(len(problem) < 1_000 for problem in caught.value.problems)
+
+    def test_link_problem(self) -> None:
+        assert len(link_problem(f"https://{MEGABYTE} x") or "") < 1_000
 
 
 # --- the command line ---------------------------------------------------------------------

@@ -217,7 +217,7 @@ class Atlas(Mapping[str, AreaSummary]):
             if area.code != code or area.level != self.level:
                 yield Problem(
                     ("areas", code),
-                    f"the summary is of {area.level} {area.code!r}, not of {self.level} {code!r}",
+                    f"the summary is of {area.level} {shown(area.code)}, not of {self.level} {shown(code)}",
                 )
 
     def __getitem__(self, code: str) -> AreaSummary:

@@ -117,7 +117,7 @@ class Dashboard:
         if not failed & {"initiatives", "dossier"}:
             actions = {action.id for action in self.dossier.actions}
             yield from (
-                Problem(("initiatives", issue), f"{action_id!r} is no action of the dossier")
+                Problem(("initiatives", issue), f"{shown(action_id)} is no action of the dossier")
                 for issue, ids in self.initiatives.items()
                 for action_id in ids
                 if action_id not in actions

@@ -25,7 +25,7 @@ import attrs
 from villes_label._check import Id, finish, lenient, text_problem
 from villes_label._errors import Problem, unknown_ids
 from villes_label._territory import Territory, TerritoryKind
-from villes_label._values import FrozenMap
+from villes_label._values import FrozenMap, shown
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -138,7 +138,7 @@ class Expectation:
 
 
 def _label(expectation: Expectation, n: int) -> str:
-    return f"expectations[{n}] ({expectation.stratum!r})"
+    return f"expectations[{n}] ({shown(expectation.stratum)})"
 
 
 def expectation_problems(
@@ -160,7 +160,7 @@ def expectation_problems(
     for n, item in enumerate(expectations):
         if item.stratum in seen:
             problems.append(
-                Problem(("expectations", n, "stratum"), f"duplicate stratum {item.stratum!r}")
+                Problem(("expectations", n, "stratum"), f"duplicate stratum {shown(item.stratum)}")
             )
         seen.add(item.stratum)
         found, _ = unknown_ids(

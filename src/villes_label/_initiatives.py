@@ -16,6 +16,7 @@ import attrs
 from villes_label._check import finish, lenient
 from villes_label._errors import Problem
 from villes_label._geo import commune_departement_problem, departement_of
+from villes_label._values import shown
 from villes_label._vocabulary import ActorRole
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ class Place:
             yield Problem((missing,), "latitude and longitude are given together or not at all")
         code = self.postal_code
         if "postal_code" not in failed and code is not None and not _POSTAL_CODE.fullmatch(code):
-            yield Problem(("postal_code",), f"{code!r} is not a postal code (5 digits)")
+            yield Problem(("postal_code",), f"{shown(code)} is not a postal code (5 digits)")
 
     @property
     def departement(self) -> str:
@@ -125,9 +126,9 @@ def link_problem(link: object) -> str | None:
     (None, "'ftp://x' is not an http(s) address")
     """
     if not isinstance(link, str):
-        return f"expected an address (a str), got {type(link).__name__} {link!r}"
+        return f"expected an address (a str), got {type(link).__name__} {shown(link)}"
     if any(char.isspace() for char in link):
-        return f"{link!r} contains spaces: encode them (%20)"
+        return f"{shown(link)} contains spaces: encode them (%20)"
     if not _URL.fullmatch(link):
-        return f"{link!r} is not an http(s) address"
+        return f"{shown(link)} is not an http(s) address"
     return None

@@ -75,11 +75,13 @@ class Migration:
         # What was dropped cannot also have been carried.
         if "dropped" not in failed:
             for sid in sorted(self.dropped & self.dossier.declared):
-                yield Problem(("dropped",), f"{sid!r} is still named by the dossier")
+                yield Problem(("dropped",), f"{shown(sid)} is still named by the dossier")
         if "dropped_actions" not in failed:
             kept = {action.id for action in self.dossier.actions}
             for aid in sorted(self.dropped_actions & kept):
-                yield Problem(("dropped_actions",), f"{aid!r} is still an action of the dossier")
+                yield Problem(
+                    ("dropped_actions",), f"{shown(aid)} is still an action of the dossier"
+                )
 
     @property
     def complete(self) -> bool:

@@ -159,7 +159,7 @@ def _plan_problems(plan: Plan, failed: set[str]) -> Iterator[Problem]:
     seen: set[str] = set()
     for n, step in enumerate(plan.steps):
         if step.service in seen:
-            yield Problem(("steps", n, "service"), f"{step.service!r} appears twice")
+            yield Problem(("steps", n, "service"), f"{shown(step.service)} appears twice")
         seen.add(step.service)
     if plan.reachable is False and plan.steps:
         yield Problem(("steps",), "an unreachable plan has no steps")

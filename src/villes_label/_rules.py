@@ -14,7 +14,7 @@ from villes_label._errors import MoreProblems, Path, Problem, not_a, unknown_ids
 from villes_label._expectations import Expectation, expectation_problems
 from villes_label._taxonomy import Source, Taxonomy
 from villes_label._territory import FIRST_YEAR, LAST_YEAR, Status, Territory, TerritoryKind
-from villes_label._values import FrozenMap
+from villes_label._values import FrozenMap, shown
 from villes_label._vocabulary import DEFAULT_CREDITS
 
 __all__ = [
@@ -460,7 +460,7 @@ def _ruleset_problems(rules: Ruleset, failed: set[str]) -> Iterator[Problem]:
         seen: set[str] = set()
         for n, mention in enumerate(rules.mentions):
             if mention.id in seen:
-                yield Problem(("mentions", n, "id"), f"duplicate mention id {mention.id!r}")
+                yield Problem(("mentions", n, "id"), f"duplicate mention id {shown(mention.id)}")
             seen.add(mention.id)
             path = ("mentions", n)
             yield from check_ids(
@@ -482,7 +482,7 @@ def _rule_source_problems(rules: Ruleset) -> Iterator[Problem]:
     known: set[str] = set()
     for n, source in enumerate(rules.sources):
         if source.id in known:
-            yield Problem(("sources", n, "id"), f"duplicate source id {source.id!r}")
+            yield Problem(("sources", n, "id"), f"duplicate source id {shown(source.id)}")
         known.add(source.id)
     named: list[tuple[Path, str]] = [
         (("grades", n, "source"), rule.source) for n, rule in enumerate(rules.grades)

@@ -314,7 +314,7 @@ def scenarios_from_data(data: object) -> tuple[Scenario, ...]:
                 problems.append(
                     Problem(
                         ("scenarios", n, "name"),
-                        f"duplicate scenario name {name!r} (also scenarios[{first_of[name]}])",
+                        f"duplicate scenario name {shown(name)} (also scenarios[{first_of[name]}])",
                     )
                 )
             else:

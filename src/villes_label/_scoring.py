@@ -38,7 +38,7 @@ from villes_label._territory import (
     counts_from,
     effective_entries,
 )
-from villes_label._values import FrozenMap, is_instance
+from villes_label._values import FrozenMap, is_instance, shown
 from villes_label._vocabulary import ReasonCode, arobases, points, points_in
 
 if TYPE_CHECKING:
@@ -218,7 +218,7 @@ class Assessment:
             seen: set[str] = set()
             for n, mention in enumerate(self.mentions):
                 if mention in seen:
-                    yield Problem(("mentions", n), f"mention {mention!r} is listed twice")
+                    yield Problem(("mentions", n), f"mention {shown(mention)} is listed twice")
                 seen.add(mention)
 
     def reasons_of(self, code: str) -> tuple[Reason, ...]:
@@ -371,10 +371,10 @@ def check_ids(dossier: Dossier, ruleset: Ruleset) -> None:
             )
     if unknown:
         # Only the problems shown get the (costly) search for the closest ids.
-        shown = unknown[:MAX_PROBLEMS]
+        listed = unknown[:MAX_PROBLEMS]
         raise InvalidInput(
-            *(Problem(path, unknown_id("service", sid, known)) for path, sid in shown),
-            more=len(unknown) - len(shown),
+            *(Problem(path, unknown_id("service", sid, known)) for path, sid in listed),
+            more=len(unknown) - len(listed),
         )
 
 
@@ -757,11 +757,11 @@ def _explain(result: Assessment, lang: Literal["fr", "en"]) -> str:
         (f"Où trouver les points{c}" if fr else f"Where the points are{c}", ("potential",)),
         (f"Conditions levées{c}" if fr else f"Waived gates{c}", ("gate-waived",)),
     ]
-    shown = {code for _, codes in grouped for code in codes} | {"grade", "mention"}
+    named = {code for _, codes in grouped for code in codes} | {"grade", "mention"}
     grouped.append(
         (
             f"Autres remarques{c}" if fr else f"Other remarks{c}",
-            tuple(sorted({r.code for r in result.reasons} - shown)),
+            tuple(sorted({r.code for r in result.reasons} - named)),
         )
     )
     for title, codes in grouped:

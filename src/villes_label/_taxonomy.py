@@ -23,7 +23,7 @@ from villes_label._errors import (
     unknown_id,
     unknown_ids_at,
 )
-from villes_label._values import FrozenMap, is_instance
+from villes_label._values import FrozenMap, is_instance, shown
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -70,7 +70,7 @@ def _node_problems(node: Service | Issue | Theme, failed: set[str]) -> Iterator[
         if problem is not None:
             yield Problem(("id",), problem)
         elif node.id != node.id.strip():
-            yield Problem(("id",), f"id {node.id!r} has leading or trailing spaces")
+            yield Problem(("id",), f"id {shown(node.id)} has leading or trailing spaces")
     if "name" not in failed and node.name:
         problem = text_problem(node.name, "name")
         if problem is not None:
@@ -163,7 +163,7 @@ class Issue:
     def _problems(self, failed: set[str]) -> Iterator[Problem]:
         yield from _node_problems(self, failed)
         if "services" not in failed and not self.services:
-            yield Problem(("services",), f"issue {self.id!r} has no service")
+            yield Problem(("services",), f"issue {shown(self.id)} has no service")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.id}, {len(self.services)} services)"
@@ -192,7 +192,7 @@ class Theme:
     def _problems(self, failed: set[str]) -> Iterator[Problem]:
         yield from _node_problems(self, failed)
         if "issues" not in failed and not self.issues:
-            yield Problem(("issues",), f"theme {self.id!r} has no issue")
+            yield Problem(("issues",), f"theme {shown(self.id)} has no issue")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.id}, {len(self.issues)} issues)"
@@ -277,7 +277,7 @@ def _repeated_ids(themes: object) -> Iterator[Problem]:
                 continue
             if node_id in seen:
                 also = render_path(("themes", *seen[node_id]))
-                yield Problem((*path, "id"), f"duplicate id {node_id!r} (also at {also})")
+                yield Problem((*path, "id"), f"duplicate id {shown(node_id)} (also at {also})")
             else:
                 seen[node_id] = path
 
@@ -286,7 +286,7 @@ def _source_problems(taxonomy: Taxonomy) -> Iterator[Problem]:
     known: set[str] = set()
     for n, source in enumerate(taxonomy.sources):
         if source.id in known:
-            yield Problem(("sources", n, "id"), f"duplicate source id {source.id!r}")
+            yield Problem(("sources", n, "id"), f"duplicate source id {shown(source.id)}")
         known.add(source.id)
     unknown: list[tuple[Path, str]] = []
     for t, theme in enumerate(taxonomy.themes):
@@ -311,7 +311,7 @@ def _alias_problems(taxonomy: Taxonomy) -> Iterator[Problem]:
     unknown: list[tuple[Path, str]] = []
     for old, new in sorted(taxonomy.aliases.items()):
         if old in taxonomy:
-            yield Problem(("aliases", old), f"{old!r} is still an id of the taxonomy")
+            yield Problem(("aliases", old), f"{shown(old)} is still an id of the taxonomy")
         elif new not in services:
             unknown.append((("aliases", old), new))
     # Only the problems listed get the search for the closest ids.

@@ -94,12 +94,13 @@ def _departement_problems(code: str, kind: TerritoryKind, departement: str | Non
     if kind is TerritoryKind.COMMUNE and _COMMUNE_CODE.fullmatch(code):
         outside = commune_departement_problem(code)
         if outside is not None:  # Saint-Pierre-et-Miquelon: a commune of no département
-            return [Problem(("departement",), f"{departement!r} is given, but {outside}")]
+            return [Problem(("departement",), f"{shown(departement)} is given, but {outside}")]
         own = departement_of(code)
         if own != departement:
             return [
                 Problem(
-                    ("departement",), f"{departement!r} differs from {own!r}, the commune's code's"
+                    ("departement",),
+                    f"{shown(departement)} differs from {shown(own)}, the commune's code's",
                 )
             ]
     return []
@@ -351,7 +352,7 @@ class Dossier:
         seen: set[str] = set()
         for n, action in enumerate(self.actions):
             if action.id in seen:
-                yield Problem(("actions", n, "id"), f"duplicate action id {action.id!r}")
+                yield Problem(("actions", n, "id"), f"duplicate action id {shown(action.id)}")
             seen.add(action.id)
             if "services" in failed:
                 continue
@@ -359,7 +360,7 @@ class Dossier:
                 if self.services.get(service) is Status.NOT_APPLICABLE:
                     yield Problem(
                         ("services", service),
-                        f"declared not_applicable but delivered by action {action.id!r}",
+                        f"declared not_applicable but delivered by action {shown(action.id)}",
                     )
 
     @property
