@@ -203,6 +203,13 @@ CASES = [
     Case("Ruleset.concerns", "territory", lambda v: R().concerns("site-internet", v)),
     Case("Ruleset.expectation_for", "territory", lambda v: R().expectation_for(v)),
     Case("Ruleset.grade_rule", "arobases", lambda v: R().grade_rule(v), (int,)),
+    Case("Applicability.concerns", "territory", lambda v: vl.Applicability().concerns(v)),
+    Case("Expectation.covers", "territory", lambda v: R().expectations[0].covers(territory=v)),
+    Case(
+        "GradeRule.at_least_as_strict_as",
+        "other",
+        lambda v: R().grades[-1].at_least_as_strict_as(other=v),
+    ),
 ]
 
 

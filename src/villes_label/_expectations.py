@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from villes_label._check import Id, finish, lenient, text_problem
-from villes_label._errors import Problem, unknown_ids
+from villes_label._errors import Problem, not_a, unknown_ids
 from villes_label._territory import Territory, TerritoryKind
 from villes_label._values import FrozenMap, shown
 
@@ -128,6 +128,8 @@ class Expectation:
 
     def covers(self, territory: Territory) -> bool:
         """Whether *territory* belongs to this stratum."""
+        if not isinstance(territory, Territory):
+            raise not_a("territory", "a Territory", territory)
         if territory.kind not in self.kinds or territory.population < self.min_population:
             return False
         return self.max_population is None or territory.population < self.max_population

@@ -154,6 +154,8 @@ class Applicability:
 
     def concerns(self, territory: Territory) -> bool:
         """Whether the service counts for *territory* (before any opt-out)."""
+        if not isinstance(territory, Territory):
+            raise not_a("territory", "a Territory", territory)
         if territory.kind not in self.kinds or territory.population < self.min_population:
             return False
         return self.max_population is None or territory.population < self.max_population
@@ -201,6 +203,8 @@ class GradeRule:
 
     def at_least_as_strict_as(self, other: GradeRule) -> list[str]:
         """The conditions on which this rule is laxer than *other* (empty when monotone)."""
+        if not isinstance(other, GradeRule):
+            raise not_a("other", "a GradeRule", other)
         laxer: list[str] = []
         if self.min_score < other.min_score:
             laxer.append(f"min_score {self.min_score} < {other.min_score}")
