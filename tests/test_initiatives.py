@@ -28,6 +28,7 @@ from villes_label import (
     from_dict,
     to_dict,
 )
+from villes_label._check import text_problem
 from villes_label.testing import dossiers
 
 RULES = default_ruleset()
@@ -72,7 +73,8 @@ def coherent_places(draw: st.DrawFn) -> Place:
 
 actors = st.builds(
     Actor,
-    name=st.text(min_size=1, max_size=15).filter(str.strip),
+    # A name needs a visible character, as a territory's does.
+    name=st.text(min_size=1, max_size=15).filter(lambda s: text_problem(s, "name") is None),
     role=st.sampled_from(ActorRole),
 )
 links = st.from_regex(r"https?://[a-z]{1,10}\.(fr|net|org)(/[a-z0-9]{0,8})?", fullmatch=True)
@@ -171,6 +173,31 @@ class TestActor:
         with pytest.raises(InvalidInput) as caught:
             Actor(name=" ", role="mairie")
         assert [p.split(":")[0] for p in caught.value.problems] == ["name", "role"]
+
+    @pytest.mark.parametrize("name", ["", " ", "\u200b", "\u200b\u2060 "])
+    def test_a_name_needs_a_visible_character(self, name: str) -> None:
+        """As a territory's name: text of spaces or zero-width characters names no one."""
+        with pytest.raises(InvalidInput, match=r"^name: "):
+            Actor(name=name, role="association")
+
+
+class TestActionTitle:
+    """An action has a title with a visible character, as a territory has a name."""
+
+    @pytest.mark.parametrize("title", ["", "   ", "\u200b", "\u2060\u200b"])
+    def test_refused(self, title: str) -> None:
+        with pytest.raises(InvalidInput) as caught:
+            Action(id="a1", title=title, services={"site-internet"}, status="deployed")
+        assert [p.split(":")[0] for p in caught.value.problems] == ["title"]
+
+    def test_read_from_data_at_its_path(self) -> None:
+        data = {"id": "a1", "title": "\u200b", "services": ["site-internet"], "status": "deployed"}
+        with pytest.raises(InvalidInput, match=r"^title: title '\\u200b' has no visible character"):
+            vl.from_dict(data, Action)
+
+    def test_accepted(self) -> None:
+        action = Action(id="a1", title=" Portail ", services={"x"}, status="deployed")
+        assert action.title == " Portail "
 
 
 class TestPlace:

@@ -86,7 +86,7 @@ def wild_dossiers(draw: st.DrawFn) -> Dossier:
             st.builds(
                 Action,
                 id=ids,
-                title=awkward_text,
+                title=ids,
                 services=st.frozensets(
                     st.sampled_from(open_ids) | deliverable if open_ids else deliverable,
                     min_size=1,
@@ -310,9 +310,7 @@ EXAMPLES: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
     "Migration": migrations,
     "Scenario": scenarios,
     "Scorer": lambda: rulesets().map(vl.Scorer),
-    "Actor": lambda: st.builds(
-        vl.Actor, name=st.text(min_size=1).filter(str.strip), role=st.sampled_from(vl.ActorRole)
-    ),
+    "Actor": lambda: st.builds(vl.Actor, name=ids, role=st.sampled_from(vl.ActorRole)),
     "Place": lambda: (
         st.builds(
             vl.Place,

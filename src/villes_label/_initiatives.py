@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from villes_label._check import finish, lenient
+from villes_label._check import finish, lenient, text_problem
 from villes_label._errors import Problem
 from villes_label._geo import commune_departement_problem, departement_of
 from villes_label._values import shown
@@ -46,6 +46,8 @@ class Actor:
     def _problems(self, failed: set[str]) -> Iterator[Problem]:
         if "name" not in failed and not self.name.strip():
             yield Problem(("name",), "an actor needs a non-empty name")
+        elif "name" not in failed and (problem := text_problem(self.name, "name")):
+            yield Problem(("name",), problem)
 
 
 MAX_LATITUDE: Final = 90

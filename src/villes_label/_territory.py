@@ -266,6 +266,10 @@ class Action:
     def _problems(self, failed: set[str]) -> Iterator[Problem]:
         if "id" not in failed and (problem := text_problem(self.id)):
             yield Problem(("id",), problem)
+        if "title" not in failed and not self.title.strip():
+            yield Problem(("title",), "an action needs a non-empty title")
+        elif "title" not in failed and (problem := text_problem(self.title, "title")):
+            yield Problem(("title",), problem)
         if "services" not in failed and not self.services:
             yield Problem(("services",), "an action delivers at least one service")
         if "status" not in failed and self.status is Status.NOT_APPLICABLE:
