@@ -1672,3 +1672,37 @@ class TestEveryConstructorReportsEveryField:
         example = example_of(cls)
         fields = init_fields(cls)
         assert cls(**{alias: getattr(example, name) for alias, name in fields.items()}) == example
+
+
+_PATH_STEPS = st.integers(min_value=0, max_value=10**6) | st.text(
+    alphabet=st.sampled_from(list("ab0.[]:' \u200b")) | st.characters(), max_size=12
+)
+
+
+class TestPathsReadOneWay:
+    """Two different paths are never written the same: a path is read back one way."""
+
+    @given(st.lists(_PATH_STEPS, max_size=4), st.lists(_PATH_STEPS, max_size=4))
+    def test_different_paths_are_written_differently(
+        self, first: list[str | int], second: list[str | int]
+    ) -> None:
+        if first != second:
+            assert render_path(tuple(first)) != render_path(tuple(second))
+
+    @pytest.mark.parametrize(
+        ("path", "written"),
+        [
+            (("services", "wifi.public"), "services['wifi.public']"),
+            (("services", "wifi", "public"), "services.wifi.public"),
+            (("services", "  "), "services['  ']"),
+            (("services", " wifi"), "services[' wifi']"),
+            (("rows", "a:b"), "rows['a:b']"),
+            (("rows", "[0]"), "rows['[0]']"),
+            (("rows", 0), "rows[0]"),
+            (("rows", "Saint Denis"), "rows.Saint Denis"),
+        ],
+    )
+    def test_keys_that_could_be_misread_are_quoted(
+        self, path: tuple[str | int, ...], written: str
+    ) -> None:
+        assert render_path(path) == written

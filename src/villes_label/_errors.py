@@ -35,14 +35,19 @@ MAX_PROBLEMS: Final = 100
 def render_path(path: Path) -> str:
     """Write *path* as people read it: ``('actions', 2, 'status')`` → ``actions[2].status``.
 
+    A key that could be misread is quoted: an empty one, one with an invisible
+    character or a space at an end, one holding ``.``, ``[``, ``]`` or ``:``.
+
     >>> render_path(("services", "S999")), render_path((0, "id")), render_path(("services", ""))
     ('services.S999', '[0].id', "services['']")
+    >>> render_path(("services", "wifi.public")), render_path(("services", "  "))
+    ("services['wifi.public']", "services['  ']")
     """
     parts: list[str] = []
     for step in path:
         if isinstance(step, int):
             parts.append(f"[{shown(step)}]")  # a huge index is cut, not written in full
-        elif not step or not step.isprintable():  # an empty or invisible key is quoted
+        elif _misread(step):
             parts.append(f"[{shown(step)}]")
         elif len(step) > _LONGEST_KEY:  # a huge key is cut in the middle
             half = _LONGEST_KEY // 2
@@ -52,6 +57,16 @@ def render_path(path: Path) -> str:
         else:
             parts.append(step)
     return "".join(parts)
+
+
+def _misread(key: str) -> bool:
+    """Whether *key*, written as it is in a path, could be read as something else."""
+    return (
+        not key
+        or not key.isprintable()
+        or key != key.strip()
+        or any(mark in key for mark in ".[]:")
+    )
 
 
 def _path(value: Sequence[str | int]) -> Path:
