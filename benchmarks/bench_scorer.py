@@ -458,7 +458,7 @@ def main():
     versus_assess(cohort, rules, grades_time, subset=200 if quick else 1_000)
     plans(cohort, rules, count=10 if quick else 40)
     calibration(cohort, rules, runs=3)
-    import_time(runs=5 if quick else 11)
+    import_time(runs=5 if quick else 21)
     memory(size, rules)
     scaling_cohort([1_000, 3_000, 9_000] if quick else [5_000, 15_000, NATIONAL], rules, runs)
     scaling_referential([50, 131, 300], 2_000 if quick else 10_000, runs)
