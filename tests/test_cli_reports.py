@@ -24,7 +24,7 @@ import attrs
 import pytest
 
 import villes_label as vl
-from villes_label import assess, default_ruleset, next_questions, to_dict
+from villes_label import Action, assess, default_ruleset, next_questions, to_dict
 from villes_label.cli import GRADE_COLUMNS, _parser, _reference_page, main
 from villes_label.referential import sample_dossier, synthetic_cohort
 
@@ -349,18 +349,20 @@ class TestGrade:
         )
 
     @pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
-    def test_a_line_separator_inside_a_name(
+    def test_a_line_separator_inside_a_string(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path, separator: str
     ) -> None:
         """JSON Lines are split at "\\n" only: JSON strings may hold U+2028, U+2029 and
         U+0085 unescaped (``json.dumps(ensure_ascii=False)`` writes them so)."""
-        named = attrs.evolve(
-            self.COHORT[1],
-            territory=attrs.evolve(self.COHORT[1].territory, name=f"Saint{separator}Denis"),
+        # An action's summary is free text, lines included.
+        action = Action(
+            id="a1",
+            title="Portail",
+            services={"site-internet"},
+            status="deployed",
+            summary=f"Saint{separator}Denis",
         )
-        cohort = (self.COHORT[0], named, self.COHORT[2])
-        bad: dict[str, Any] = to_dict(self.COHORT[3])
-        bad["territory"]["population"] = -1
+        cohort = (self.COHORT[0], attrs.evolve(self.COHORT[1], actions=(action,)), self.COHORT[2])
         lines = [json.dumps(to_dict(d), ensure_ascii=False) for d in cohort]
         path = tmp_path / "c.jsonl"
         path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
@@ -368,13 +370,19 @@ class TestGrade:
         assert (code, err) == (0, "")
         rows = [json.loads(line) for line in out.split("\n") if line]
         assert [row["name"] for row in rows] == [d.territory.name for d in cohort]
-        # A bad entry after the separator is reported at its own line.
-        path.write_text(
-            "\n".join([*lines, json.dumps(bad, ensure_ascii=False)]) + "\n", encoding="utf-8"
-        )
+        # A name is one line: refused at its own line, and so is a bad entry after it.
+        named: dict[str, Any] = to_dict(self.COHORT[1])
+        named["territory"]["name"] = f"Saint{separator}Denis"
+        bad: dict[str, Any] = to_dict(self.COHORT[3])
+        bad["territory"]["population"] = -1
+        entries = [lines[0], json.dumps(named, ensure_ascii=False), lines[2], json.dumps(bad)]
+        path.write_text("\n".join(entries) + "\n", encoding="utf-8")
         code, out, err = run(capsys, "grade", path, "--lang", "en")
         assert (code, out) == (2, "")
-        assert err == f"error: {path}:4: territory.population: must be >= 0, got -1\n"
+        first, second = err.splitlines()
+        assert first.startswith(f"error: {path}:2: territory.name: name ")
+        assert f"holds a line break or control character (U+{ord(separator):04X})" in first
+        assert second == f"error: {path}:4: territory.population: must be >= 0, got -1"
 
     def test_an_empty_cohort_file(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         (tmp_path / "c.json").write_text("\n", encoding="utf-8")

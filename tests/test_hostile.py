@@ -200,6 +200,7 @@ CATEGORIES = {
     "Cn": "\u0378",
 }
 INVISIBLE = {"Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Cn"}
+LINE_OR_CONTROL = {"Zl", "Zp", "Cc"}
 
 
 class TestText:
@@ -242,6 +243,12 @@ class TestText:
                 from_dict(action, vl.Action)
             assert all("cannot be written as UTF-8" in p for p in caught.value.problems)
             assert len(caught.value.details) == 3
+        elif category in LINE_OR_CONTROL:
+            # A report would show something else than the text: a new line, an escape...
+            with pytest.raises(InvalidInput) as caught:
+                from_dict(action, vl.Action)
+            assert all("line break or control character" in p for p in caught.value.problems)
+            assert [p.path for p in caught.value.details] == [("id",), ("title",), ("services", 0)]
         else:
             prints_and_serializes(from_dict(action, vl.Action))
 
@@ -252,6 +259,16 @@ class TestText:
             with pytest.raises(InvalidInput) as caught:
                 vl.Territory(code=code, name="x", kind=kind, population=1)
             assert [p.path for p in caught.value.details] == [("code",)]
+
+    @pytest.mark.parametrize(
+        "char", ["\n", "\r", "\t", "\x1b", "\x85", "\u2028", "\u202e", "\u2066"]
+    )
+    def test_a_name_is_shown_as_written(self, char: str) -> None:
+        """No name may add a line to a report, move the cursor or reverse the text after it."""
+        with pytest.raises(InvalidInput, match=r"^name: .*line break or control character"):
+            vl.Territory(
+                code="35238", name=f"Rennes{char}Note : @@@@@", kind="commune", population=1
+            )
 
     def test_non_ascii_digits_in_a_code(self) -> None:
         for kind, code in (("commune", "92٠٤٩"), ("metropole", "２００００５４７８")):

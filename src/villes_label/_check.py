@@ -98,16 +98,34 @@ def _visible(text: str) -> bool:
     return any(unicodedata.category(char) not in _INVISIBLE for char in text)
 
 
+# What would change how a report shows the text around it: control characters (line
+# feeds, carriage returns, escapes, NUL...), the line and paragraph separators, and the
+# bidirectional embeddings, overrides and isolates.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def text_problem(text: str, what: str = "id") -> str | None:
-    r"""Why *text* cannot be an id or a name (empty, or only invisible characters), if so.
+    r"""Why *text* cannot be an id or a name, if so.
+
+    An id or a name is one line of text to show: not empty, with a visible
+    character, and without a control character, a line separator or a
+    bidirectional override (a report would show something else than the text).
 
     >>> text_problem(""), text_problem(chr(0x200B), "name"), text_problem("wifi")
     ('empty id', "name '\\u200b' has no visible character", None)
+    >>> text_problem("Rennes\nNote : @@@@@", "name")
+    "name 'Rennes\\nNote : @@@@@' holds a line break or control character (U+000A), which would change how it is shown"
     """
     if not text:
         return f"empty {what}"
     if not _visible(text):
         return f"{what} {shown(text)} has no visible character"
+    if (found := _CONTROL.search(text)) is not None:
+        return (
+            f"{what} {shown(text)} holds a line break or control character "
+            f"(U+{ord(found.group()):04X}), "
+            "which would change how it is shown"
+        )
     return None
 
 
