@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import pickle
 from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
@@ -29,6 +30,8 @@ from villes_label import (
     assess,
     default_ruleset,
     default_taxonomy,
+    referential,
+    to_dict,
 )
 from villes_label._values import FrozenMap, fractions_of
 from villes_label._vocabulary import StatusMap
@@ -444,3 +447,59 @@ def test_fractions_are_built_once_per_pair(pairs: list[tuple[int, int]]) -> None
     assert built == [Fraction(n, d) for n, d in pairs]
     assert all(type(value) is Fraction for value in built)
     assert len({id(value) for value in built}) == len(set(pairs))
+
+
+_WITH_FORMER_IDS = [r for r in map(referential.ruleset, referential.years()) if r.taxonomy.aliases]
+
+
+class TestFormerIdsInActions:
+    """A former id named by an action, counting or expired, is read as `assess` reads it."""
+
+    def test_the_referential_has_former_ids(self) -> None:
+        assert {r.year for r in _WITH_FORMER_IDS} >= {2016, 2017}
+
+    @given(
+        st.sampled_from(_WITH_FORMER_IDS).flatmap(
+            lambda rules: st.tuples(st.just(rules), st.sampled_from(sorted(rules.taxonomy.aliases)))
+        ),
+        st.integers(min_value=0, max_value=40),
+        st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2017, 12, 31)) | st.none(),
+        st.booleans(),
+    )
+    def test_equal_to_assess(
+        self, drawn: tuple[Ruleset, str], seed: int, date: dt.date | None, ongoing: bool
+    ) -> None:
+        rules, former = drawn
+        base = synthetic_cohort(1, seed=seed, year=rules.year)[0]
+        action = Action(
+            id="a1",
+            title="Initiative",
+            services={former},
+            status=Status.DEPLOYED,
+            date=date,
+            ongoing=ongoing,
+        )
+        dossier = attrs.evolve(base, actions=(action,))
+        cohort = [base, dossier, dossier]
+        expected = [assess(d, rules) for d in cohort]
+        scorer = Scorer(rules)
+        assert scorer.grades(cohort) == [r.grade for r in expected]
+        assert scorer.scores(cohort) == [r.score for r in expected]
+        data = [to_dict(d) for d in cohort]
+        assert scorer.grades_from_data(data) == [r.grade for r in expected]
+
+    def test_only_an_expired_action_names_it(self) -> None:
+        """It used to send the scorer into endless recursion."""
+        territory = Territory(code="48001", name="Albaret", kind="commune", population=500)
+        action = Action(
+            id="a1",
+            title="Covoiturage",
+            services={"covoiturage-local"},
+            status=Status.DEPLOYED,
+            date=dt.date(2012, 1, 1),
+        )
+        dossier = Dossier(territory=territory, year=2016, actions=[action])
+        rules = referential.ruleset(2017)
+        assert "covoiturage-local" in rules.taxonomy.aliases
+        assert Scorer(rules).grades([dossier]) == [assess(dossier, rules).grade]
+        assert Scorer(rules).scores([dossier]) == [assess(dossier, rules).score]

@@ -858,10 +858,15 @@ def _read_dossiers(np: Any, plan: _Plan, dossiers: Sequence[Dossier]) -> _Read:
         codes = (cells & 7).astype(np.int8)
         unknown_at = cells < 0
     unknown = set() if unknown_at is None else set(rows[unknown_at].tolist())
-    # Ids that only expired actions name raise nothing, but an unknown one is a mistake.
+    # Ids that only expired actions name raise nothing, but an unknown one is a mistake;
+    # a former id is no mistake (`check_ids` accepts it), and there is nothing to read
+    # as its successor: such a dossier is read as it is.
     expired = list(map(_EXPIRED, dossiers))
     known = plan.column_of.keys()
-    unknown.update(n for n in compress(range(len(expired)), expired) if expired[n] - known)
+    former = ruleset.taxonomy.aliases.keys()
+    unknown.update(
+        n for n in compress(range(len(expired)), expired) if (expired[n] - known) - former
+    )
     if unknown:
         # An id the taxonomy lacks is reported as `assess` reports it; former ids
         # are read as their successors, then the cohort is read again.
