@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from villes_label import Territory, TerritoryKind
+from villes_label import Scorer, Territory, TerritoryKind, assess, referential
 from villes_label.referential import synthetic_cohort
 from villes_label.referential._samples import DISTINCT_CODES, _commune_code
 
@@ -35,3 +36,16 @@ def test_a_national_size_cohort_has_distinct_codes() -> None:
     codes = [d.territory.code for d in cohort]
     assert len(set(codes)) == len(codes)
     assert sum(d.territory.kind is TerritoryKind.COMMUNE for d in cohort) > 10_098
+
+
+@pytest.mark.parametrize("year", referential.years())
+def test_the_cohorts_of_every_year_are_read_by_its_rules(year: int) -> None:
+    """The 2014 referential has no `site-internet`: its cohorts used to be refused."""
+    rules = referential.ruleset(year)
+    for cohort in (
+        synthetic_cohort(40, seed=1, year=year, epci_share=0.1),
+        referential.national_cohort(30, seed=2, year=year),
+    ):
+        grades = [assess(d, rules).grade for d in cohort]
+        assert Scorer(rules).grades(cohort) == grades
+        assert len(set(grades)) >= 3

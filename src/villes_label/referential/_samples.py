@@ -197,6 +197,7 @@ def synthetic_cohort(
     rng = random.Random(seed)  # noqa: S311 - fictional data, not secrets
     built_in = year if year in years() else 2016
     service_ids = [service.id for service in taxonomy(built_in).services]
+    website = "site-internet" in service_ids
     opt_outs = _opt_out_ids(built_in) if opt_out_rate > 0 else ()
     france = populations == "france"
     low, high = math.log10(max(min_population, 1)), math.log10(max_population)
@@ -227,8 +228,9 @@ def synthetic_cohort(
         weights = (1 - strength, 0.3, 0.5, 0.2 + 2.5 * strength)
         statuses = rng.choices(_STATUSES, weights=weights, k=declared)
         services = dict(zip(chosen, statuses, strict=True))
-        # Nearly every candidate has a website, "le minimum vital".
-        if rng.random() < 0.8 + 0.2 * strength:
+        # Nearly every candidate has a website, "le minimum vital" (a service of its
+        # own from 2016; the 2014 referential has none of that name).
+        if rng.random() < 0.8 + 0.2 * strength and website:
             services["site-internet"] = Status.DEPLOYED
         for sid in opt_outs:
             if rng.random() < opt_out_rate:
