@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import attrs
 import pytest
@@ -31,6 +32,9 @@ from villes_label import (
     peers,
     referential,
 )
+
+if TYPE_CHECKING:
+    from random import Random
 
 RULES = vl.default_ruleset()
 C = TerritoryKind.COMMUNE
@@ -372,3 +376,83 @@ class TestPeers:
         deploying = [d for d in cohort if d.status("site-internet") is D and d is not home]
         assert len(found) == len(deploying)
         assert found == peers("site-internet", cohort[::-1], near=home)
+
+
+# Places in three départements of two régions, with and without coordinates.
+SPOTS = (
+    Place(commune="35238", latitude=48.11, longitude=-1.68),  # Rennes
+    Place(commune="35238", latitude=47.0, longitude=-1.0),
+    Place(commune="29019", latitude=48.39, longitude=-4.49),  # Brest
+    Place(commune="13055"),  # Marseille, no coordinates
+)
+SERVICES = ("site-internet", "wifi-public", "budget-participatif")
+
+
+@st.composite
+def placed_actions(draw: st.DrawFn) -> tuple[Action, ...]:
+    count = draw(st.integers(min_value=1, max_value=5))
+    return tuple(
+        Action(
+            id=f"a{n}",
+            title=f"Action {n}",
+            services=draw(st.frozensets(st.sampled_from(SERVICES), min_size=1)),
+            status=D,
+            place=draw(st.none() | st.sampled_from(SPOTS)),
+        )
+        for n in range(count)
+    )
+
+
+class TestOrderOfTheHomeActions:
+    """The order of the home dossier's actions changes neither its peers nor its dashboard."""
+
+    def test_two_places(self) -> None:
+        first = Action(id="b", title="B", services={"site-internet"}, status=D, place=SPOTS[0])
+        second = Action(id="a", title="A", services={"e-services"}, status=D, place=SPOTS[1])
+        cohort = [placed("35001", 48.3, -1.7), placed("35002", 47.1, -1.1)]
+        found = [
+            [
+                (p.territory.code, p.distance_km)
+                for p in peers(
+                    "wifi-public",
+                    cohort,
+                    near=Dossier(territory=town("35238"), year=2016, actions=actions),
+                )
+            ]
+            for actions in ((first, second), (second, first))
+        ]
+        assert found[0] == found[1]
+        # Neither action delivers wifi: the place is that of the smallest id, "a", near 35002.
+        assert [code for code, _ in found[0]] == ["35002", "35001"]
+
+    def test_an_epci_placed_by_its_actions(self) -> None:
+        home = epci("243500139", None)
+        brest = Action(id="a", title="A", services={"site-internet"}, status=D, place=SPOTS[2])
+        marseille = Action(id="b", title="B", services={"site-internet"}, status=D, place=SPOTS[3])
+        cohort = [placed("29019", 48.39, -4.49), placed("13055", 43.30, 5.37)]
+        for actions in ((brest, marseille), (marseille, brest)):
+            near = Dossier(territory=home, year=2016, actions=actions)
+            found = peers("wifi-public", cohort, near=near)
+            # Placed by its action of smallest id, "a", in Finistère.
+            assert [(p.territory.code, p.proximity) for p in found] == [
+                ("29019", "departement"), ("13055", "national"),
+            ]  # fmt: skip
+
+    @settings(max_examples=15, deadline=None)
+    @given(national(), placed_actions(), st.sampled_from([town("35238"), epci("243500139", None)]),
+           st.randoms(use_true_random=False))  # fmt: skip
+    def test_shuffled(
+        self,
+        cohort: tuple[Dossier, ...],
+        actions: tuple[Action, ...],
+        territory: Territory,
+        random: Random,
+    ) -> None:
+        home = Dossier(territory=territory, year=2016, actions=actions)
+        shuffled = list(actions)
+        random.shuffle(shuffled)
+        other = attrs.evolve(home, actions=tuple(shuffled))
+        for service in (*SERVICES, "e-services"):
+            assert peers(service, cohort, near=other) == peers(service, cohort, near=home)
+        board = vl.dashboard(home, RULES, cohort)
+        assert attrs.evolve(vl.dashboard(other, RULES, cohort), dossier=home) == board

@@ -20,6 +20,7 @@ import html
 import math
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
+from operator import attrgetter
 from typing import TYPE_CHECKING, Final, Literal, get_args
 
 import attrs
@@ -504,7 +505,7 @@ def _action_tuple(value: Iterable[Action]) -> tuple[Action, ...]:
 
 @attrs.frozen(kw_only=True)
 class Peer:
-    """A territory that deploys a service, with its initiatives for it and how near it is.
+    """A territory that deploys a service, with its initiatives for it (by id) and how near it is.
 
     ``proximity`` says where it lies from the place asked about: in the same
     ``"departement"``, the same ``"region"``, or elsewhere (``"national"``, also
@@ -556,28 +557,33 @@ def distance_km(a: Place, b: Place) -> float:
 
 
 def located(dossier: Dossier, service_id: str | None = None) -> Place | None:
-    """Where a dossier's initiatives happen: the first counted action's place with coordinates.
+    """Where a dossier's initiatives happen: the place of a counted action with coordinates.
 
-    Actions that deliver *service_id* come first; ``None`` when no place has coordinates.
+    Among the counted actions whose place has coordinates, those that deliver
+    *service_id* come first, then the smallest action id: the order of the
+    dossier's actions changes nothing. ``None`` when no place has coordinates.
     """
-    counted = dossier.counted_actions
-    ordered = [a for a in counted if service_id in a.services] + [
-        a for a in counted if service_id not in a.services
+    placed = [
+        action
+        for action in dossier.counted_actions
+        if action.place is not None and action.place.has_coordinates
     ]
-    for action in ordered:
-        if action.place is not None and action.place.has_coordinates:
-            return action.place
-    return None
+    if not placed:
+        return None
+    chosen = min(placed, key=lambda action: (service_id not in action.services, action.id))
+    return chosen.place
 
 
 def _departement_of_dossier(dossier: Dossier) -> str | None:
+    """The dossier's département: its territory's, else that of its placed counted action of smallest id."""
     known = dossier.territory.known_departement
     if known is not None:
         return known
-    for action in dossier.counted_actions:
-        if action.place is not None:
-            return action.place.departement
-    return None
+    placed = [action for action in dossier.counted_actions if action.place is not None]
+    if not placed:
+        return None
+    place = min(placed, key=attrgetter("id")).place
+    return None if place is None else place.departement
 
 
 def peers(
@@ -593,9 +599,9 @@ def peers(
     (actions over two years old and not ongoing do not count). With *near*, the
     peers in its département come first, then those of its région (of 2016),
     then the rest; within each, by distance when both places have coordinates
-    (a dossier's place is that of its first counted action with coordinates,
-    preferring the actions that deliver the service), those without coordinates
-    after; ties by territory code, then the most recent year first. The
+    (a dossier's place is that of a counted action with coordinates: one that
+    delivers the service if any, then the smallest action id, so that the order
+    of a dossier's actions changes nothing), those without coordinates after; ties by territory code, then the most recent year first. The
     territory *near* names is not its own peer. Without *near*, peers come by code.
 
     Args:
@@ -654,7 +660,13 @@ def peers(
             territory.code,
             -dossier.year,
         )
-        initiatives = tuple(a for a in dossier.counted_actions if service_id in a.services)
+        # By id, as a dashboard's initiatives: the order of a dossier's actions changes nothing.
+        initiatives = tuple(
+            sorted(
+                (a for a in dossier.counted_actions if service_id in a.services),
+                key=attrgetter("id"),
+            )
+        )
         found.append(
             (
                 key,
