@@ -247,3 +247,59 @@ class TestCommandLine:
         assert main(["dashboard", str(dossier), "--cohort", str(not_a_list)]) == 2
         assert "erreur : " in (err := capsys.readouterr().err)
         assert "une liste de dossiers était attendue" in err
+
+
+class TestFormerIds:
+    """The dashboard and its peers read a former service id as `assess` does: as its successor."""
+
+    RETIRED = Action(
+        id="zz", title="Ancien id", services={"postes-acces-libre"}, status=Status.DEPLOYED
+    )
+
+    def test_initiatives(self) -> None:
+        rules = vl.referential.ruleset(2017)
+        sample = vl.referential.sample_dossier()
+        old = Dossier(
+            territory=sample.territory,
+            year=2017,
+            services=sample.services,
+            actions=(*sample.actions, self.RETIRED),
+        )
+        assert vl.assess(old, rules).statuses["espace-public-numerique"] is Status.DEPLOYED
+        assert "zz" in dashboard(old, rules).initiatives["mediation"]
+
+    def test_peers(self) -> None:
+        t = vl.Territory(code="35001", name="Acigné", kind="commune", population=7000)
+        other = Dossier(
+            territory=t, year=2016, services={"annuaire-lieux-mediation": Status.DEPLOYED}
+        )
+        with_action = Dossier(
+            territory=vl.Territory(code="35002", name="B", kind="commune", population=7000),
+            year=2016,
+            actions=(self.RETIRED,),
+        )
+        found = vl.peers("espace-public-numerique", [other, with_action], ruleset=RULES)
+        assert [p.territory.code for p in found] == ["35001", "35002"]
+        assert found[1].initiatives == (self.RETIRED,)
+        # The former id itself is read as its successor; without rules, ids are read as given.
+        assert vl.peers("postes-acces-libre", [other], ruleset=RULES) == found[:1]
+        assert vl.peers("espace-public-numerique", [other]) == ()
+
+    def test_dashboard_peers(self) -> None:
+        home = vl.Dossier(
+            territory=vl.Territory(code="35238", name="Rennes", kind="commune", population=9000),
+            year=2016,
+        )
+        other = Dossier(
+            territory=vl.Territory(code="35001", name="A", kind="commune", population=7000),
+            year=2016,
+            services={"hebergement-sites-associatifs": Status.DEPLOYED},
+        )
+        board = dashboard(home, RULES, [other])
+        steps = {step.service for step in board.plan.steps}
+        assert "espace-associations" in steps
+        assert [p.territory.code for p in board.peers["espace-associations"]] == ["35001"]
+
+    def test_bad_ruleset(self) -> None:
+        with pytest.raises(InvalidInput, match="ruleset"):
+            vl.peers("wifi-public", [], ruleset="2016")  # type: ignore[arg-type]

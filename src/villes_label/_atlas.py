@@ -29,8 +29,8 @@ from villes_label._check import Id, finish, items_of, lenient
 from villes_label._errors import InvalidInput, Problem
 from villes_label._geo import commune_departement_problem, departements, region_of, regions
 from villes_label._initiatives import Place
-from villes_label._rules import MAX_GRADE
-from villes_label._scoring import Assessment
+from villes_label._rules import MAX_GRADE, Ruleset
+from villes_label._scoring import Assessment, read_retired_ids
 from villes_label._territory import Action, Dossier, Status, Territory, TerritoryKind
 from villes_label._values import FrozenMap, is_int, shown
 from villes_label._vocabulary import points
@@ -592,6 +592,7 @@ def peers(
     *,
     near: Territory | Dossier | Place | None = None,
     limit: int | None = None,
+    ruleset: Ruleset | None = None,
 ) -> tuple[Peer, ...]:
     """The territories that deploy *service_id*, nearest first: "who else does this, near me?".
 
@@ -603,12 +604,17 @@ def peers(
     delivers the service if any, then the smallest action id, so that the order
     of a dossier's actions changes nothing), those without coordinates after; ties by territory code, then the most recent year first. The
     territory *near* names is not its own peer. Without *near*, peers come by code.
+    With *ruleset*, each dossier is read as `assess` reads it under that ruleset:
+    a former service id (an alias of its taxonomy) counts as the service that took
+    it over, and so does *service_id*.
 
     Args:
         service_id: the service looked for.
         dossiers: the cohort to look in.
         near: a territory, a dossier (its territory and its places) or a place.
         limit: at most this many peers (all when ``None``).
+        ruleset: the rules whose former ids are read as their successors (none when
+            ``None``).
 
     Raises:
         InvalidInput: a bad argument (each problem named).
@@ -633,13 +639,22 @@ def peers(
                 ("near",), f"expected a Territory, a Dossier or a Place, got {type(where).__name__}"
             )
         )
+    rules: object = ruleset
+    if rules is not None and not isinstance(rules, Ruleset):
+        problems.append(
+            Problem(("ruleset",), f"expected a Ruleset or None, got {type(rules).__name__}")
+        )
     if problems:
         raise InvalidInput(*problems)
     cohort = [item for item in items_of(dossiers, "dossiers", Dossier) if isinstance(item, Dossier)]
+    if ruleset is not None:
+        service_id = ruleset.taxonomy.aliases.get(service_id, service_id)
     home_code, home_departement, home_place = _home(near, service_id)
     home_region = None if home_departement is None else region_of(home_departement)
     found: list[tuple[tuple[int, float, str, int], Peer]] = []
-    for dossier in cohort:
+    for given in cohort:
+        # As `assess` reads it: former ids count as the services that took them over.
+        dossier = given if ruleset is None else read_retired_ids(given, ruleset)[0]
         territory = dossier.territory
         if territory.code == home_code or dossier.status(service_id) is not Status.DEPLOYED:
             continue
@@ -661,11 +676,9 @@ def peers(
             -dossier.year,
         )
         # By id, as a dashboard's initiatives: the order of a dossier's actions changes nothing.
+        delivering = {a.id for a in dossier.counted_actions if service_id in a.services}
         initiatives = tuple(
-            sorted(
-                (a for a in dossier.counted_actions if service_id in a.services),
-                key=attrgetter("id"),
-            )
+            sorted((a for a in given.actions if a.id in delivering), key=attrgetter("id"))
         )
         found.append(
             (

@@ -25,7 +25,7 @@ from villes_label._errors import InvalidInput, Problem, not_a
 from villes_label._plans import Plan, next_questions, recommend
 from villes_label._roadmap import Roadmap, roadmap
 from villes_label._rules import MAX_GRADE, Ruleset
-from villes_label._scoring import Assessment, assess
+from villes_label._scoring import Assessment, assess, read_retired_ids
 from villes_label._territory import Dossier
 from villes_label._values import FrozenMap, shown
 from villes_label._vocabulary import points_in
@@ -319,7 +319,8 @@ def dashboard(
         ruleset: the rules to assess it under.
         cohort: other territories' dossiers, where the peers of the plan's steps are
             looked for (nearest first: same département, then région); the dossier's
-            own territory is left out.
+            own territory is left out. Former ids are read as their successors, as
+            `assess` reads them, in the dossier and in the cohort.
         target: the grade the plan aims at (default: the next grade).
         years: the horizon of the roadmap (4: the next municipal elections), at
             most 100 (see `roadmap`).
@@ -342,17 +343,21 @@ def dashboard(
     road = roadmap(dossier, ruleset, plan.target, years=years)
     questions = next_questions(dossier, ruleset, limit=QUESTIONS)
     taxonomy = ruleset.taxonomy
+    # As `assess` reads it: an action on a former id serves the service that took it over.
+    read, _ = read_retired_ids(dossier, ruleset)
     initiatives: dict[str, list[str]] = {}
     for issue in taxonomy.issues:
         ids = {service.id for service in issue.services}
         # By id, as an assessment's reasons: the order of a dossier's actions changes nothing.
-        delivering = sorted(a.id for a in dossier.counted_actions if not ids.isdisjoint(a.services))
+        delivering = sorted(a.id for a in read.counted_actions if not ids.isdisjoint(a.services))
         if delivering:
             initiatives[issue.id] = delivering
     found: dict[str, tuple[Peer, ...]] = {}
     if cohort is not None:
         for step in plan.steps:
-            nearest = peers(step.service, others, near=dossier, limit=PEERS_PER_STEP)
+            nearest = peers(
+                step.service, others, near=dossier, limit=PEERS_PER_STEP, ruleset=ruleset
+            )
             if nearest:
                 found[step.service] = nearest
     shown = {*result.themes, *result.issues, *questions, *(s.service for s in plan.steps)}
