@@ -7,6 +7,7 @@ import html
 import json
 from typing import TYPE_CHECKING
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -231,7 +232,9 @@ class TestCommandLine:
         cohort = self.write(tmp_path, "c.json", {"dossiers": [vl.to_dict(d) for d in COHORT]})
         assert main(["dashboard", str(dossier), "--cohort", str(cohort), "--json"]) == 0
         data = json.loads(capsys.readouterr().out)
-        assert vl.from_dict(data, Dashboard) == dashboard(COHORT[2], RULES, COHORT)
+        board = dashboard(COHORT[2], RULES, COHORT)
+        french = attrs.evolve(board, assessment=board.assessment.in_language("fr"))
+        assert vl.from_dict(data, Dashboard) == french
 
     def test_bad_cohort(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         dossier = self.write(tmp_path, "d.json", vl.to_dict(COHORT[0]))
@@ -247,6 +250,42 @@ class TestCommandLine:
         assert main(["dashboard", str(dossier), "--cohort", str(not_a_list)]) == 2
         assert "erreur : " in (err := capsys.readouterr().err)
         assert "une liste de dossiers était attendue" in err
+
+    def test_json_reasons_in_the_language(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        sample = vl.referential.sample_dossier()
+        dossier = self.write(tmp_path, "d.json", vl.to_dict(sample))
+        for lang in ("fr", "en"):
+            assert main(["dashboard", str(dossier), "--json", "--lang", lang]) == 0
+            data = json.loads(capsys.readouterr().out)
+            result = vl.assess(sample, RULES).in_language(lang)
+            assert vl.from_dict(data["assessment"], vl.Assessment) == result
+        french = vl.assess(sample, RULES).in_language("fr").reasons
+        assert french != vl.assess(sample, RULES).in_language("en").reasons
+
+    def test_problems_and_warnings_name_the_file(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        bad = self.write(tmp_path, "bad.json", vl.to_dict(
+            Dossier(territory=COHORT[0].territory, year=2016, services={"wifi": Status.DEPLOYED})
+        ))  # fmt: skip
+        assert main(["dashboard", str(bad)]) == 2
+        assert capsys.readouterr().err.startswith(f"erreur : {bad}: services.wifi: ")
+        # The rules do not let a territory opt out of a website.
+        refused = Dossier(
+            territory=COHORT[0].territory,
+            year=2016,
+            services={"site-internet": Status.NOT_APPLICABLE},
+        )
+        dossier = self.write(tmp_path, "d.json", vl.to_dict(refused))
+        assert main(["dashboard", str(dossier), "--lang", "en"]) == 0
+        reasons = vl.assess(refused, RULES).in_language("en").reasons_of("opt-out-refused")
+        assert [r.subject for r in reasons] == ["site-internet"]
+        expected = "".join(
+            f"warning: {dossier}: services.{r.subject}: {r.message}\n" for r in reasons
+        )
+        assert capsys.readouterr().err == expected
 
 
 class TestFormerIds:

@@ -1377,17 +1377,22 @@ def _cohort_of(data: object, lang: Lang) -> tuple[Dossier, ...]:
 
 
 def _dashboard(args: argparse.Namespace) -> int:
+    import attrs  # noqa: PLC0415
+
     from villes_label._dashboard import dashboard  # noqa: PLC0415
 
     rules, dossier = _rules_and_dossier(args.rules, args.dossier, args.lang)
+    result = _assessed(args.dossier, dossier, rules)  # the dossier's problems, with its path
     cohort = (
         None
         if args.cohort is None
         else _load(args.cohort, lambda data: _cohort_of(data, args.lang), args.lang)
     )
     board = dashboard(dossier, rules, cohort)
+    _warn_refused_opt_outs(args.dossier, result, args.lang)
     if args.json:
-        _print_json(board)
+        # The reasons in the language asked for, as `score --json` gives them.
+        _print_json(attrs.evolve(board, assessment=board.assessment.in_language(args.lang)))
     else:
         print(board.report(args.lang))
     return EXIT_OK
