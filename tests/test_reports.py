@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from fractions import Fraction
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -22,6 +23,7 @@ from villes_label import (
 )
 from villes_label._text import amount, kind_word, named, number, population, reason_text
 from villes_label.referential import sample_dossier
+from villes_label.testing import dossiers, rulesets
 
 RULES = default_ruleset()
 NBSP = "\u00a0"
@@ -203,3 +205,55 @@ class TestOneLanguage:
             == "communauté d'agglomération"
         )
         assert kind_word(TerritoryKind.METROPOLE, "en") == "metropolis"
+
+
+class TestNextGradeHeading:
+    """The report names the grade whose conditions it lists: the next rule of the ruleset,
+    which is not always the grade above when the ruleset skips one."""
+
+    def test_a_skipped_grade_is_not_named(self) -> None:
+        gapped = RULES.replace(grades=[g for g in RULES.grades if g.arobases != 4])
+        result = assess(sample_dossier(), gapped)
+        assert result.grade == 3
+        assert result.next_grade == 5
+        lines = result.explain().splitlines()
+        assert "Pour @@@@@ :" in lines
+        assert "Pour @@@@ :" not in lines
+        assert "For @@@@@:" in result.explain("en").splitlines()
+
+    def test_the_highest_grade_has_no_next(self) -> None:
+        top = RULES.replace(grades=[g for g in RULES.grades if g.arobases <= 3])
+        result = assess(sample_dossier(), top)
+        assert result.next_grade is None
+        assert not [line for line in result.explain().splitlines() if line.startswith("Pour ")]
+
+    def test_an_assessment_read_without_it_names_no_grade(self) -> None:
+        gapped = RULES.replace(grades=[g for g in RULES.grades if g.arobases != 4])
+        data = to_dict(assess(sample_dossier(), gapped))
+        del data["next_grade"]
+        result = from_dict(data, Assessment)
+        assert result.next_grade is None
+        assert "Pour la note suivante :" in result.explain().splitlines()
+        assert "For the next grade:" in result.explain("en").splitlines()
+
+    def test_next_grade_above_the_grade(self) -> None:
+        result = assess(sample_dossier(), RULES)
+        with pytest.raises(InvalidInput, match=r"next_grade: 3 is outside 4\.\.5"):
+            attrs.evolve(result, next_grade=3)
+
+    @given(st.data())
+    def test_heading_names_the_next_rule(self, data: st.DataObject) -> None:
+        rules = data.draw(rulesets())
+        result = assess(data.draw(dossiers(rules)), rules)
+        above = [rule.arobases for rule in rules.grades if rule.arobases > result.grade]
+        following = min(above) if above else None
+        assert result.next_grade == following
+        for text, prefix in ((result.explain("fr"), "Pour "), (result.explain("en"), "For ")):
+            headings = [
+                line for line in text.splitlines() if line.startswith(prefix) and line.endswith(":")
+            ]
+            assert len(headings) <= 1
+            if headings:
+                assert following is not None
+                named = headings[0].removeprefix(prefix).removesuffix(":").strip()
+                assert named == "@" * following

@@ -154,6 +154,9 @@ class Assessment:
         score: the overall score: the weighted mean of the themes that have a score.
         projected_score: the overall score as if every ``PLANNED`` service were deployed.
         grade: the arobases awarded, 0 (not labelled) to 5: the highest rule that holds.
+        next_grade: the arobases of the next rule of the ruleset above ``grade``, whose
+            failed conditions ``reasons`` lists (a ruleset may skip a grade); ``None``
+            when no rule is above.
         themes: each theme's score, by theme id (only themes with a concerned service).
         issues: each issue's (enjeu's) score, by issue id (same rule).
         statuses: the effective status of every service of the referential.
@@ -184,6 +187,7 @@ class Assessment:
     score: Fraction = attrs.field(converter=_score)
     projected_score: Fraction = attrs.field(converter=_score)
     grade: int
+    next_grade: int | None = None
     themes: Mapping[str, Fraction] = attrs.field(converter=_fraction_map)
     issues: Mapping[str, Fraction] = attrs.field(converter=_fraction_map)
     statuses: Mapping[str, Status] = attrs.field(converter=_status_map)
@@ -204,6 +208,14 @@ class Assessment:
             yield Problem(("year",), f"{self.year} is outside {FIRST_YEAR}..{LAST_YEAR}")
         if "grade" not in failed and not 0 <= self.grade <= MAX_GRADE:
             yield Problem(("grade",), f"{self.grade} is outside 0..{MAX_GRADE}")
+        following = self.next_grade
+        if (
+            following is not None
+            and not {"grade", "next_grade"} & failed
+            and 0 <= self.grade <= MAX_GRADE
+            and not self.grade < following <= MAX_GRADE
+        ):
+            yield Problem(("next_grade",), f"{following} is outside {self.grade + 1}..{MAX_GRADE}")
         for name in ("score", "projected_score"):
             value = getattr(self, name)
             if name not in failed and not _in_unit(value):
@@ -621,6 +633,7 @@ def assess(dossier: Dossier, ruleset: Ruleset) -> Assessment:
         score=score,
         projected_score=projected_score,
         grade=grade,
+        next_grade=next_rules[0].arobases if next_rules else None,
         stratum=None if expectation is None else expectation.stratum,
         themes=themes,
         issues=issues,
@@ -743,7 +756,12 @@ def _explain(result: Assessment, lang: Literal["fr", "en"]) -> str:
             f"Mentions{c} "
             + ", ".join(_text.named(m, result.mention_names) for m in result.mentions)
         )
-    after = _text.arobases(result.grade + 1)
+    # The conditions listed are those of the next rule present: a ruleset may skip a grade.
+    after = (
+        _text.arobases(result.next_grade)
+        if result.next_grade is not None
+        else ("la note suivante" if fr else "the next grade")
+    )
     grouped: list[tuple[str, tuple[str, ...]]] = [
         (f"Attention{c}" if fr else f"Warning{c}", ("year-mismatch",)),
         (
