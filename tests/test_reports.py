@@ -257,3 +257,51 @@ class TestNextGradeHeading:
                 assert following is not None
                 named = headings[0].removeprefix(prefix).removesuffix(":").strip()
                 assert named == "@" * following
+
+
+class TestShortfallNeverZero:
+    """A failed condition never reads as missing 0.0 points: a gap that rounds to zero
+    is "less than 0.1 point"; the reason keeps the exact values."""
+
+    @staticmethod
+    def _just_above() -> tuple[Assessment, Fraction]:
+        score = assess(sample_dossier(), RULES).score
+        required = score + Fraction(1, 10**6)
+        rules = RULES.replace(
+            grades=[
+                attrs.evolve(g, min_score=required) if g.arobases == 4 else g for g in RULES.grades
+            ]
+        )
+        return assess(sample_dossier(), rules), required
+
+    def test_french(self) -> None:
+        result, _ = self._just_above()
+        lines = [line for line in result.explain().splitlines() if "score global" in line]
+        assert lines == ["  - score global : 60,4 pour 60,4 requis, il manque moins de 0,1 point"]
+
+    def test_english(self) -> None:
+        result, _ = self._just_above()
+        lines = [line for line in result.explain("en").splitlines() if "overall score" in line]
+        assert lines == ["  - overall score: 60.4 for 60.4 required, less than 0.1 point short"]
+        (reason,) = result.reasons_of("min-score")
+        assert "0.0" not in reason.message
+        assert "less than 0.1 point below" in reason.message
+
+    def test_exact_values_unchanged(self) -> None:
+        result, required = self._just_above()
+        (reason,) = result.reasons_of("min-score")
+        assert reason.required == required
+        assert reason.actual == result.score
+        assert reason.shortfall == Fraction(1, 10**6)
+
+    @given(st.fractions(min_value=0, max_value=1, max_denominator=10**7))
+    def test_no_zero_gap(self, gap: Fraction) -> None:
+        reason = Reason(
+            code="min-score", message="", subject=None, required=Fraction(1, 2) + gap / 100
+        )
+        reason = attrs.evolve(reason, actual=Fraction(1, 2))
+        for lang in ("fr", "en"):
+            text = reason_text(reason, lang, names={})
+            if gap:
+                assert "0,0 point" not in text
+                assert "0.0 point" not in text

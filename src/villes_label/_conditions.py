@@ -41,7 +41,15 @@ import attrs
 from villes_label._linear import QuantityKind
 from villes_label._rules import GradeRule, MentionRule
 from villes_label._territory import Status
-from villes_label._vocabulary import Parameter, ReasonCode, points, points_in
+from villes_label._vocabulary import (
+    LESS_THAN_A_TENTH,
+    Lang,
+    Parameter,
+    ReasonCode,
+    points,
+    points_in,
+    under_a_tenth,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -137,9 +145,16 @@ def _value(actual: object) -> Fraction:
     return actual
 
 
+def _gap(value: Fraction, lang: Lang) -> str:
+    """Missing points as a failed condition words them: never ``0.0 points``."""
+    if under_a_tenth(value):
+        return LESS_THAN_A_TENTH[lang]
+    return f"{points_in(value, lang)} points"
+
+
 def _below(label: str, what: str, actual: Fraction, threshold: Fraction, tail: str) -> str:
     return (
-        f"{label}: {what} {points(actual)}, {points(threshold - actual)} points below the "
+        f"{label}: {what} {points(actual)}, {_gap(threshold - actual, 'en')} below the "
         f"{points(threshold)} {tail}"
     )
 
@@ -148,7 +163,7 @@ def _missing_fr(name: str, subject: str | None, required: Fraction, actual: Frac
     target = f" « {subject} »" if subject else ""
     return (
         f"{name}{target} : {points_in(actual, 'fr')} pour {points_in(required, 'fr')} requis, "
-        f"il manque {points_in(required - actual, 'fr')} points"
+        f"il manque {_gap(required - actual, 'fr')}"
     )
 
 
@@ -166,7 +181,7 @@ class MinScore:
     def failure(self, label: str, atom: Atom, actual: object) -> str:  # noqa: ARG002
         value = _value(actual)
         return (
-            f"{label}: the score {points(value)} is {points(self.threshold - value)} points "
+            f"{label}: the score {points(value)} is {_gap(self.threshold - value, 'en')} "
             f"below the {points(self.threshold)} required"
         )
 

@@ -45,6 +45,7 @@ __all__ = [
     "number",
     "population",
     "reason_text",
+    "shortfall",
     "status_word",
 ]
 
@@ -73,6 +74,22 @@ def number(value: Fraction, lang: Lang) -> str:
     ('51,2', '51.2')
     """
     return _vocabulary.points_in(value, lang)
+
+
+def shortfall(value: Fraction, lang: Lang) -> str:
+    """A positive amount of missing points, never shown as zero: ``'moins de 0,1 point'``.
+
+    Below a twentieth of a point the rounded amount would read ``0,0``, which
+    contradicts a condition that fails; the exact value stays in the reason.
+
+    >>> shortfall(Fraction(1, 10**8), "fr"), shortfall(Fraction(1, 10**8), "en")
+    ('moins de 0,1 point', 'less than 0.1 point')
+    >>> shortfall(Fraction(3, 16), "fr")
+    '18,8 points'
+    """
+    if _vocabulary.under_a_tenth(value):
+        return _vocabulary.LESS_THAN_A_TENTH[lang]
+    return amount(value, lang)
 
 
 def amount(value: Fraction, lang: Lang) -> str:
@@ -209,7 +226,7 @@ def reason_text(
     required, actual = reason.required, reason.actual
     if code in _GATES and required is not None and actual is not None:
         what = gate_word(code, lang) + (f" {who}" if who else "")
-        short = amount(required - actual, lang)
+        short = shortfall(required - actual, lang)
         every = code == ReasonCode.EACH_THEME
         if fr:
             of = " de chaque thème" if every else ""

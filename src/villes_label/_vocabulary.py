@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_CREDITS",
+    "LESS_THAN_A_TENTH",
     "ActorRole",
     "Lang",
     "Parameter",
@@ -34,6 +35,7 @@ __all__ = [
     "points",
     "points_in",
     "status_word",
+    "under_a_tenth",
 ]
 
 Lang = Literal["fr", "en"]
@@ -288,6 +290,19 @@ def points(value: Fraction) -> str:
 def arobases(grade: int) -> str:
     """The grade as the label prints it: ``'@@@'`` (``'-'`` when not labelled)."""
     return "@" * grade if grade else "-"
+
+
+def under_a_tenth(value: Fraction) -> bool:
+    """Whether *value* is positive but shows as ``0.0`` points (a gap a report must not call 0).
+
+    >>> under_a_tenth(Fraction(1, 10**6)), under_a_tenth(Fraction(0)), under_a_tenth(Fraction(1, 1000))
+    (True, False, False)
+    """
+    return value > 0 and points(value) == "0.0"
+
+
+LESS_THAN_A_TENTH: dict[Lang, str] = {"fr": "moins de 0,1 point", "en": "less than 0.1 point"}
+"""A positive gap that rounds to ``0.0`` points, as people read it."""
 
 
 def points_in(value: Fraction, lang: Lang) -> str:
