@@ -144,6 +144,16 @@ class TestHandComputed:
         assert "<table>" in page
 
 
+class TestHtmlCount:
+    """A notebook's atlas counts its areas in English: one area, several areas."""
+
+    def test_one_area(self) -> None:
+        assert "Atlas by national: 1 area</p>" in atlas(HAND, "national")._repr_html_()
+
+    def test_several_areas(self) -> None:
+        assert "Atlas by region: 2 areas</p>" in atlas(HAND, "region")._repr_html_()
+
+
 class TestInitiativesCounted:
     """With the dossiers, the initiatives that count and their distinct actors."""
 

@@ -66,6 +66,27 @@ class TestDefaultTaxonomy:
             default_taxonomy().name = "x"  # type: ignore[misc]
 
 
+class TestStr:
+    """A taxonomy's line counts its themes, issues and services, singular for one."""
+
+    def test_one_of_each(self) -> None:
+        one = Taxonomy(
+            name="t",
+            version="1",
+            themes=(
+                Theme(
+                    id="T",
+                    name="T",
+                    issues=(Issue(id="I", name="I", services=(Service(id="s", name="S"),)),),
+                ),
+            ),
+        )
+        assert str(one) == "t 1: 1 theme, 1 issue, 1 service"
+
+    def test_several(self) -> None:
+        assert str(small()) == "t 1: 2 themes, 2 issues, 3 services"
+
+
 class TestLookups:
     """Look-ups by id find every node; an unknown id names the closest ids."""
 

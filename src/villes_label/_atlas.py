@@ -32,7 +32,7 @@ from villes_label._initiatives import Place
 from villes_label._rules import MAX_GRADE, Ruleset
 from villes_label._scoring import Assessment, read_retired_ids
 from villes_label._territory import Action, Dossier, Status, Territory, TerritoryKind
-from villes_label._values import FrozenMap, is_int, shown
+from villes_label._values import FrozenMap, counted, is_int, shown
 from villes_label._vocabulary import points
 
 if TYPE_CHECKING:
@@ -270,7 +270,7 @@ class Atlas(Mapping[str, AreaSummary]):
         )
         return (
             f'<div class="villes-label-atlas"><p>Atlas by {html.escape(self.level)}: '
-            f"{len(self.areas)} areas</p><table><thead><tr>{head}</tr></thead>"
+            f"{counted(len(self.areas), 'area')}</p><table><thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody></table></div>"
         )
 

@@ -23,7 +23,7 @@ from villes_label._errors import (
     unknown_id,
     unknown_ids_at,
 )
-from villes_label._values import FrozenMap, is_instance, shown
+from villes_label._values import FrozenMap, counted, is_instance, shown
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -568,8 +568,8 @@ class Taxonomy:
 
     def __str__(self) -> str:
         return (
-            f"{self.name} {self.version}: {len(self.themes)} themes, "
-            f"{len(self.issues)} issues, {len(self.services)} services"
+            f"{self.name} {self.version}: {counted(len(self.themes), 'theme')}, "
+            f"{counted(len(self.issues), 'issue')}, {counted(len(self.services), 'service')}"
         )
 
     def _repr_html_(self) -> str:

@@ -12,6 +12,7 @@ from typing import Any, Final, Generic, TypeVar
 __all__ = [
     "MAX_DIGITS",
     "FrozenMap",
+    "counted",
     "fractions_of",
     "is_instance",
     "is_int",
@@ -24,6 +25,15 @@ __all__ = [
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+
+
+def counted(count: int, noun: str) -> str:
+    """*count* and an English *noun*, plural unless exactly one: ``'1 area'``, ``'0 areas'``.
+
+    >>> counted(1, "theme"), counted(4, "theme"), counted(0, "area")
+    ('1 theme', '4 themes', '0 areas')
+    """
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def shown(value: object, limit: int = 60) -> str:
