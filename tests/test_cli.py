@@ -1198,6 +1198,19 @@ class TestOutputErrors:
         assert "Exception" not in done.stderr
 
 
+def _rules_with_min_score(tmp_path: Path, was: str, literal: str) -> Path:
+    """Rules whose first ``min_score`` of *was* reads the JSON number *literal*, and the sample
+    dossier beside them (``d.json``)."""
+    rules = tmp_path / "r.json"
+    rules.write_text(
+        text(rules_data()).replace(f'"min_score": {was}', f'"min_score": {literal}', 1),
+        encoding="utf-8",
+    )
+    assert literal in rules.read_text(encoding="utf-8")
+    (tmp_path / "d.json").write_text(SAMPLE, encoding="utf-8")
+    return rules
+
+
 class TestNumbersAsWritten:
     """A JSON or TOML number is read as the float it writes, or refused at its path.
 
@@ -1219,13 +1232,7 @@ class TestNumbersAsWritten:
     def test_refused_in_rules(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path, literal: str, read_as: str
     ) -> None:
-        rules = tmp_path / "r.json"
-        rules.write_text(
-            text(rules_data()).replace('"min_score": "7/12"', f'"min_score": {literal}', 1),
-            encoding="utf-8",
-        )
-        assert literal in rules.read_text(encoding="utf-8")
-        (tmp_path / "d.json").write_text(SAMPLE, encoding="utf-8")
+        rules = _rules_with_min_score(tmp_path, '"7/12"', literal)
         code, out, err = run(capsys, "score", tmp_path / "d.json", "--rules", rules, "--lang", "en")
         assert (code, out) == (2, "")
         (line,) = err.splitlines()
@@ -1241,13 +1248,7 @@ class TestNumbersAsWritten:
     def test_a_float_as_written_is_read(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path, literal: str
     ) -> None:
-        rules = tmp_path / "r.json"
-        rules.write_text(
-            text(rules_data()).replace('"min_score": "0"', f'"min_score": {literal}', 1),
-            encoding="utf-8",
-        )
-        assert literal in rules.read_text(encoding="utf-8")
-        (tmp_path / "d.json").write_text(SAMPLE, encoding="utf-8")
+        rules = _rules_with_min_score(tmp_path, '"0"', literal)
         code, _, err = run(capsys, "score", tmp_path / "d.json", "--rules", rules, "--lang", "en")
         assert "cannot be read as written" not in err
         # Above the next grade's threshold, 0.5833333333333334 makes the rules non-monotone.
