@@ -530,3 +530,15 @@ class TestComparison:
 def test_assessment_type_is_public() -> None:
     # records and grade_distribution take what assess returns.
     assert isinstance(assess(sample_dossier(), default_ruleset()), Assessment)
+
+
+def test_a_tie_names_huge_territory_names_briefly() -> None:
+    """`CalibrationError` cuts a long name in the middle, as problems do."""
+    rules = default_ruleset()
+    dossier = sample_dossier()
+    big = attrs.evolve(dossier, territory=attrs.evolve(dossier.territory, name="N" * 1_000_000))
+    other = attrs.evolve(dossier, territory=attrs.evolve(dossier.territory, code="35238"))
+    with pytest.raises(CalibrationError, match="a tie on the cut") as caught:
+        calibrate(rules, [big, other], {3: 1, 2: 1})
+    assert len(str(caught.value)) < 1_000
+    assert "(35999) and Saint-Exemple-sur-Vilaine (35238)" in str(caught.value)

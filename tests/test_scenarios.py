@@ -544,3 +544,17 @@ class TestFrontDoor:
         from villes_label import testing
 
         assert testing.scenarios_from_data is scenarios_from_data
+
+
+@pytest.mark.parametrize(
+    "key",
+    [10**5000, -(10**5000), 3, ("a",), "x" * 100_000],
+    ids=["huge", "huge-negative", "int", "tuple", "long-str"],
+)
+def test_an_odd_key_beside_the_scenarios_is_named_briefly(key: object) -> None:
+    """A key of 10,000 digits is refused as a problem, never a ValueError of its wording."""
+    with pytest.raises(InvalidInput) as caught:
+        scenarios_from_data({key: [], "scenarios": []})
+    (problem,) = caught.value.problems
+    assert "unknown key" in problem
+    assert len(problem) < 400

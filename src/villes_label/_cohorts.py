@@ -99,7 +99,14 @@ def _territories(count: int) -> str:
 
 
 def _label(territory: Territory) -> str:
-    return f"{territory.name} ({territory.code})"
+    name = territory.name
+    if len(name) > _LONGEST_NAME:  # a huge name is cut in the middle, as problems cut it
+        half = _LONGEST_NAME // 2
+        name = f"{name[:half]}...{name[-half:]}"
+    return f"{name} ({territory.code})"
+
+
+_LONGEST_NAME = 60
 
 
 # --- distributions and records -----------------------------------------------------

@@ -273,12 +273,14 @@ def scenarios_from_data(data: object) -> tuple[Scenario, ...]:
     problems: list[Problem] = []
     items: object
     if isinstance(data, Mapping):
-        for key in sorted(data, key=repr):
+        # A key that is not a str is named by a short repr (an int of 10,000 digits too).
+        names = {key: key if isinstance(key, str) else shown(key) for key in data}
+        for key in sorted(data, key=lambda key: (not isinstance(key, str), names[key])):
             if key != "scenarios":
                 problems.append(
                     Problem(
-                        (str(key),),
-                        f"{unknown_id('key', str(key), ['scenarios'])}; "
+                        (names[key],),
+                        f"{unknown_id('key', names[key], ['scenarios'])}; "
                         "a scenario file holds one list, 'scenarios'",
                     )
                 )
