@@ -866,6 +866,26 @@ class TestHostileFrames:
         assert raised.value.more > 0
         assert "did you mean 'site-internet'" in raised.value.problems[0]
 
+    def test_many_unknown_statuses_are_listed_up_to_the_limit_and_counted(self) -> None:
+        size = MAX_PROBLEMS + 37
+        frame = pd.DataFrame(
+            {
+                "code": [f"{1000 + n:05d}" for n in range(size)],
+                "service": "site-internet",
+                "status": "deploy",
+                "kind": "commune",
+                "population": 10,
+            }
+        )
+        with pytest.raises(InvalidInput) as raised:
+            Scorer(RULES).grade_frame(frame)
+        assert len(raised.value.details) == MAX_PROBLEMS
+        assert raised.value.more == 37
+        assert raised.value.problems[0] == (
+            "rows[0].status: unknown status 'deploy' "
+            "(one of absent, planned, partial, deployed, not_applicable)"
+        )
+
     @pytest.mark.parametrize(
         ("code", "message"),
         [

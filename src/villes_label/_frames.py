@@ -671,16 +671,17 @@ def _read_long(np: Any, pd: Any, frame: Any, territories: Any, order: tuple[str,
     )
     status_column = frame["status"]
     status_codes, invalid = _status_codes(np, pd, status_column)
-    raw = status_column.to_numpy(dtype=object)[invalid[:MAX_PROBLEMS]] if len(invalid) else []
-    problems.extend(
-        Problem(
-            ("rows", int(n), "status"),
-            f"unknown status {_unwrapped(value)!r} (one of {', '.join(STATUS_VALUES)})",
+    if len(invalid):
+        raw = status_column.to_numpy(dtype=object)
+        problems.extend(
+            _bounded(
+                invalid,
+                lambda n: Problem(
+                    ("rows", n, "status"),
+                    f"unknown status {_unwrapped(raw[n])!r} (one of {', '.join(STATUS_VALUES)})",
+                ),
+            )
         )
-        for n, value in zip(invalid, raw, strict=False)
-    )
-    if len(invalid) > MAX_PROBLEMS:
-        problems.append(MoreProblems((), "", len(invalid) - MAX_PROBLEMS))
     # A row that names a service says its status: a missing one is not read as absent.
     unsaid = (status_codes < 0) & frame["service"].notna().to_numpy()
     unsaid[invalid] = False
